@@ -1,0 +1,20 @@
+// The command line: one subcommand module under ./commands per area, each a thin adapter over the
+// functions the server calls too. Errors are printed here and nowhere else.
+import { Command } from 'commander';
+import { describeError, M365HuntError } from '../util/errors.js';
+import { registerVersion } from './commands/version.js';
+
+const program = new Command('m365hunt')
+  .description('Find and stop data exfiltration in Microsoft 365.')
+  .showHelpAfterError();
+
+// Each area adds its `register…(program)` here (one line each).
+const registrations: Array<(program: Command) => void> = [registerVersion];
+for (const register of registrations) register(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  console.error(`error: ${describeError(error)}`);
+  process.exitCode = error instanceof M365HuntError ? error.exitCode : 1;
+}
