@@ -28,3 +28,21 @@ export function isContentType(value: string): value is ContentType {
 export function requiredRole(contentType: ContentType): string {
   return contentType === 'DLP.All' ? 'ActivityFeed.ReadDlp' : 'ActivityFeed.Read';
 }
+
+/**
+ * RecordTypes of DLP matches (ComplianceDLPSharePoint, ComplianceDLPExchange,
+ * ComplianceDLPSharePointClassification, DLPEndpoint): imported records of these types are
+ * counted as the DLP.All feed.
+ */
+export const DLP_RECORD_TYPES: readonly number[] = [11, 13, 33, 63];
+
+/**
+ * The content type a record arrives in, for records that come without one (imports): DLP
+ * RecordTypes are DLP.All, then by Workload as Microsoft publishes them.
+ */
+export const WORKLOAD_CONTENT_TYPES: Readonly<Record<string, ContentType>> = {
+  AzureActiveDirectory: 'Audit.AzureActiveDirectory',
+  Exchange: 'Audit.Exchange',
+  SharePoint: 'Audit.SharePoint',
+  OneDrive: 'Audit.SharePoint',
+};

@@ -1,0 +1,452 @@
+// The embedded default store: one DuckDB file. One write connection behind a queue commits
+// ingest batches (so sequence numbers follow commit order); each query gets its own connection so
+// that reads stream while the collector writes.
+import {
+  DuckDBConnection,
+  DuckDBInstance,
+  JSDuckDBValueConverter,
+  TIMESTAMP,
+  jsToDuckDBValue,
+  type DuckDBValue,
+} from '@duckdb/node-api';
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { M365HuntError } from '../../util/errors.js';
+import { Mutex } from '../../util/mutex.js';
+import { FAMILIES, type TableFamily } from '../schema.js';
+import type {
+  ContentStatus,
+  IngestBatch,
+  IngestResult,
+  QuarantinedRecord,
+  QueryStream,
+  ResultColumn,
+  SqlQuery,
+  SqlValue,
+  Store,
+  StreamKey,
+  StreamStatus,
+} from '../store.js';
+import { allDdl, SCHEMA_VERSION } from './ddl.js';
+import { insertStatement, parseStatement, quarantineStatement } from './ingest-sql.js';
+import { quoteIdent } from './types.js';
+
+export interface DuckDbStoreOptions {
+  /** DuckDB memory limit, e.g. `1GB` (default: DuckDB's own, 80% of RAM). */
+  memoryLimit?: string;
+  /** Worker threads (default: DuckDB's own, the number of cores). */
+  threads?: number;
+  /** Open without write access (no ingest). */
+  readOnly?: boolean;
+  /** Called with each new connection, e.g. to register LINQ's scalar functions. */
+  onConnect?: (connection: DuckDBConnection) => void | Promise<void>;
+}
+
+function toDuckValue(value: SqlValue): DuckDBValue {
+  if (value instanceof Date) return jsToDuckDBValue(value, TIMESTAMP);
+  if (value === null || typeof value !== 'object') return value as DuckDBValue;
+  throw new M365HuntError('Lists and structs cannot be bound as query parameters.');
+}
+
+function toSqlValue(value: unknown): SqlValue {
+  return value as SqlValue;
+}
+
+function isLockError(error: unknown): boolean {
+  return (
+    error instanceof Error && /lock/i.test(error.message) && /conflict|held/i.test(error.message)
+  );
+}
+
+export class DuckDbStore implements Store {
+  readonly dialect = 'duckdb' as const;
+  readonly location: string;
+  private readonly writer = new Mutex();
+  private writeConnection: DuckDBConnection | undefined;
+  private closed = false;
+
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    readonly path: string,
+    private readonly options: DuckDbStoreOptions,
+  ) {
+    this.location = `duckdb:${path}`;
+  }
+
+  static async open(path: string, options: DuckDbStoreOptions = {}): Promise<DuckDbStore> {
+    const file = path === ':memory:' ? path : resolve(path);
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    const config: Record<string, string> = {};
+    if (options.memoryLimit) config.memory_limit = options.memoryLimit;
+    if (options.threads) config.threads = String(options.threads);
+    if (options.readOnly) config.access_mode = 'READ_ONLY';
+    let instance: DuckDBInstance;
+    try {
+      instance = await DuckDBInstance.create(file, config);
+    } catch (error) {
+      if (isLockError(error)) {
+        throw new M365HuntError(`The store ${file} is in use by another m365hunt process.`, {
+          hint: 'DuckDB lets one process write a file at a time: stop that process, or run `m365hunt serve`, which collects, alerts and answers queries in one process.',
+          cause: error,
+        });
+      }
+      throw new M365HuntError(`Cannot open the DuckDB store ${file}: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+    const store = new DuckDbStore(instance, file, options);
+    if (!options.readOnly) await store.migrate();
+    return store;
+  }
+
+  private async connect(): Promise<DuckDBConnection> {
+    if (this.closed) throw new M365HuntError('The store is closed.');
+    const connection = await this.instance.connect();
+    await connection.run(`SET TimeZone = 'UTC'`);
+    await this.options.onConnect?.(connection);
+    return connection;
+  }
+
+  private async writeConn(): Promise<DuckDBConnection> {
+    if (!this.writeConnection) {
+      const c = await this.connect();
+      await c.run(
+        `CREATE TEMP TABLE IF NOT EXISTS _stage (ord INTEGER, set_idx INTEGER, text VARCHAR, rorigin VARCHAR)`,
+      );
+      await c.run(`CREATE TEMP TABLE IF NOT EXISTS _stage_sets (set_idx INTEGER, family VARCHAR,
+        tenant VARCHAR, client VARCHAR, hostchain VARCHAR, content_type VARCHAR, origin VARCHAR)`);
+      this.writeConnection = c;
+    }
+    return this.writeConnection;
+  }
+
+  private async migrate(): Promise<void> {
+    await this.writer.run(async () => {
+      const c = await this.writeConn();
+      for (const ddl of allDdl()) await c.run(ddl);
+      const version = await c.runAndReadAll(`SELECT value FROM _meta WHERE key = 'schema_version'`);
+      const found = version.getRows()[0]?.[0];
+      if (found !== undefined && Number(found) > SCHEMA_VERSION) {
+        throw new M365HuntError(
+          `The store ${this.path} was written by a newer m365hunt (schema ${String(found)}).`,
+          { hint: 'Upgrade m365hunt to read it.' },
+        );
+      }
+      await c.run(`INSERT OR REPLACE INTO _meta VALUES ('schema_version', '${SCHEMA_VERSION}')`);
+      await c.run(`INSERT OR IGNORE INTO _meta VALUES ('max_seq', '0')`);
+    });
+  }
+
+  ingest(batch: IngestBatch): Promise<IngestResult> {
+    if (this.options.readOnly) throw new M365HuntError('The store was opened read-only.');
+    return this.writer.run(() => this.ingestNow(batch));
+  }
+
+  private async stage(c: DuckDBConnection, batch: IngestBatch): Promise<number> {
+    const sets = await c.prepare(`INSERT INTO _stage_sets VALUES ($1, $2, $3, $4, $5, $6, $7)`);
+    const appender = await c.createAppender('_stage', 'main', 'temp');
+    let ord = 0;
+    try {
+      for (const [setIdx, set] of batch.sets.entries()) {
+        sets.bind([
+          setIdx,
+          set.family,
+          set.tenant,
+          set.client,
+          set.hostchain,
+          set.contentType,
+          set.origin,
+        ]);
+        await sets.run();
+        const records = set.records;
+        const origins = set.recordOrigins;
+        for (let i = 0; i < records.length; i++) {
+          appender.appendInteger(ord++);
+          appender.appendInteger(setIdx);
+          appender.appendVarchar(records[i]!);
+          const origin = origins?.[i];
+          if (origin === undefined) appender.appendNull();
+          else appender.appendVarchar(origin);
+          appender.endRow();
+        }
+      }
+    } finally {
+      appender.closeSync();
+    }
+    return ord;
+  }
+
+  private async ingestNow(batch: IngestBatch): Promise<IngestResult> {
+    const c = await this.writeConn();
+    const families = new Set(batch.sets.map((s) => s.family));
+    for (const id of families) familyById(id);
+    const total = await this.stage(c, batch);
+    const now = new Date();
+    let inserted = 0;
+    let quarantined = 0;
+    let firstSeq: bigint | null = null;
+    let lastSeq: bigint | null = null;
+    await c.run('BEGIN TRANSACTION');
+    try {
+      const maxSeqRow = await c.runAndReadAll(`SELECT value FROM _meta WHERE key = 'max_seq'`);
+      let seq = BigInt(String(maxSeqRow.getRows()[0]?.[0] ?? '0'));
+      for (const id of families) {
+        const family = familyById(id);
+        await c.run(parseStatement(family));
+        const result = await c.run(insertStatement(family), [toDuckValue(seq), toDuckValue(now)]);
+        const n = Number(result.rowsChanged);
+        if (n > 0) {
+          firstSeq ??= seq + 1n;
+          seq += BigInt(n);
+          lastSeq = seq;
+          inserted += n;
+          await c.run(
+            `INSERT OR IGNORE INTO _subtables SELECT DISTINCT $1, _subtable FROM ${quoteIdent(family.id)} WHERE _seq > $2`,
+            [family.id, firstSeq - 1n],
+          );
+        }
+        const q = await c.run(quarantineStatement(family), [toDuckValue(now)]);
+        quarantined += Number(q.rowsChanged);
+      }
+      await c.run(`UPDATE _meta SET value = $1 WHERE key = 'max_seq'`, [String(seq)]);
+      if (batch.cursor) {
+        const { key, state } = batch.cursor;
+        await c.run(`INSERT OR REPLACE INTO _cursors VALUES ($1, $2, $3, $4, $5)`, [
+          key.source,
+          key.tenant,
+          key.stream,
+          JSON.stringify(state),
+          toDuckValue(now),
+        ]);
+      }
+      for (const mark of batch.contents ?? []) {
+        await c.run(
+          `INSERT INTO _contents VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+           ON CONFLICT DO UPDATE SET status = excluded.status, error = excluded.error,
+             attempts = excluded.attempts, updated = excluded.updated,
+             content_uri = coalesce(excluded.content_uri, _contents.content_uri)`,
+          [
+            mark.key.source,
+            mark.key.tenant,
+            mark.key.stream,
+            mark.contentId,
+            mark.contentUri ?? null,
+            mark.contentCreated,
+            mark.contentExpiration ?? null,
+            mark.status,
+            mark.error ?? null,
+            mark.attempts ?? 1,
+            toDuckValue(now),
+          ],
+        );
+      }
+      await c.run('COMMIT');
+    } catch (error) {
+      await c.run('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      await c.run('DELETE FROM _stage');
+      await c.run('DELETE FROM _stage_sets');
+    }
+    return {
+      inserted,
+      quarantined,
+      duplicates: total - inserted - quarantined,
+      seqRange: firstSeq !== null && lastSeq !== null ? [firstSeq, lastSeq] : null,
+    };
+  }
+
+  async cursor(key: StreamKey): Promise<unknown> {
+    const rows = await this.queryAll({
+      sql: `SELECT state FROM _cursors WHERE source = $1 AND tenant = $2 AND stream = $3`,
+      params: [key.source, key.tenant, key.stream],
+    });
+    const state = rows[0]?.state;
+    return typeof state === 'string' ? (JSON.parse(state) as unknown) : undefined;
+  }
+
+  async contentStatus(
+    key: StreamKey,
+    contentIds: readonly string[],
+  ): Promise<Map<string, ContentStatus>> {
+    const found = new Map<string, ContentStatus>();
+    if (contentIds.length === 0) return found;
+    const rows = await this.queryAll({
+      sql: `SELECT * FROM _contents WHERE source = $1 AND tenant = $2 AND stream = $3
+            AND content_id IN (SELECT unnest(string_split($4, chr(1))))`,
+      params: [key.source, key.tenant, key.stream, contentIds.join('\u0001')],
+    });
+    for (const row of rows) found.set(String(row.content_id), contentRow(row));
+    return found;
+  }
+
+  async skippedContent(key?: StreamKey): Promise<Array<ContentStatus & { key: StreamKey }>> {
+    const where = key ? `AND source = $1 AND tenant = $2 AND stream = $3` : '';
+    const rows = await this.queryAll({
+      sql: `SELECT * FROM _contents WHERE status = 'skipped' ${where} ORDER BY content_created`,
+      params: key ? [key.source, key.tenant, key.stream] : [],
+    });
+    return rows.map((row) => ({
+      ...contentRow(row),
+      key: { source: String(row.source), tenant: String(row.tenant), stream: String(row.stream) },
+    }));
+  }
+
+  recordStreamHealth(key: StreamKey, health: { error: string | null }): Promise<void> {
+    return this.writer.run(async () => {
+      const c = await this.writeConn();
+      const now = toDuckValue(new Date());
+      if (health.error === null) {
+        await c.run(
+          `INSERT INTO _stream_health VALUES ($1, $2, $3, NULL, NULL, $4)
+           ON CONFLICT DO UPDATE SET last_success_at = excluded.last_success_at`,
+          [key.source, key.tenant, key.stream, now],
+        );
+      } else {
+        await c.run(
+          `INSERT INTO _stream_health VALUES ($1, $2, $3, $4, $5, NULL)
+           ON CONFLICT DO UPDATE SET last_error = excluded.last_error, last_error_at = excluded.last_error_at`,
+          [key.source, key.tenant, key.stream, health.error, now],
+        );
+      }
+    });
+  }
+
+  async streamStatus(): Promise<StreamStatus[]> {
+    const rows = await this.queryAll({
+      sql: `WITH keys AS (
+              SELECT source, tenant, stream FROM _cursors
+              UNION SELECT source, tenant, stream FROM _stream_health
+              UNION SELECT source, tenant, stream FROM _contents),
+            counts AS (SELECT _tenant AS tenant, _content_type AS stream, count(*) AS records
+                       FROM management GROUP BY ALL),
+            skipped AS (SELECT source, tenant, stream, count(*) AS n FROM _contents
+                        WHERE status = 'skipped' GROUP BY ALL),
+            quarantined AS (SELECT tenant, count(*) AS n FROM _quarantine GROUP BY ALL)
+            SELECT k.source, k.tenant, k.stream, c.state, coalesce(n.records, 0) AS records,
+              coalesce(s.n, 0) AS skipped, coalesce(q.n, 0) AS quarantined,
+              h.last_error, h.last_error_at, h.last_success_at
+            FROM keys k
+            LEFT JOIN _cursors c USING (source, tenant, stream)
+            LEFT JOIN _stream_health h USING (source, tenant, stream)
+            LEFT JOIN skipped s USING (source, tenant, stream)
+            LEFT JOIN counts n ON n.tenant = k.tenant AND n.stream = k.stream AND k.source = 'management'
+            LEFT JOIN quarantined q ON q.tenant = k.tenant
+            ORDER BY k.tenant, k.source, k.stream`,
+      params: [],
+    });
+    return rows.map((r) => ({
+      key: { source: String(r.source), tenant: String(r.tenant), stream: String(r.stream) },
+      cursor: typeof r.state === 'string' ? (JSON.parse(r.state) as unknown) : null,
+      records: Number(r.records),
+      skipped: Number(r.skipped),
+      quarantined: Number(r.quarantined),
+      lastError: (r.last_error as string | null) ?? null,
+      lastErrorAt: (r.last_error_at as Date | null) ?? null,
+      lastSuccessAt: (r.last_success_at as Date | null) ?? null,
+    }));
+  }
+
+  async quarantine(limit = 100): Promise<QuarantinedRecord[]> {
+    const rows = await this.queryAll({
+      sql: `SELECT * FROM _quarantine ORDER BY quarantined_at DESC LIMIT $1`,
+      params: [limit],
+    });
+    return rows.map((r) => ({
+      family: String(r.family),
+      tenant: String(r.tenant),
+      origin: String(r.origin),
+      reason: String(r.reason),
+      text: String(r.text),
+      at: r.quarantined_at as Date,
+    }));
+  }
+
+  async maxSeq(): Promise<bigint> {
+    const rows = await this.queryAll({
+      sql: `SELECT value FROM _meta WHERE key = 'max_seq'`,
+      params: [],
+    });
+    return BigInt(String(rows[0]?.value ?? '0'));
+  }
+
+  async subtables(family: string): Promise<string[]> {
+    const rows = await this.queryAll({
+      sql: `SELECT subtable FROM _subtables WHERE family = $1 ORDER BY subtable`,
+      params: [family],
+    });
+    return rows.map((r) => String(r.subtable));
+  }
+
+  async query(query: SqlQuery): Promise<QueryStream> {
+    const connection = await this.connect();
+    try {
+      const result = await connection.stream(query.sql, query.params.map(toDuckValue));
+      const names = result.columnNames();
+      const types = result.columnTypes();
+      const columns: ResultColumn[] = names.map((name, i) => ({
+        name,
+        type: types[i]?.toString() ?? 'UNKNOWN',
+      }));
+      return {
+        columns,
+        async *chunks() {
+          try {
+            for (;;) {
+              const chunk = await result.fetchChunk();
+              if (!chunk || chunk.rowCount === 0) break;
+              yield chunk.convertRows(JSDuckDBValueConverter).map((row) => row.map(toSqlValue));
+            }
+          } finally {
+            connection.closeSync();
+          }
+        },
+      };
+    } catch (error) {
+      connection.closeSync();
+      throw error;
+    }
+  }
+
+  async queryAll(query: SqlQuery): Promise<Array<Record<string, SqlValue>>> {
+    const stream = await this.query(query);
+    const rows: Array<Record<string, SqlValue>> = [];
+    for await (const chunk of stream.chunks()) {
+      for (const row of chunk) {
+        const object: Record<string, SqlValue> = {};
+        stream.columns.forEach((c, i) => (object[c.name] = row[i] ?? null));
+        rows.push(object);
+      }
+    }
+    return rows;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.writer.run(async () => {
+      this.writeConnection?.closeSync();
+      this.writeConnection = undefined;
+    });
+    this.closed = true;
+    this.instance.closeSync();
+  }
+}
+
+function familyById(id: string): TableFamily {
+  const family = FAMILIES.find((f) => f.id === id);
+  if (!family) throw new M365HuntError(`Unknown table family ${id}.`);
+  return family;
+}
+
+function contentRow(row: Record<string, SqlValue>): ContentStatus {
+  return {
+    contentId: String(row.content_id),
+    contentUri: (row.content_uri as string | null) ?? undefined,
+    contentCreated: String(row.content_created),
+    contentExpiration: (row.content_expiration as string | null) ?? undefined,
+    status: row.status === 'skipped' ? 'skipped' : 'done',
+    error: (row.error as string | null) ?? undefined,
+    attempts: Number(row.attempts ?? 0),
+    updated: row.updated as Date,
+  };
+}

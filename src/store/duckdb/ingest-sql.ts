@@ -1,0 +1,129 @@
+// The SQL that turns staged raw records into rows, in DuckDB: each record is parsed once by the
+// engine (from_json into a struct of the fields the schema promotes), checked, deduplicated by
+// id against the stored rows and within the batch, given its ingest sequence number, and inserted.
+// Invalid records go to the quarantine with the reason. JavaScript never parses the records.
+import { DLP_RECORD_TYPES, WORKLOAD_CONTENT_TYPES } from '../../records/content-types.js';
+import type { ColumnDef, TableFamily } from '../schema.js';
+import { duckdbType, quoteIdent } from './types.js';
+
+/** SQL string literal; only for text made here from the schema, never for user input. */
+function literal(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`;
+}
+
+function field(name: string): string {
+  return `struct_extract(r.v, ${literal(name)})`;
+}
+
+/** Record fields the ingest reads: promoted columns, the id, the time, addresses, routing. */
+export function parsedFields(family: TableFamily): string[] {
+  const names = new Set<string>([family.idPath, family.timePath, ...family.ipPaths]);
+  names.add('Workload');
+  names.add('RecordType');
+  for (const c of family.columns) for (const p of c.paths ?? []) names.add(p);
+  return [...names];
+}
+
+function fromJsonSpec(family: TableFamily): string {
+  const spec: Record<string, string> = {};
+  for (const name of parsedFields(family)) spec[name] = 'VARCHAR';
+  return literal(JSON.stringify(spec));
+}
+
+/** Stage → `_rows`: parsed fields, the id, the event time and why a record is rejected (or NULL). */
+export function parseStatement(family: TableFamily): string {
+  const id = field(family.idPath);
+  // Zone-less times are UTC: the connection's TimeZone is UTC.
+  const time = `TRY_CAST(${field(family.timePath)} AS TIMESTAMPTZ)::TIMESTAMP`;
+  return `CREATE OR REPLACE TEMP TABLE _rows AS
+    SELECT r.ord, r.set_idx, ${id} AS id, ${time} AS eventdate,
+      CASE WHEN r.v IS NULL THEN 'not valid JSON'
+           WHEN ${id} IS NULL OR ${id} = '' THEN 'no ${family.idPath} field'
+           WHEN ${time} IS NULL THEN '${family.timePath} missing or not a time'
+      END AS reason,
+      r.v
+    FROM (SELECT ord, set_idx, try(from_json(text, ${fromJsonSpec(family)})) AS v FROM _stage
+          WHERE set_idx IN (SELECT set_idx FROM _stage_sets WHERE family = ${literal(family.id)})) r`;
+}
+
+function inferredContentType(): string {
+  const byWorkload = Object.entries(WORKLOAD_CONTENT_TYPES)
+    .map(([w, ct]) => `WHEN ${field('Workload')} = ${literal(w)} THEN ${literal(ct)}`)
+    .join(' ');
+  return `CASE WHEN TRY_CAST(${field('RecordType')} AS INTEGER) IN (${DLP_RECORD_TYPES.join(', ')})
+      THEN 'DLP.All' ${byWorkload} ELSE 'Audit.General' END`;
+}
+
+function subtable(): string {
+  return `coalesce(nullif(lower(regexp_replace(${field('Workload')}, '[^A-Za-z0-9]', '', 'g')), ''), 'unknown')`;
+}
+
+/** Address without port or IPv6 brackets, from the first non-empty address field. */
+function sourceIp(family: TableFamily): string {
+  const ip = `coalesce(${family.ipPaths.map((p) => `nullif(${field(p)}, '')`).join(', ')})`;
+  return `nullif(CASE
+      WHEN ${ip} LIKE '[%' THEN regexp_extract(${ip}, '^\\[([^\\]]*)\\]', 1)
+      WHEN regexp_matches(${ip}, '^[0-9]+\\.[0-9]+\\.[0-9]+\\.[0-9]+:[0-9]+$') THEN split_part(${ip}, ':', 1)
+      ELSE ${ip} END, '')`;
+}
+
+function columnValue(family: TableFamily, column: ColumnDef): string {
+  switch (column.derived) {
+    case 'seq':
+      return '$1 + row_number() OVER (ORDER BY r.ord)';
+    case 'ingested':
+      return '$2::TIMESTAMP';
+    case 'tenant':
+      return 'ss.tenant';
+    case 'contentType':
+      return `coalesce(ss.content_type, ${inferredContentType()})`;
+    case 'subtable':
+      return subtable();
+    case 'eventdate':
+      return 'r.eventdate';
+    case 'hostchain':
+      return 'ss.hostchain';
+    case 'client':
+      return 'ss.client';
+    case 'message':
+      return 's.text';
+    case 'srcIp':
+      return sourceIp(family);
+    case undefined:
+      break;
+  }
+  const paths = column.paths ?? [column.name];
+  const raw = paths.length === 1 ? field(paths[0]!) : `coalesce(${paths.map(field).join(', ')})`;
+  return column.type === 'string' ? raw : `TRY_CAST(${raw} AS ${duckdbType(column.type)})`;
+}
+
+/**
+ * `_rows` → the family's table. New records only: not already stored (same id and event time:
+ * the time lets the engine skip row groups of other periods) and the first of their id in the batch.
+ * Parameters: $1 the last sequence number used, $2 the commit time.
+ */
+export function insertStatement(family: TableFamily): string {
+  const names = family.columns.map((c) => quoteIdent(c.name)).join(', ');
+  const values = family.columns.map((c) => columnValue(family, c)).join(',\n      ');
+  const table = quoteIdent(family.id);
+  const id = quoteIdent(family.idPath);
+  return `INSERT INTO ${table} (${names})
+    SELECT ${values}
+    FROM (SELECT * FROM _rows q
+          WHERE q.reason IS NULL
+            AND NOT EXISTS (SELECT 1 FROM ${table} m WHERE m.${id} = q.id AND m.eventdate = q.eventdate)
+          QUALIFY row_number() OVER (PARTITION BY q.id ORDER BY q.ord) = 1) r
+    JOIN _stage s ON s.ord = r.ord
+    JOIN _stage_sets ss ON ss.set_idx = r.set_idx`;
+}
+
+/** `_rows` rejected → quarantine. Parameter: $1 the commit time. */
+export function quarantineStatement(family: TableFamily): string {
+  return `INSERT INTO _quarantine (family, tenant, origin, reason, text, quarantined_at)
+    SELECT ss.family, ss.tenant, coalesce(s.rorigin, ss.origin),
+      CASE WHEN r.reason = 'no ${family.idPath} field' AND try(json_type(s.text)) IS DISTINCT FROM 'OBJECT'
+           THEN 'not a JSON object' ELSE r.reason END,
+      s.text, $1::TIMESTAMP
+    FROM _rows r JOIN _stage s ON s.ord = r.ord JOIN _stage_sets ss ON ss.set_idx = r.set_idx
+    WHERE r.reason IS NOT NULL`;
+}

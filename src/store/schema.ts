@@ -1,0 +1,204 @@
+// The analytic tables, named as Devo analysts know them, and their columns. This file is the one
+// description of the schema: the stores create their tables from it, ingest extracts columns by it,
+// and the LINQ checker resolves table and field names against it.
+import { KNOWN_SUBTABLES, SUBTABLE_ALIASES } from '../records/subtable.js';
+
+export type ColumnType = 'string' | 'int' | 'float' | 'bool' | 'timestamp';
+
+export interface ColumnDef {
+  /** The column's name in LINQ and in SQL (case as Microsoft writes the field). */
+  readonly name: string;
+  readonly type: ColumnType;
+  /**
+   * Top-level fields of the raw record tried in order; the first one present gives the value.
+   * Columns without paths are derived by the store (see `derived`).
+   */
+  readonly paths?: readonly string[];
+  readonly derived?: DerivedColumn;
+  readonly doc: string;
+  /** Bookkeeping columns: not visible to LINQ, not in any output. */
+  readonly internal?: boolean;
+}
+
+/**
+ * Columns computed at ingest rather than read from one field:
+ * - `seq`: the ingest sequence number (monotonic in commit order; alert rules consume ranges of it)
+ * - `ingested`: when the row was committed (UTC)
+ * - `tenant`: the collected tenant's id
+ * - `contentType`: the feed the record came from (inferred for imports)
+ * - `subtable`: the sub-table the record belongs to (lower-cased Workload)
+ * - `eventdate`: the record's time in UTC (from `timePath`, tolerant of zones and fractions)
+ * - `hostchain`: `collector-<id>-<host>`
+ * - `client`: the tenant's label
+ * - `message`: the raw record exactly as received
+ * - `srcIp`: the client address with any port and IPv6 brackets removed
+ */
+export type DerivedColumn =
+  | 'seq'
+  | 'ingested'
+  | 'tenant'
+  | 'contentType'
+  | 'subtable'
+  | 'eventdate'
+  | 'hostchain'
+  | 'client'
+  | 'message'
+  | 'srcIp';
+
+export interface TableFamily {
+  /** Stable id of the family; also the physical table's name. */
+  readonly id: string;
+  /** Record field that identifies a record: the deduplication key. */
+  readonly idPath: string;
+  /** Record field with the event time. */
+  readonly timePath: string;
+  /** Fields tried, in order, for the `srcIp` column. */
+  readonly ipPaths: readonly string[];
+  readonly columns: readonly ColumnDef[];
+}
+
+const col = (name: string, type: ColumnType, doc: string, paths: readonly string[] = [name]) =>
+  ({ name, type, paths, doc }) as const satisfies ColumnDef;
+const derived = (name: string, type: ColumnType, d: DerivedColumn, doc: string, internal = false) =>
+  ({ name, type, derived: d, doc, internal }) as const satisfies ColumnDef;
+
+/** Every record of the Office 365 Management Activity API (and of imports of it). */
+export const MANAGEMENT: TableFamily = {
+  id: 'management',
+  idPath: 'Id',
+  timePath: 'CreationTime',
+  ipPaths: ['ClientIP', 'ClientIPAddress', 'ActorIpAddress'],
+  columns: [
+    derived('_seq', 'int', 'seq', 'Ingest sequence number.', true),
+    derived('_ingested', 'timestamp', 'ingested', 'When the row was stored.', true),
+    derived('_tenant', 'string', 'tenant', 'Tenant id the collector read.', true),
+    derived('_content_type', 'string', 'contentType', 'Content type of the feed.', true),
+    derived('_subtable', 'string', 'subtable', 'Sub-table: lower-cased Workload.', true),
+    derived('eventdate', 'timestamp', 'eventdate', 'Event time in UTC, from CreationTime.'),
+    derived('hostchain', 'string', 'hostchain', 'collector-<id>-<host>.'),
+    derived('client', 'string', 'client', "The tenant's label (name in the config, or its id)."),
+    col('Id', 'string', 'Unique record id (the deduplication key).'),
+    col('RecordType', 'int', 'Record type (numeric enum).'),
+    col('CreationTime', 'string', 'Event time as Microsoft wrote it (UTC, no zone).'),
+    col('Operation', 'string', 'Activity name, or cmdlet name for admin records.'),
+    col('OrganizationId', 'string', 'Tenant GUID.'),
+    col('UserType', 'int', 'Kind of actor (0 regular, 2 admin, 4 system, 10 guest, …).'),
+    col('UserKey', 'string', 'Alternate user id (PUID, claims, system name).'),
+    col('Workload', 'string', 'The Microsoft 365 service.'),
+    col('ResultStatus', 'string', 'Succeeded, Failed, True, False, …'),
+    col('ObjectId', 'string', 'Object acted on: file URL, mailbox, resource app id.'),
+    col('UserId', 'string', 'UPN of the actor (or a system account).'),
+    col('ClientIP', 'string', 'Client address as sent (may hold a port).'),
+    col('ActorIpAddress', 'string', 'Entra ID: address of the actor.'),
+    col('ClientIPAddress', 'string', 'Exchange mailbox records: client address.'),
+    derived('srcIp', 'string', 'srcIp', 'Client address without port or brackets.'),
+    col('UserAgent', 'string', 'User agent (SharePoint, OneDrive).'),
+    col('ApplicationId', 'string', 'Entra ID sign-ins: client application id.'),
+    col('LogonError', 'string', 'Entra ID sign-ins: failure reason.'),
+    col('ErrorNumber', 'string', 'Entra ID sign-ins: AADSTS error number.', [
+      'ErrorNumber',
+      'ErrorCode',
+    ]),
+    col('MailboxOwnerUPN', 'string', 'Exchange: owner of the mailbox acted on.'),
+    col('LogonType', 'int', 'Exchange: 0 owner, 1 admin, 2 delegate, …'),
+    col('ClientInfoString', 'string', 'Exchange: client description.'),
+    col('ExternalAccess', 'bool', 'Exchange: action by Microsoft or a delegated admin.'),
+    col('OrganizationName', 'string', 'Exchange: tenant name.'),
+    col('SiteUrl', 'string', 'SharePoint/OneDrive: site URL.'),
+    col('SourceRelativeUrl', 'string', 'SharePoint/OneDrive: folder of the file.'),
+    col('SourceFileName', 'string', 'SharePoint/OneDrive: file name.'),
+    col('SourceFileExtension', 'string', 'SharePoint/OneDrive: file extension.'),
+    col('DestinationRelativeUrl', 'string', 'SharePoint/OneDrive: copy or move target folder.'),
+    col('DestinationFileName', 'string', 'SharePoint/OneDrive: copy or move target name.'),
+    col('TargetUserOrGroupName', 'string', 'Sharing: who the item was shared with.'),
+    col('TargetUserOrGroupType', 'string', 'Sharing: Member, Guest, SharePointGroup, …'),
+    col('ItemType', 'string', 'SharePoint/OneDrive: File, Folder, Site, …'),
+    col('EventSource', 'string', 'SharePoint/OneDrive: SharePoint or ObjectModel.'),
+    col('TeamName', 'string', 'Teams: team name.'),
+    derived('message', 'string', 'message', 'The raw record, exactly as received (JSON text).'),
+  ],
+};
+
+export const FAMILIES: readonly TableFamily[] = [MANAGEMENT];
+
+/** A table as LINQ names it: a family, and the rows of it that belong to the table. */
+export interface LogicalTable {
+  readonly name: string;
+  readonly family: TableFamily;
+  /** Rows belong to the table when this internal column equals this value; none = all rows. */
+  readonly filter?: { readonly column: string; readonly value: string };
+  readonly description: string;
+}
+
+export const MANAGEMENT_TABLE = 'cloud.office365.management';
+
+/**
+ * `cloud.office365.management.dlp` is not a Workload: DLP matches carry the Workload of the service
+ * they happened in (Exchange, OneDrive, …) and land in that sub-table. This virtual sub-table shows
+ * every record of the DLP.All feed, whatever its Workload.
+ */
+const DLP_SUBTABLE = 'dlp';
+
+export interface Catalog {
+  /** Resolves a table name (sub-tables, aliases, the `.*` wildcard); undefined when unknown. */
+  resolve(name: string): LogicalTable | undefined;
+  /** Every table name, for completion and "did you mean" suggestions. */
+  names(): string[];
+  /** Visible (non-internal) columns of a family. */
+  columns(family: TableFamily): readonly ColumnDef[];
+}
+
+/**
+ * The catalog of the tables above. `subtables` adds sub-tables found in the data (Microsoft adds
+ * workloads continuously; any lower-cased Workload is a sub-table).
+ */
+export function createCatalog(subtables: Iterable<string> = []): Catalog {
+  const known = new Set<string>([...KNOWN_SUBTABLES, ...subtables]);
+  const tables = new Map<string, LogicalTable>();
+  tables.set(MANAGEMENT_TABLE, {
+    name: MANAGEMENT_TABLE,
+    family: MANAGEMENT,
+    description: 'Every record of the Management Activity API.',
+  });
+  tables.set(`${MANAGEMENT_TABLE}.*`, {
+    name: `${MANAGEMENT_TABLE}.*`,
+    family: MANAGEMENT,
+    description: 'All sub-tables (the same rows as the parent table).',
+  });
+  for (const sub of known) {
+    tables.set(`${MANAGEMENT_TABLE}.${sub}`, {
+      name: `${MANAGEMENT_TABLE}.${sub}`,
+      family: MANAGEMENT,
+      filter: { column: '_subtable', value: sub },
+      description: `Records whose Workload is ${sub}.`,
+    });
+  }
+  tables.set(`${MANAGEMENT_TABLE}.${DLP_SUBTABLE}`, {
+    name: `${MANAGEMENT_TABLE}.${DLP_SUBTABLE}`,
+    family: MANAGEMENT,
+    filter: { column: '_content_type', value: 'DLP.All' },
+    description: 'Every record of the DLP.All feed, whatever its Workload.',
+  });
+  const visible = new Map<TableFamily, readonly ColumnDef[]>();
+  return {
+    resolve(name) {
+      const direct = tables.get(name);
+      if (direct) return direct;
+      const prefix = `${MANAGEMENT_TABLE}.`;
+      if (name.startsWith(prefix)) {
+        const alias = SUBTABLE_ALIASES[name.slice(prefix.length)];
+        if (alias) return tables.get(prefix + alias);
+      }
+      return undefined;
+    },
+    names: () => [...tables.keys()].sort(),
+    columns(family) {
+      let cols = visible.get(family);
+      if (!cols) {
+        cols = family.columns.filter((c) => !c.internal);
+        visible.set(family, cols);
+      }
+      return cols;
+    },
+  };
+}

@@ -1,0 +1,157 @@
+// The Store interface: what every layer above needs from the storage engine. DuckDB (embedded,
+// one file) and ClickHouse implement it; nothing above this file knows which one it talks to.
+
+export type Dialect = 'duckdb' | 'clickhouse';
+
+/** A value bound as a query parameter or read from a result (lists and structs come back nested). */
+export type SqlValue =
+  | string
+  | number
+  | bigint
+  | boolean
+  | null
+  | Date
+  | readonly SqlValue[]
+  | { readonly [key: string]: SqlValue };
+
+/** A compiled query: SQL text with placeholders, and the values bound to them, in order. */
+export interface SqlQuery {
+  readonly sql: string;
+  readonly params: readonly SqlValue[];
+}
+
+export interface ResultColumn {
+  readonly name: string;
+  /** The engine's type name, e.g. VARCHAR, BIGINT, TIMESTAMP. */
+  readonly type: string;
+}
+
+/** A streamed result: its columns first, then rows in chunks, never all in memory at once. */
+export interface QueryStream {
+  readonly columns: readonly ResultColumn[];
+  chunks(): AsyncIterable<readonly (readonly SqlValue[])[]>;
+}
+
+/** Identifies one durable cursor: a source, a tenant, and a stream within it (a content type). */
+export interface StreamKey {
+  readonly source: string;
+  readonly tenant: string;
+  readonly stream: string;
+}
+
+/** Raw records from one place (a content blob, a file), to be routed, deduplicated and stored. */
+export interface RawRecordSet {
+  /** The table family the records belong to (see schema.ts), e.g. `management`. */
+  readonly family: string;
+  /** The collected tenant's id. */
+  readonly tenant: string;
+  /** The tenant's label, stored in the `client` column. */
+  readonly client: string;
+  /** `collector-<id>-<host>`. */
+  readonly hostchain: string;
+  /** The feed's content type; null when unknown (imports), then inferred from each record. */
+  readonly contentType: string | null;
+  /** Where the records came from (a contentId, a file name); kept with quarantined records. */
+  readonly origin: string;
+  /** Each record's JSON text exactly as received. */
+  readonly records: readonly string[];
+  /** Optional finer origin per record (e.g. `file.ndjson:17`), parallel to `records`. */
+  readonly recordOrigins?: readonly string[];
+}
+
+/** What happened to a content blob, recorded in the same transaction as its rows. */
+export interface ContentMark {
+  readonly key: StreamKey;
+  readonly contentId: string;
+  readonly contentUri?: string;
+  readonly contentCreated: string;
+  readonly contentExpiration?: string;
+  readonly status: 'done' | 'skipped';
+  /** Why it was skipped (a redacted error). */
+  readonly error?: string;
+  readonly attempts?: number;
+}
+
+/** One atomic commit: rows, the cursor that covers them and the content marks, or nothing at all. */
+export interface IngestBatch {
+  readonly sets: readonly RawRecordSet[];
+  readonly cursor?: { readonly key: StreamKey; readonly state: unknown };
+  readonly contents?: readonly ContentMark[];
+}
+
+export interface IngestResult {
+  /** Rows stored. */
+  readonly inserted: number;
+  /** Records dropped because a record with the same id was already stored (or earlier in the batch). */
+  readonly duplicates: number;
+  /** Records that are not valid (not an object, no id, no usable time): kept aside with the reason. */
+  readonly quarantined: number;
+  /** Ingest sequence numbers given to the stored rows, when any: [first, last]. */
+  readonly seqRange: readonly [bigint, bigint] | null;
+}
+
+export interface QuarantinedRecord {
+  readonly family: string;
+  readonly tenant: string;
+  readonly origin: string;
+  readonly reason: string;
+  readonly text: string;
+  readonly at: Date;
+}
+
+export interface ContentStatus {
+  readonly contentId: string;
+  readonly contentUri?: string;
+  readonly contentCreated: string;
+  readonly contentExpiration?: string;
+  readonly status: 'done' | 'skipped';
+  readonly error?: string;
+  readonly attempts: number;
+  readonly updated: Date;
+}
+
+/** Per-stream health for `m365hunt status`. */
+export interface StreamStatus {
+  readonly key: StreamKey;
+  readonly cursor: unknown;
+  readonly records: number;
+  readonly skipped: number;
+  readonly quarantined: number;
+  readonly lastError: string | null;
+  readonly lastErrorAt: Date | null;
+  readonly lastSuccessAt: Date | null;
+}
+
+export interface Store {
+  readonly dialect: Dialect;
+  /** Where the store is, for messages: `duckdb:/path/file.duckdb`, `chdb:/dir`, `clickhouse://…`. */
+  readonly location: string;
+
+  /** Stores rows, cursor and content marks atomically: a crash at any instant loses and duplicates nothing. */
+  ingest(batch: IngestBatch): Promise<IngestResult>;
+
+  /** The cursor state last committed for a stream, or undefined. */
+  cursor(key: StreamKey): Promise<unknown>;
+  /** Status of the given content ids of a stream (absent = never committed). */
+  contentStatus(key: StreamKey, contentIds: readonly string[]): Promise<Map<string, ContentStatus>>;
+  /** Skipped content of a stream (or of all streams). */
+  skippedContent(key?: StreamKey): Promise<Array<ContentStatus & { key: StreamKey }>>;
+  /** Records a stream's last error (redacted) or success, outside any ingest transaction. */
+  recordStreamHealth(key: StreamKey, health: { error: string | null }): Promise<void>;
+  /** Health and counters per stream. */
+  streamStatus(): Promise<StreamStatus[]>;
+  /** Quarantined records, newest first. */
+  quarantine(limit?: number): Promise<QuarantinedRecord[]>;
+
+  /** Highest ingest sequence number committed so far (0 when empty). */
+  maxSeq(): Promise<bigint>;
+  /** Sub-tables present in the data of a family (lower-cased Workloads). */
+  subtables(family: string): Promise<string[]>;
+
+  /** Runs a query; results stream. Values are bound, never spliced into the SQL. */
+  query(query: SqlQuery): Promise<QueryStream>;
+  /** Runs a query and collects every row as an object (for small answers only). */
+  queryAll(query: SqlQuery): Promise<Array<Record<string, SqlValue>>>;
+
+  close(): Promise<void>;
+}
