@@ -2,14 +2,20 @@
 // functions the server calls too. Errors are printed here and nowhere else.
 import { Command } from 'commander';
 import { describeError, M365HuntError } from '../util/errors.js';
+import { registerCollect } from './commands/collect.js';
+import { registerStatus } from './commands/status.js';
 import { registerVersion } from './commands/version.js';
 
 const program = new Command('m365hunt')
   .description('Find and stop data exfiltration in Microsoft 365.')
   .showHelpAfterError();
 
-// Each area adds its `register…(program)` here (one line each).
-const registrations: Array<(program: Command) => void> = [registerVersion];
+// Each area adds its `register…(program)` here, one per line.
+const registrations: Array<(program: Command) => void> = [
+  registerVersion,
+  registerCollect,
+  registerStatus,
+];
 for (const register of registrations) register(program);
 
 try {

@@ -9,7 +9,7 @@ import {
   jsToDuckDBValue,
   type DuckDBValue,
 } from '@duckdb/node-api';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { M365HuntError } from '../../util/errors.js';
 import { Mutex } from '../../util/mutex.js';
@@ -75,6 +75,11 @@ export class DuckDbStore implements Store {
 
   static async open(path: string, options: DuckDbStoreOptions = {}): Promise<DuckDbStore> {
     const file = path === ':memory:' ? path : resolve(path);
+    if (file !== ':memory:' && options.readOnly && !existsSync(file)) {
+      throw new M365HuntError(`There is no store at ${file} yet.`, {
+        hint: 'Collect (`m365hunt collect`) or import (`m365hunt import`) first, or point --db/--store at the store.',
+      });
+    }
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     const config: Record<string, string> = {};
     if (options.memoryLimit) config.memory_limit = options.memoryLimit;

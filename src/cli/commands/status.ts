@@ -1,0 +1,127 @@
+// `m365hunt status`: per tenant and stream, how far collection got, how far behind it is, what it
+// stored, skipped and quarantined, the last error, and warnings before Microsoft deletes content.
+import type { Command } from 'commander';
+import { loadConfig, type ResolvedConfig } from '../../config/load.js';
+import type { StreamStatus } from '../../store/store.js';
+import { formatDuration } from '../../util/duration.js';
+import { addStoreOptions, openStoreFromOptions, type StoreCliOptions } from '../store-options.js';
+import { renderTable } from '../table.js';
+
+const LAG_WARNING_MS = 5 * 86_400_000;
+const RETENTION_MS = 7 * 86_400_000;
+
+export interface StatusRow {
+  tenant: string;
+  stream: string;
+  listedThrough: string | null;
+  lagMs: number | null;
+  records: number;
+  skipped: number;
+  quarantined: number;
+  lastError: string | null;
+  lastErrorAt: string | null;
+  lastSuccessAt: string | null;
+  warning: string | null;
+}
+
+export function statusRows(
+  streams: readonly StreamStatus[],
+  config: ResolvedConfig | undefined,
+  now = Date.now(),
+): StatusRow[] {
+  const names = new Map(config?.instances.map((i) => [i.tenantId, i.name]) ?? []);
+  return streams.map((s) => {
+    const cursor = s.cursor as { listedThrough?: string } | null;
+    const through = cursor?.listedThrough ?? null;
+    const lag = through ? now - Date.parse(through) : null;
+    let warning: string | null = null;
+    if (lag !== null && lag > LAG_WARNING_MS) {
+      warning =
+        lag >= RETENTION_MS
+          ? 'behind more than 7 days: Microsoft has deleted content that was not collected'
+          : `behind ${formatDuration(lag)}: Microsoft deletes content after 7 days, collect within ${formatDuration(RETENTION_MS - lag)}`;
+    } else if (!through && s.lastError) {
+      warning = 'never collected';
+    }
+    return {
+      tenant: names.get(s.key.tenant) ?? s.key.tenant,
+      stream: `${s.key.source === 'management' ? '' : `${s.key.source}:`}${s.key.stream}`,
+      listedThrough: through,
+      lagMs: lag,
+      records: s.records,
+      skipped: s.skipped,
+      quarantined: s.quarantined,
+      lastError: s.lastError,
+      lastErrorAt: s.lastErrorAt?.toISOString() ?? null,
+      lastSuccessAt: s.lastSuccessAt?.toISOString() ?? null,
+      warning,
+    };
+  });
+}
+
+export function registerStatus(program: Command): void {
+  const command = program
+    .command('status')
+    .description(
+      'Show collection progress, lag, volumes, skipped content and errors per tenant and stream.',
+    )
+    .option('--format <format>', 'table or json', 'table');
+  addStoreOptions(command);
+  command.action(async (options: StoreCliOptions & { format: string }) => {
+    const config = options.config ? loadConfig(options.config) : undefined;
+    const store = await openStoreFromOptions(options, { config, readOnly: true });
+    try {
+      const rows = statusRows(await store.streamStatus(), config);
+      const quarantined = await store.quarantine(5);
+      if (options.format === 'json') {
+        console.log(JSON.stringify({ streams: rows, warnings: config?.warnings ?? [] }, null, 2));
+        return;
+      }
+      for (const w of config?.warnings ?? []) console.log(`warning: ${w}`);
+      if (rows.length === 0) {
+        console.log(
+          `Nothing collected yet in ${store.location}. Run \`m365hunt collect --config FILE\`.`,
+        );
+        return;
+      }
+      console.log(
+        renderTable(
+          [
+            'tenant',
+            'stream',
+            'listed through',
+            'lag',
+            'records',
+            'skipped',
+            'quarantined',
+            'last error',
+          ],
+          rows.map((r) => [
+            r.tenant,
+            r.stream,
+            r.listedThrough ?? '-',
+            r.lagMs === null ? '-' : formatDuration(r.lagMs),
+            String(r.records),
+            String(r.skipped),
+            String(r.quarantined),
+            r.lastError ? `${r.lastErrorAt ?? ''} ${r.lastError}` : '-',
+          ]),
+        ),
+      );
+      for (const r of rows)
+        if (r.warning) console.log(`warning: ${r.tenant} ${r.stream}: ${r.warning}`);
+      if (rows.some((r) => r.skipped > 0)) {
+        console.log(
+          'Skipped content can be fetched again with `m365hunt collect --config FILE --retry-skipped`.',
+        );
+      }
+      if (quarantined.length > 0) {
+        console.log(`Latest quarantined records (invalid, kept aside):`);
+        for (const q of quarantined)
+          console.log(`  ${q.at.toISOString()} ${q.origin}: ${q.reason}`);
+      }
+    } finally {
+      await store.close();
+    }
+  });
+}

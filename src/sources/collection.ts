@@ -1,0 +1,163 @@
+// Wires the configuration to running collectors: per tenant one token provider, one rate limit,
+// one server clock and one HTTP client, shared by its content types. The CLI's `collect` and the
+// server use this, and nothing else, to collect.
+import { hostname } from 'node:os';
+import type { CollectorInstance, ResolvedConfig } from '../config/load.js';
+import type { Store } from '../store/store.js';
+import type { Logger } from '../util/log.js';
+import { MsalTokenProvider, type TokenProvider } from './auth/token-provider.js';
+import { HttpClient, type RetryPolicy } from './http/http-client.js';
+import { RateLimiter } from './http/rate-limiter.js';
+import { ServerClock } from './http/server-clock.js';
+import { ManagementActivityApi } from './management-activity/api.js';
+import {
+  ManagementActivityCollector,
+  type CollectorProgress,
+  type StreamPassResult,
+} from './management-activity/collector.js';
+
+export interface TenantRuntime {
+  readonly instance: CollectorInstance;
+  readonly clock: ServerClock;
+  readonly http: HttpClient;
+  readonly tokens: TokenProvider;
+  readonly api: ManagementActivityApi;
+  readonly collector: ManagementActivityCollector;
+}
+
+export interface CollectionOptions {
+  log: Logger;
+  progress?: CollectorProgress;
+  fetch?: typeof fetch;
+  retry?: Partial<RetryPolicy>;
+  /** Called after each committed batch (the alert engine hooks in here). */
+  onCommit?: () => void;
+}
+
+/** `collector-<id>-<host>`: `split(hostchain, "-", 1)` gives the collector id. */
+export function hostchainFor(instance: CollectorInstance, host = hostname()): string {
+  return `collector-${instance.id}-${host}`;
+}
+
+export function createTenantRuntime(
+  instance: CollectorInstance,
+  store: Store,
+  options: CollectionOptions,
+): TenantRuntime {
+  const log = options.log.child(instance.name);
+  const clock = new ServerClock(log);
+  const tokens = new MsalTokenProvider({
+    tenantId: instance.tenantId,
+    clientId: instance.clientId,
+    credential: instance.credential,
+    loginBase: instance.endpoints.login,
+    log,
+    fetch: options.fetch,
+  });
+  const http = new HttpClient({
+    tokens,
+    clock,
+    log,
+    fetch: options.fetch,
+    retry: options.retry,
+    limiter: new RateLimiter(instance.requestsPerMinute),
+  });
+  const api = new ManagementActivityApi(http, {
+    manageBase: instance.endpoints.manage,
+    audience: instance.audiences.manage,
+    tenantId: instance.tenantId,
+    publisherId: instance.publisherId,
+  });
+  const collector = new ManagementActivityCollector({
+    store,
+    instance,
+    api,
+    clock,
+    hostchain: hostchainFor(instance),
+    log,
+    progress: options.progress,
+    onCommit: options.onCommit,
+  });
+  return { instance, clock, http, tokens, api, collector };
+}
+
+export interface PassSummary {
+  readonly tenant: string;
+  readonly results: readonly StreamPassResult[];
+  readonly subscriptionErrors: readonly string[];
+}
+
+export class Collection {
+  readonly tenants: readonly TenantRuntime[];
+
+  constructor(
+    readonly config: ResolvedConfig,
+    readonly store: Store,
+    private readonly options: CollectionOptions,
+  ) {
+    this.tenants = config.instances
+      .filter((i) => i.enabled && i.contentTypes.length > 0)
+      .map((i) => createTenantRuntime(i, store, options));
+  }
+
+  private async tenantPass(t: TenantRuntime, subscribe: boolean): Promise<PassSummary> {
+    const subscriptionErrors: string[] = [];
+    if (subscribe) {
+      try {
+        const states = await t.collector.ensureSubscriptions();
+        for (const [ct, state] of states) {
+          if (state !== 'enabled' && state !== 'started') subscriptionErrors.push(`${ct}: ${state}`);
+        }
+      } catch (error) {
+        subscriptionErrors.push(error instanceof Error ? error.message : String(error));
+      }
+    }
+    const results = await t.collector.pass();
+    return { tenant: t.instance.name, results, subscriptionErrors };
+  }
+
+  /** One pass over every tenant and content type. */
+  pass(subscribe = false): Promise<PassSummary[]> {
+    return Promise.all(this.tenants.map((t) => this.tenantPass(t, subscribe)));
+  }
+
+  /**
+   * Collects everything available now: passes until one finds no new content (content made
+   * available while a long backfill ran is collected by the next pass).
+   */
+  async once(maxPasses = 5): Promise<PassSummary[]> {
+    const all: PassSummary[] = [];
+    for (let i = 0; i < maxPasses; i++) {
+      const summaries = await this.pass(i === 0);
+      all.push(...summaries);
+      const fetched = summaries.flatMap((s) => s.results).reduce((n, r) => n + r.blobs + r.skipped, 0);
+      const failed = summaries.some((s) => s.results.some((r) => r.error));
+      if (fetched === 0 || failed) break;
+    }
+    return all;
+  }
+
+  /** Polls until the signal aborts; the poll interval is the shortest configured one. */
+  async forever(signal: AbortSignal, onPass?: (s: PassSummary[]) => void): Promise<void> {
+    const interval = Math.min(...this.tenants.map((t) => t.instance.pollIntervalMs));
+    let first = true;
+    while (!signal.aborted) {
+      const summaries = await this.pass(first);
+      first = false;
+      onPass?.(summaries);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, interval);
+        signal.addEventListener('abort', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  async retrySkipped(): Promise<Array<{ tenant: string; retried: number; recovered: number; stillSkipped: number }>> {
+    return Promise.all(
+      this.tenants.map(async (t) => ({ tenant: t.instance.name, ...(await t.collector.retrySkipped()) })),
+    );
+  }
+}

@@ -1,0 +1,186 @@
+// The one HTTP client every source uses: tokens, the per-tenant rate limit, retries with backoff
+// (throttling with Retry-After, 5xx, timeouts, dropped connections), one token refresh on 401,
+// the server's clock, and errors that never carry a secret.
+import type { Logger } from '../../util/log.js';
+import type { TokenProvider } from '../auth/token-provider.js';
+import { ApiError, isThrottle, isTransient, parseErrorBody, retryAfterMs } from './api-error.js';
+import type { RateLimiter } from './rate-limiter.js';
+import type { ServerClock } from './server-clock.js';
+
+export interface RetryPolicy {
+  /** Attempts in all, the first included. */
+  attempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** Longest Retry-After honoured; longer ones are cut to this. */
+  maxRetryAfterMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = {
+  attempts: 8,
+  baseDelayMs: 1000,
+  maxDelayMs: 60_000,
+  maxRetryAfterMs: 5 * 60_000,
+};
+
+export interface HttpRequest {
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  url: string;
+  /** Token audience (e.g. https://manage.office.com); none = no Authorization header. */
+  audience?: string;
+  headers?: Record<string, string>;
+  body?: string;
+  timeoutMs?: number;
+  retry?: Partial<RetryPolicy>;
+  /** Do not follow redirects (usage reports answer 302 to a download URL). */
+  manualRedirect?: boolean;
+  /** Statuses that are answers, not errors (besides 2xx). */
+  accept?: readonly number[];
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Headers;
+  text: string;
+}
+
+export interface HttpCounters {
+  requests: number;
+  retries: number;
+  throttled: number;
+  errors: number;
+}
+
+export interface HttpClientOptions {
+  tokens?: TokenProvider;
+  limiter?: RateLimiter;
+  clock?: ServerClock;
+  log?: Logger;
+  retry?: Partial<RetryPolicy>;
+  fetch?: typeof fetch;
+  timeoutMs?: number;
+  /** For tests: how to wait. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+function describeUrl(url: string): string {
+  const u = new URL(url);
+  return `${u.origin}${u.pathname}`;
+}
+
+function networkReason(error: unknown): string {
+  if (error instanceof Error) {
+    const cause = (error as Error & { cause?: { code?: string; message?: string } }).cause;
+    if (error.name === 'TimeoutError' || error.name === 'AbortError') return 'timed out';
+    return cause?.code ?? cause?.message ?? error.message;
+  }
+  return String(error);
+}
+
+export class HttpClient {
+  readonly counters: HttpCounters = { requests: 0, retries: 0, throttled: 0, errors: 0 };
+  private readonly retry: RetryPolicy;
+  private readonly fetchImpl: typeof fetch;
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(private readonly options: HttpClientOptions = {}) {
+    this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.fetchImpl = options.fetch ?? fetch;
+    this.sleep = options.sleep ?? defaultSleep;
+  }
+
+  async request(req: HttpRequest): Promise<HttpResponse> {
+    const policy = { ...this.retry, ...req.retry };
+    let refreshed = false;
+    let lastError: ApiError | undefined;
+    for (let attempt = 1; attempt <= policy.attempts; attempt++) {
+      let waitMs: number | undefined;
+      try {
+        return await this.once(req, refreshed);
+      } catch (error) {
+        if (!(error instanceof ApiError)) throw error;
+        lastError = error;
+        if (error.status === 401 && req.audience && !refreshed) {
+          // The token may have expired or been revoked: renew it once.
+          refreshed = true;
+          attempt--;
+          continue;
+        }
+        if (!error.retryable) {
+          this.counters.errors++;
+          throw error;
+        }
+        if (error.details.throttled) this.counters.throttled++;
+        const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+        const jittered = backoff / 2 + Math.random() * (backoff / 2);
+        waitMs =
+          error.details.retryAfterMs !== undefined
+            ? Math.min(policy.maxRetryAfterMs, error.details.retryAfterMs)
+            : jittered;
+      }
+      if (attempt < policy.attempts) {
+        this.counters.retries++;
+        this.options.log?.debug(
+          `retrying ${req.method} ${describeUrl(req.url)} in ${Math.round(waitMs)} ms (${lastError?.message})`,
+        );
+        await this.sleep(waitMs);
+      }
+    }
+    this.counters.errors++;
+    throw lastError ?? new Error('request failed');
+  }
+
+  private async once(req: HttpRequest, refreshToken: boolean): Promise<HttpResponse> {
+    const headers: Record<string, string> = { ...req.headers };
+    if (req.audience) {
+      if (!this.options.tokens) throw new Error('no token provider for an authenticated request');
+      const token = await this.options.tokens.token(req.audience, { refresh: refreshToken });
+      headers.Authorization = `Bearer ${token}`;
+    }
+    await this.options.limiter?.acquire();
+    this.counters.requests++;
+    const sentAt = Date.now();
+    let response: Response;
+    let text: string;
+    try {
+      response = await this.fetchImpl(req.url, {
+        method: req.method,
+        headers,
+        body: req.body,
+        redirect: req.manualRedirect ? 'manual' : 'follow',
+        signal: AbortSignal.timeout(req.timeoutMs ?? this.options.timeoutMs ?? 120_000),
+      });
+      text = await response.text();
+    } catch (error) {
+      // Dropped connections, resets and timeouts: always worth another try.
+      throw new ApiError(`${req.method} ${describeUrl(req.url)}: ${networkReason(error)}`, {
+        status: null,
+        code: null,
+        method: req.method,
+        url: describeUrl(req.url),
+        retryable: true,
+      });
+    }
+    this.options.clock?.observe(response.headers.get('date'), sentAt);
+    const ok =
+      (response.status >= 200 && response.status < 300) ||
+      (req.accept ?? []).includes(response.status);
+    if (ok) return { status: response.status, headers: response.headers, text };
+    const body = parseErrorBody(text);
+    const throttled = isThrottle(response.status, body.code);
+    throw new ApiError(
+      `${req.method} ${describeUrl(req.url)} answered ${response.status}${body.code ? ` ${body.code}` : ''}: ${body.message}`,
+      {
+        status: response.status,
+        code: body.code,
+        method: req.method,
+        url: describeUrl(req.url),
+        retryable: throttled || isTransient(response.status, body.code),
+        throttled,
+        retryAfterMs: retryAfterMs(response.headers.get('retry-after')),
+      },
+    );
+  }
+}
