@@ -3,6 +3,7 @@
 import { Command } from 'commander';
 import { describeError, M365HuntError } from '../util/errors.js';
 import { registerCollect } from './commands/collect.js';
+import { registerConfig } from './commands/config.js';
 import { registerStatus } from './commands/status.js';
 import { registerVersion } from './commands/version.js';
 
@@ -14,6 +15,7 @@ const program = new Command('m365hunt')
 const registrations: Array<(program: Command) => void> = [
   registerVersion,
   registerCollect,
+  registerConfig,
   registerStatus,
 ];
 for (const register of registrations) register(program);

@@ -39,11 +39,18 @@ export function hostchainFor(instance: CollectorInstance, host = hostname()): st
   return `collector-${instance.id}-${host}`;
 }
 
-export function createTenantRuntime(
+export interface TenantClients {
+  readonly clock: ServerClock;
+  readonly http: HttpClient;
+  readonly tokens: TokenProvider;
+  readonly api: ManagementActivityApi;
+}
+
+/** The clients of one tenant: token provider, rate-limited HTTP client, server clock, API. */
+export function createTenantClients(
   instance: CollectorInstance,
-  store: Store,
-  options: CollectionOptions,
-): TenantRuntime {
+  options: Pick<CollectionOptions, 'log' | 'fetch' | 'retry'>,
+): TenantClients {
   const log = options.log.child(instance.name);
   const clock = new ServerClock(log);
   const tokens = new MsalTokenProvider({
@@ -68,17 +75,26 @@ export function createTenantRuntime(
     tenantId: instance.tenantId,
     publisherId: instance.publisherId,
   });
+  return { clock, http, tokens, api };
+}
+
+export function createTenantRuntime(
+  instance: CollectorInstance,
+  store: Store,
+  options: CollectionOptions,
+): TenantRuntime {
+  const clients = createTenantClients(instance, options);
   const collector = new ManagementActivityCollector({
     store,
     instance,
-    api,
-    clock,
+    api: clients.api,
+    clock: clients.clock,
     hostchain: hostchainFor(instance),
-    log,
+    log: options.log.child(instance.name),
     progress: options.progress,
     onCommit: options.onCommit,
   });
-  return { instance, clock, http, tokens, api, collector };
+  return { instance, ...clients, collector };
 }
 
 export interface PassSummary {
@@ -106,7 +122,8 @@ export class Collection {
       try {
         const states = await t.collector.ensureSubscriptions();
         for (const [ct, state] of states) {
-          if (state !== 'enabled' && state !== 'started') subscriptionErrors.push(`${ct}: ${state}`);
+          if (state !== 'enabled' && state !== 'started')
+            subscriptionErrors.push(`${ct}: ${state}`);
         }
       } catch (error) {
         subscriptionErrors.push(error instanceof Error ? error.message : String(error));
@@ -130,7 +147,9 @@ export class Collection {
     for (let i = 0; i < maxPasses; i++) {
       const summaries = await this.pass(i === 0);
       all.push(...summaries);
-      const fetched = summaries.flatMap((s) => s.results).reduce((n, r) => n + r.blobs + r.skipped, 0);
+      const fetched = summaries
+        .flatMap((s) => s.results)
+        .reduce((n, r) => n + r.blobs + r.skipped, 0);
       const failed = summaries.some((s) => s.results.some((r) => r.error));
       if (fetched === 0 || failed) break;
     }
@@ -155,9 +174,14 @@ export class Collection {
     }
   }
 
-  async retrySkipped(): Promise<Array<{ tenant: string; retried: number; recovered: number; stillSkipped: number }>> {
+  async retrySkipped(): Promise<
+    Array<{ tenant: string; retried: number; recovered: number; stillSkipped: number }>
+  > {
     return Promise.all(
-      this.tenants.map(async (t) => ({ tenant: t.instance.name, ...(await t.collector.retrySkipped()) })),
+      this.tenants.map(async (t) => ({
+        tenant: t.instance.name,
+        ...(await t.collector.retrySkipped()),
+      })),
     );
   }
 }

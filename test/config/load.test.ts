@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig, resolveConfig } from '../../src/config/load.js';
 import { M365HuntError, describeError } from '../../src/util/errors.js';
 import { tempDir } from '../helpers/temp.js';
+import { CONFIG_TEMPLATE } from '../../src/config/template.js';
 
 const dir = tempDir();
 const TENANT = '0b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d';
@@ -170,5 +171,17 @@ describe('configuration loading', () => {
     const resolved = resolveConfig(text, join(dir, 'multi.json'), { M365_SECRET: 'x' });
     expect(resolved.instances.map((i) => i.name)).toEqual(['contoso', 'fabrikam']);
     expect(resolved.store.url).toBe(join(dir, 'data/hunt.duckdb'));
+  });
+
+  it('writes a starting config whose only problems are the placeholders to fill in', () => {
+    const error = errorOf(() => resolveConfig(CONFIG_TEMPLATE, 'm365hunt.json', {}));
+    const text = describeError(error);
+    expect(text).toContain('replace the placeholder <TENANT_ID>');
+    expect(text).toContain('replace the placeholder <CLIENT_ID>');
+    const filled = CONFIG_TEMPLATE.replace('<TENANT_ID>', TENANT).replace('<CLIENT_ID>', CLIENT);
+    const resolved = resolveConfig(filled, join(dir, 'm365hunt.json'), {
+      M365HUNT_CLIENT_SECRET: 's',
+    });
+    expect(resolved.instances[0]!.contentTypes).toHaveLength(5);
   });
 });
