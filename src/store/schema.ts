@@ -48,6 +48,12 @@ export type DerivedColumn =
 export interface TableFamily {
   /** Stable id of the family; also the physical table's name. */
   readonly id: string;
+  /**
+   * The LINQ table name of a family without sub-tables (e.g. `cloud.azure.ad.signin`). The
+   * management family has its own naming: the parent table and one sub-table per Workload.
+   */
+  readonly table?: string;
+  readonly description?: string;
   /** Record field that identifies a record: the deduplication key. */
   readonly idPath: string;
   /** Record field with the event time. */
@@ -179,6 +185,15 @@ export function createCatalog(subtables: Iterable<string> = []): Catalog {
     filter: { column: '_content_type', value: 'DLP.All' },
     description: 'Every record of the DLP.All feed, whatever its Workload.',
   });
+  for (const family of FAMILIES) {
+    if (family.table) {
+      tables.set(family.table, {
+        name: family.table,
+        family,
+        description: family.description ?? family.table,
+      });
+    }
+  }
   const visible = new Map<TableFamily, readonly ColumnDef[]>();
   return {
     resolve(name) {

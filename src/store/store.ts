@@ -72,11 +72,30 @@ export interface ContentMark {
   readonly attempts?: number;
 }
 
+/** A small application document written with a commit (see `Store.putState`). */
+export interface StatePut {
+  readonly collection: string;
+  readonly id: string;
+  /** JSON-serialisable; null deletes the document. */
+  readonly doc: unknown;
+}
+
 /** One atomic commit: rows, the cursor that covers them and the content marks, or nothing at all. */
 export interface IngestBatch {
   readonly sets: readonly RawRecordSet[];
   readonly cursor?: { readonly key: StreamKey; readonly state: unknown };
   readonly contents?: readonly ContentMark[];
+  /** Application state that must change together with these rows (e.g. an engine's position). */
+  readonly states?: readonly StatePut[];
+}
+
+/** A small mutable application document: accounts, sessions, saved queries, engine positions. */
+export interface StateDoc<T = unknown> {
+  readonly id: string;
+  readonly doc: T;
+  /** Starts at 1 and grows by one with each write: writers use it to detect a concurrent change. */
+  readonly version: number;
+  readonly updated: Date;
 }
 
 export interface IngestResult {
@@ -142,6 +161,23 @@ export interface Store {
   streamStatus(): Promise<StreamStatus[]>;
   /** Quarantined records, newest first. */
   quarantine(limit?: number): Promise<QuarantinedRecord[]>;
+
+  /** A document of a collection, or undefined. */
+  getState<T = unknown>(collection: string, id: string): Promise<StateDoc<T> | undefined>;
+  /** Every document of a collection, by id. */
+  listState<T = unknown>(collection: string): Promise<Array<StateDoc<T>>>;
+  /**
+   * Writes a document. With `expectedVersion`, only when the stored version is that one (0: only
+   * when absent); returns the new version, or null when another writer got there first.
+   */
+  putState(
+    collection: string,
+    id: string,
+    doc: unknown,
+    expectedVersion?: number,
+  ): Promise<number | null>;
+  /** Deletes a document; true when it existed. */
+  deleteState(collection: string, id: string): Promise<boolean>;
 
   /** Highest ingest sequence number committed so far (0 when empty). */
   maxSeq(): Promise<bigint>;

@@ -25,6 +25,8 @@ export function bookkeepingDdl(): string[] {
        PRIMARY KEY (source, tenant, stream))`,
     `CREATE TABLE IF NOT EXISTS _quarantine (family VARCHAR, tenant VARCHAR, origin VARCHAR,
        reason VARCHAR, text VARCHAR, quarantined_at TIMESTAMP)`,
+    `CREATE TABLE IF NOT EXISTS _state (collection VARCHAR, id VARCHAR, doc VARCHAR,
+       version BIGINT, updated TIMESTAMP, PRIMARY KEY (collection, id))`,
     `CREATE TABLE IF NOT EXISTS _subtables (family VARCHAR, subtable VARCHAR, PRIMARY KEY (family, subtable))`,
   ];
 }

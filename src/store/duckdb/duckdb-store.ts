@@ -23,6 +23,7 @@ import type {
   ResultColumn,
   SqlQuery,
   SqlValue,
+  StateDoc,
   Store,
   StreamKey,
   StreamStatus,
@@ -245,6 +246,8 @@ export class DuckDbStore implements Store {
           ],
         );
       }
+      for (const put of batch.states ?? [])
+        await this.writeState(c, put.collection, put.id, put.doc);
       await c.run('COMMIT');
     } catch (error) {
       await c.run('ROLLBACK').catch(() => undefined);
@@ -367,6 +370,82 @@ export class DuckDbStore implements Store {
     }));
   }
 
+  async getState<T = unknown>(collection: string, id: string): Promise<StateDoc<T> | undefined> {
+    const rows = await this.queryAll({
+      sql: `SELECT id, doc, version, updated FROM _state WHERE collection = $1 AND id = $2`,
+      params: [collection, id],
+    });
+    return rows[0] ? stateRow<T>(rows[0]) : undefined;
+  }
+
+  async listState<T = unknown>(collection: string): Promise<Array<StateDoc<T>>> {
+    const rows = await this.queryAll({
+      sql: `SELECT id, doc, version, updated FROM _state WHERE collection = $1 ORDER BY id`,
+      params: [collection],
+    });
+    return rows.map((r) => stateRow<T>(r));
+  }
+
+  putState(
+    collection: string,
+    id: string,
+    doc: unknown,
+    expectedVersion?: number,
+  ): Promise<number | null> {
+    return this.writer.run(async () => {
+      const c = await this.writeConn();
+      await c.run('BEGIN TRANSACTION');
+      try {
+        const current = await c.runAndReadAll(
+          `SELECT version FROM _state WHERE collection = $1 AND id = $2`,
+          [collection, id],
+        );
+        const version = Number(current.getRows()[0]?.[0] ?? 0);
+        if (expectedVersion !== undefined && version !== expectedVersion) {
+          await c.run('ROLLBACK');
+          return null;
+        }
+        const written = await this.writeState(c, collection, id, doc);
+        await c.run('COMMIT');
+        return written;
+      } catch (error) {
+        await c.run('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+    });
+  }
+
+  async deleteState(collection: string, id: string): Promise<boolean> {
+    return this.writer.run(async () => {
+      const c = await this.writeConn();
+      const r = await c.run(`DELETE FROM _state WHERE collection = $1 AND id = $2`, [
+        collection,
+        id,
+      ]);
+      return Number(r.rowsChanged) > 0;
+    });
+  }
+
+  /** Inside the caller's transaction: writes (or with a null doc deletes) a document. */
+  private async writeState(
+    c: DuckDBConnection,
+    collection: string,
+    id: string,
+    doc: unknown,
+  ): Promise<number> {
+    if (doc === null) {
+      await c.run(`DELETE FROM _state WHERE collection = $1 AND id = $2`, [collection, id]);
+      return 0;
+    }
+    const r = await c.runAndReadAll(
+      `INSERT INTO _state VALUES ($1, $2, $3, 1, $4)
+       ON CONFLICT DO UPDATE SET doc = excluded.doc, version = _state.version + 1, updated = excluded.updated
+       RETURNING version`,
+      [collection, id, JSON.stringify(doc), toDuckValue(new Date())],
+    );
+    return Number(r.getRows()[0]?.[0] ?? 1);
+  }
+
   async maxSeq(): Promise<bigint> {
     const rows = await this.queryAll({
       sql: `SELECT value FROM _meta WHERE key = 'max_seq'`,
@@ -441,6 +520,15 @@ function familyById(id: string): TableFamily {
   const family = FAMILIES.find((f) => f.id === id);
   if (!family) throw new M365HuntError(`Unknown table family ${id}.`);
   return family;
+}
+
+function stateRow<T>(row: Record<string, SqlValue>): StateDoc<T> {
+  return {
+    id: String(row.id),
+    doc: JSON.parse(String(row.doc)) as T,
+    version: Number(row.version),
+    updated: row.updated as Date,
+  };
 }
 
 function contentRow(row: Record<string, SqlValue>): ContentStatus {
