@@ -1,0 +1,24 @@
+// Raw Management Activity API records: one per line (NDJSON) or the elements of a JSON array. The
+// text goes to the store exactly as in the file; the engine parses it, quarantining what is not a
+// record, so nothing here is unreadable.
+import { readLines } from '../lines.js';
+import type { TextSource } from '../text-source.js';
+import { readJsonArray } from './json-array.js';
+import { ARRAY_BATCH, type RecordReader } from './types.js';
+
+export async function* readManagementNdjson(source: TextSource): RecordReader {
+  for await (const batch of readLines(source)) {
+    yield {
+      records: batch.texts.map((text, i) => ({ text, line: batch.numbers[i]! })),
+      problems: [],
+      notices: [],
+    };
+  }
+}
+
+export async function* readManagementArray(source: TextSource): RecordReader {
+  const elements = await readJsonArray(source);
+  for (let i = 0; i < elements.length; i += ARRAY_BATCH) {
+    yield { records: elements.slice(i, i + ARRAY_BATCH), problems: [], notices: [] };
+  }
+}

@@ -1,0 +1,87 @@
+// Sentinel OfficeActivity exports: the portal's CSV, NDJSON (one row object per line) or a JSON
+// array of row objects. Each row is converted to the API's record shape (sentinel/mapping.ts) and
+// the converted record, serialised, is what the store keeps as the message.
+import { readCsvRows } from '../csv-rows.js';
+import { readLines } from '../lines.js';
+import { convertSentinelRow } from '../sentinel/convert.js';
+import type { TextSource } from '../text-source.js';
+import { readJsonArray } from './json-array.js';
+import { ARRAY_BATCH, type ReadBatch, type RecordReader } from './types.js';
+
+function emptyBatch(): ReadBatch {
+  return { records: [], problems: [], notices: [] };
+}
+
+function addRow(batch: ReadBatch, row: Readonly<Record<string, unknown>>, line: number): void {
+  const { record, notices } = convertSentinelRow(row);
+  const tenant = record.OrganizationId;
+  batch.records.push({
+    text: JSON.stringify(record),
+    line,
+    tenant: typeof tenant === 'string' ? tenant : undefined,
+  });
+  for (const notice of notices) batch.notices.push(notice);
+}
+
+function addJson(batch: ReadBatch, text: string, line: number): void {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    batch.problems.push({ line, message: `Not valid JSON: ${(error as Error).message}.` });
+    return;
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    batch.problems.push({
+      line,
+      message: 'Not a JSON object (a row of the OfficeActivity table).',
+    });
+    return;
+  }
+  addRow(batch, value as Record<string, unknown>, line);
+}
+
+export async function* readSentinelCsv(source: TextSource): RecordReader {
+  let header: string[] | undefined;
+  for await (const { rows } of readCsvRows(source)) {
+    let start = 0;
+    if (!header) {
+      header = rows[0]!.fields.map((h) => h.trim());
+      start = 1;
+    }
+    const batch = emptyBatch();
+    for (let i = start; i < rows.length; i++) {
+      const { fields, line } = rows[i]!;
+      if (fields.length !== header.length) {
+        batch.problems.push({
+          line,
+          message: `The row has ${fields.length} fields where the header has ${header.length}.`,
+        });
+        continue;
+      }
+      const row: Record<string, string> = {};
+      for (let k = 0; k < header.length; k++) row[header[k]!] = fields[k]!;
+      addRow(batch, row, line);
+    }
+    if (batch.records.length > 0 || batch.problems.length > 0) yield batch;
+  }
+}
+
+export async function* readSentinelNdjson(source: TextSource): RecordReader {
+  for await (const lines of readLines(source)) {
+    const batch = emptyBatch();
+    lines.texts.forEach((text, i) => addJson(batch, text, lines.numbers[i]!));
+    yield batch;
+  }
+}
+
+export async function* readSentinelArray(source: TextSource): RecordReader {
+  const elements = await readJsonArray(source);
+  for (let i = 0; i < elements.length; i += ARRAY_BATCH) {
+    const batch = emptyBatch();
+    for (const element of elements.slice(i, i + ARRAY_BATCH)) {
+      addJson(batch, element.text, element.line);
+    }
+    yield batch;
+  }
+}

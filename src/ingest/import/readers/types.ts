@@ -1,0 +1,28 @@
+// What a reader hands the import runner: records to store, each with the line it starts on, and
+// the problems of records it could not read (which are reported, never stored).
+
+export interface ReadRecord {
+  /** The record's JSON text: as in the file for raw formats, converted for Sentinel rows. */
+  readonly text: string;
+  /** 1-based line of the file the record starts on. */
+  readonly line: number;
+  /** The record's OrganizationId when the reader parsed the record anyway. */
+  readonly tenant?: string;
+}
+
+export interface ReadProblem {
+  readonly line: number;
+  readonly message: string;
+}
+
+export interface ReadBatch {
+  readonly records: ReadRecord[];
+  readonly problems: ReadProblem[];
+  /** Values kept unconverted (Sentinel), counted by text in the summary. */
+  readonly notices: string[];
+}
+
+export type RecordReader = AsyncGenerator<ReadBatch, void, undefined>;
+
+/** Records per batch for readers that have the whole file at hand (JSON arrays). */
+export const ARRAY_BATCH = 2048;

@@ -1,0 +1,302 @@
+// The offline import: reads files of audit records and stores them in the same tables, with the
+// same deduplication and quarantine, as the collector. Used by `m365hunt import` and meant for
+// the server too: it prints nothing, and reports progress and problems through callbacks.
+//
+// Every file's format is recognised before anything is stored, so a wrong file in the list stops
+// the import before it starts. Then each file streams through in batches of `batchSize` records
+// per `store.ingest` call, one batch being stored while the next is read; memory holds two
+// batches and one chunk of the file, whatever the file's size.
+import { hostname as osHostname } from 'node:os';
+import { MANAGEMENT } from '../../store/schema.js';
+import type { IngestResult, QuarantinedRecord, RawRecordSet, Store } from '../../store/store.js';
+import { M365HuntError } from '../../util/errors.js';
+import { detectFormat } from './detect.js';
+import { importError } from './errors.js';
+import type { ImportFormat } from './formats.js';
+import { topLevelString } from './json-scan.js';
+import { readerFor } from './readers/index.js';
+import type { ReadProblem } from './readers/types.js';
+import { openTextSource, type TextSource } from './text-source.js';
+
+export interface ImportOptions {
+  readonly files: readonly string[];
+  readonly store: Store;
+  /** Five digits, as the collector's id: rows get hostchain `collector-<id>-<host>`. */
+  readonly collectorId: string;
+  /** Host name in the hostchain (default: this machine's). */
+  readonly hostname?: string;
+  /** Tenant id given to every row (default: each record's OrganizationId). */
+  readonly tenant?: string;
+  /** The `client` label of a tenant's rows (default: the tenant id). */
+  readonly client?: string | ((tenant: string) => string | undefined);
+  /** Records per `store.ingest` call. */
+  readonly batchSize?: number;
+  /** Problems kept per file for the summary (all are counted and passed to `onProblem`). */
+  readonly problemsKept?: number;
+  readonly onProgress?: (progress: ImportProgress) => void;
+  readonly onProblem?: (problem: ImportProblem) => void;
+  readonly signal?: AbortSignal;
+}
+
+export interface ImportProgress {
+  readonly file: string;
+  /** 0-based position of the file in the list, and the number of files. */
+  readonly fileIndex: number;
+  readonly fileCount: number;
+  readonly bytesRead: number;
+  readonly bytesTotal: number;
+  /** Records read from this file so far. */
+  readonly records: number;
+}
+
+export interface ImportProblem {
+  readonly file: string;
+  readonly line: number;
+  readonly message: string;
+}
+
+export interface FileSummary {
+  readonly file: string;
+  readonly format: ImportFormat;
+  /** Records read: stored + duplicates + quarantined + unreadable. */
+  read: number;
+  stored: number;
+  duplicates: number;
+  quarantined: number;
+  /** Records that could not be read (listed in `problems`, not stored). */
+  unreadable: number;
+  /** The first problems (see `problemsKept`). */
+  readonly problems: ImportProblem[];
+  /** Values kept unconverted, with how many records had each. */
+  readonly notices: Map<string, number>;
+  /** Tenants the rows went to, with their record counts. */
+  readonly tenants: Map<string, number>;
+  /** Ingest sequence numbers given to this file's rows, when any. */
+  seqRange: [bigint, bigint] | null;
+  bytes: number;
+  ms: number;
+  /** Why the file stopped before its end, when it did (records before it are stored). */
+  error?: M365HuntError;
+  /** The first quarantined records of this file, in file order (all are in the store's quarantine). */
+  quarantineSample: QuarantinedRecord[];
+}
+
+export interface ImportSummary {
+  readonly files: FileSummary[];
+  readonly hostchain: string;
+  readonly ms: number;
+}
+
+export const DEFAULT_BATCH_SIZE = 5000;
+/** A batch is also cut at this many characters of record text, for files of very large records. */
+const BATCH_MAX_CHARS = 32 * 1024 * 1024;
+const UNKNOWN_TENANT = 'unknown';
+
+export function collectorHostchain(collectorId: string, hostname = osHostname()): string {
+  if (!/^\d{5}$/.test(collectorId)) {
+    throw new M365HuntError(`The collector id "${collectorId}" is not five digits.`, {
+      hint: 'Give --collector-id the five-digit id of the collector instance, e.g. 10001: rows get hostchain collector-<id>-<host>.',
+    });
+  }
+  return `collector-${collectorId}-${hostname}`;
+}
+
+interface TenantGroup {
+  readonly records: string[];
+  readonly origins: string[];
+}
+
+/** Records waiting for the next `store.ingest` call, grouped by tenant (one record set each). */
+class Batch {
+  readonly groups = new Map<string, TenantGroup>();
+  count = 0;
+  chars = 0;
+
+  add(tenant: string, text: string, origin: string): void {
+    let group = this.groups.get(tenant);
+    if (!group) {
+      group = { records: [], origins: [] };
+      this.groups.set(tenant, group);
+    }
+    group.records.push(text);
+    group.origins.push(origin);
+    this.count++;
+    this.chars += text.length;
+  }
+}
+
+export async function runImport(options: ImportOptions): Promise<ImportSummary> {
+  const started = Date.now();
+  const hostchain = collectorHostchain(options.collectorId, options.hostname);
+  if (options.files.length === 0) throw new M365HuntError('No file to import was given.');
+  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+  const problemsKept = options.problemsKept ?? 20;
+  const tenantOverride = options.tenant?.trim().toLowerCase();
+  const clientOf = (tenant: string): string =>
+    (typeof options.client === 'function' ? options.client(tenant) : options.client) ?? tenant;
+
+  // Recognise every file first: a wrong file stops the import before anything is stored.
+  const plan: Array<{ source: TextSource; format: ImportFormat }> = [];
+  for (const file of options.files) {
+    const source = openTextSource(file);
+    const { format } = await detectFormat(source);
+    plan.push({ source, format });
+  }
+
+  const summaries: FileSummary[] = [];
+  for (const [fileIndex, { source, format }] of plan.entries()) {
+    const summary: FileSummary = {
+      file: source.file,
+      format,
+      read: 0,
+      stored: 0,
+      duplicates: 0,
+      quarantined: 0,
+      unreadable: 0,
+      problems: [],
+      notices: new Map(),
+      tenants: new Map(),
+      seqRange: null,
+      bytes: source.size,
+      ms: 0,
+      quarantineSample: [],
+    };
+    summaries.push(summary);
+    const fileStarted = Date.now();
+    const progress = (): void =>
+      options.onProgress?.({
+        file: source.file,
+        fileIndex,
+        fileCount: plan.length,
+        bytesRead: source.bytesRead(),
+        bytesTotal: source.size,
+        records: summary.read,
+      });
+
+    const account = (result: IngestResult): void => {
+      summary.stored += result.inserted;
+      summary.duplicates += result.duplicates;
+      summary.quarantined += result.quarantined;
+      if (result.seqRange) {
+        summary.seqRange = summary.seqRange
+          ? [summary.seqRange[0], result.seqRange[1]]
+          : [result.seqRange[0], result.seqRange[1]];
+      }
+    };
+    // One batch is stored while the next is read; never more than one in flight.
+    let inflight: Promise<void> | undefined;
+    const submit = async (batch: Batch): Promise<void> => {
+      await inflight;
+      inflight = undefined;
+      if (batch.count === 0) return;
+      const sets: RawRecordSet[] = [...batch.groups].map(([tenant, group]) => ({
+        family: MANAGEMENT.id,
+        tenant,
+        client: clientOf(tenant),
+        hostchain,
+        contentType: null,
+        origin: source.file,
+        records: group.records,
+        recordOrigins: group.origins,
+      }));
+      inflight = options.store.ingest({ sets }).then(account);
+    };
+    const report = (problem: ReadProblem): void => {
+      summary.unreadable++;
+      const full = { file: source.file, ...problem };
+      if (summary.problems.length < problemsKept) summary.problems.push(full);
+      options.onProblem?.(full);
+    };
+
+    let batch = new Batch();
+    try {
+      progress();
+      for await (const read of readerFor(format, source)) {
+        if (options.signal?.aborted) {
+          throw new M365HuntError('The import was stopped.', { cause: options.signal.reason });
+        }
+        summary.read += read.records.length + read.problems.length;
+        read.problems.forEach(report);
+        for (const notice of read.notices) {
+          summary.notices.set(notice, (summary.notices.get(notice) ?? 0) + 1);
+        }
+        for (const record of read.records) {
+          const found = (record.tenant ?? topLevelString(record.text, 'OrganizationId'))
+            ?.trim()
+            .toLowerCase();
+          const tenant = tenantOverride ?? (found ? found : UNKNOWN_TENANT);
+          summary.tenants.set(tenant, (summary.tenants.get(tenant) ?? 0) + 1);
+          batch.add(tenant, record.text, `${source.file}:${record.line}`);
+          if (batch.count >= batchSize || batch.chars >= BATCH_MAX_CHARS) {
+            await submit(batch);
+            batch = new Batch();
+          }
+        }
+        progress();
+      }
+    } catch (error) {
+      if (!(error instanceof M365HuntError) || error.position?.source !== source.file) {
+        await inflight?.catch(() => undefined);
+        throw error;
+      }
+      // The file cannot be read past this point: what was read before it is still stored.
+      summary.error = error;
+    }
+    try {
+      await submit(batch);
+      await inflight;
+    } finally {
+      summary.ms = Date.now() - fileStarted;
+      progress();
+    }
+  }
+  await sampleQuarantine(options.store, summaries, started);
+  return { files: summaries, hostchain, ms: Date.now() - started };
+}
+
+const QUARANTINE_SAMPLE = 5;
+const QUARANTINE_LOOKBACK = 2000;
+
+/** Looks up the first quarantined records of each file (by origin), to show where they are. */
+async function sampleQuarantine(
+  store: Store,
+  summaries: readonly FileSummary[],
+  since: number,
+): Promise<void> {
+  const total = summaries.reduce((n, f) => n + f.quarantined, 0);
+  if (total === 0) return;
+  const recent = await store.quarantine(Math.min(total, QUARANTINE_LOOKBACK));
+  const lineOf = (origin: string) => Number(origin.slice(origin.lastIndexOf(':') + 1));
+  for (const summary of summaries) {
+    const prefix = `${summary.file}:`;
+    const mine = recent.filter(
+      (q) => q.origin.startsWith(prefix) && q.at.getTime() >= since - 1000,
+    );
+    mine.sort((a, b) => lineOf(a.origin) - lineOf(b.origin));
+    summary.quarantineSample.push(...mine.slice(0, QUARANTINE_SAMPLE));
+  }
+}
+
+/** A summary's files that stopped early or had unreadable records, as one error (or undefined). */
+export function importFailure(summary: ImportSummary): M365HuntError | undefined {
+  const failed = summary.files.filter((f) => f.error);
+  const unreadable = summary.files.reduce((n, f) => n + f.unreadable, 0);
+  if (failed.length === 0 && unreadable === 0) return undefined;
+  const first = failed[0]?.error;
+  if (failed.length === 1 && unreadable === 0 && first) return first;
+  const parts: string[] = [];
+  if (failed.length > 0) {
+    parts.push(`${failed.length} file${failed.length > 1 ? 's' : ''} could not be read to the end`);
+  }
+  if (unreadable > 0) {
+    parts.push(`${unreadable} record${unreadable > 1 ? 's' : ''} could not be read`);
+  }
+  return importError(
+    failed[0]?.file ?? summary.files.find((f) => f.unreadable > 0)!.file,
+    undefined,
+    `${parts.join(' and ')}; everything else was imported.`,
+    {
+      hint: 'Fix the places listed above and import the files again: records already stored are skipped as duplicates.',
+    },
+  );
+}
