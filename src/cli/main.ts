@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { describeError, M365HuntError } from '../util/errors.js';
 import { registerCollect } from './commands/collect.js';
 import { registerConfig } from './commands/config.js';
+import { registerImport } from './commands/import.js';
 import { registerStatus } from './commands/status.js';
 import { registerVersion } from './commands/version.js';
 
@@ -17,6 +18,7 @@ const registrations: Array<(program: Command) => void> = [
   registerCollect,
   registerConfig,
   registerStatus,
+  registerImport,
 ];
 for (const register of registrations) register(program);
 
