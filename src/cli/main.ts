@@ -5,6 +5,7 @@ import { describeError, M365HuntError } from '../util/errors.js';
 import { registerCollect } from './commands/collect.js';
 import { registerConfig } from './commands/config.js';
 import { registerImport } from './commands/import.js';
+import { registerSimulate } from './commands/simulate.js';
 import { registerStatus } from './commands/status.js';
 import { registerVersion } from './commands/version.js';
 
@@ -19,6 +20,7 @@ const registrations: Array<(program: Command) => void> = [
   registerConfig,
   registerStatus,
   registerImport,
+  registerSimulate,
 ];
 for (const register of registrations) register(program);
 

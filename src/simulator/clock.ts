@@ -1,0 +1,44 @@
+// The sim clock: start + real elapsed × speed + every advance(). Monotonic (performance.now()).
+import { performance } from 'node:perf_hooks';
+
+export class SimClock {
+  private readonly realStart = performance.now();
+  private offset = 0;
+
+  constructor(
+    private readonly startMs: number,
+    readonly speed: number,
+  ) {}
+
+  now(): number {
+    return Math.floor(
+      this.startMs + this.offset + (performance.now() - this.realStart) * this.speed,
+    );
+  }
+
+  advance(ms: number): void {
+    if (!(ms >= 0)) throw new Error('advance() takes a non-negative number of milliseconds');
+    this.offset += ms;
+  }
+
+  /** Real seconds that `simSeconds` of sim time take (what clients' local timers need). */
+  realSeconds(simSeconds: number): number {
+    return this.speed > 0 ? Math.max(1, Math.round(simSeconds / this.speed)) : simSeconds;
+  }
+}
+
+export class Counters {
+  private readonly values = new Map<string, number>();
+
+  inc(name: string, by = 1): void {
+    this.values.set(name, (this.values.get(name) ?? 0) + by);
+  }
+
+  get(name: string): number {
+    return this.values.get(name) ?? 0;
+  }
+
+  snapshot(): Record<string, number> {
+    return Object.fromEntries([...this.values.entries()].sort(([a], [b]) => (a < b ? -1 : 1)));
+  }
+}

@@ -1,0 +1,110 @@
+// SharePoint and OneDrive records (Audit.SharePoint): file operations (RecordType 6) and sharing
+// (RecordType 14), shaped after reference §B6 and the Sentinel/Panther samples. OneDrive and
+// SharePoint differ only in Workload and URLs.
+import type { FileEvent, ShareEvent } from '../activity/events.js';
+import { type Drive, type DriveItem, itemUrl } from '../tenant/model.js';
+import type { Rng } from '../util/prng.js';
+import {
+  type BuildContext,
+  type BuiltRecord,
+  appAccessContext,
+  common,
+  spIdentity,
+} from './common.js';
+
+export function lookupItem(
+  ctx: BuildContext,
+  driveId: string,
+  itemId: string,
+): { drive: Drive; item: DriveItem } {
+  const hit = ctx.index.itemById.get(`${driveId}|${itemId}`);
+  if (!hit) throw new Error(`unknown drive item ${driveId}/${itemId}`);
+  return hit;
+}
+
+function locationFields(drive: Drive, item: DriveItem): Record<string, unknown> {
+  return {
+    SiteUrl: drive.siteUrl.endsWith('/') ? drive.siteUrl : `${drive.siteUrl}/`,
+    SourceRelativeUrl: item.folder ? `${drive.library}/${item.folder}` : drive.library,
+    SourceFileName: item.name,
+    SourceFileExtension: item.ext,
+  };
+}
+
+export function buildFile(ctx: BuildContext, e: FileEvent, rng: Rng): BuiltRecord {
+  const { drive, item } = lookupItem(ctx, e.driveId, e.itemId);
+  const id = spIdentity(ctx, e.actor);
+  const r = common(ctx, rng, {
+    t: e.t,
+    operation: e.op,
+    recordType: 6,
+    workload: drive.kind === 'onedrive' ? 'OneDrive' : 'SharePoint',
+    userType: id.userType,
+    userKey: id.userKey,
+    userId: id.userId,
+    clientIp: e.ip,
+    objectId: itemUrl(drive, item),
+  });
+  if (e.actor.type === 'user') r.AppAccessContext = appAccessContext(rng, e.t);
+  Object.assign(r, {
+    CorrelationId: rng.guid(),
+    EventSource: 'SharePoint',
+    ItemType: item.isFolder ? 'Folder' : 'File',
+    ListId: drive.listId,
+    ListItemUniqueId: item.listItemUniqueId,
+    Site: drive.siteId,
+    UserAgent: e.userAgent,
+    WebId: drive.webId,
+  });
+  if (e.machineId) {
+    Object.assign(r, {
+      MachineDomainInfo: e.managedDevice === false ? 'WORKGROUP' : 'CONTOSO',
+      MachineId: e.machineId,
+      IsManagedDevice: e.managedDevice !== false,
+    });
+  }
+  if (!item.isFolder) r.FileSizeBytes = item.size;
+  Object.assign(r, locationFields(drive, item));
+  if (item.label) r.SensitivityLabelId = item.label.id;
+  if (e.virusInfo) {
+    r.VirusInfo = e.virusInfo;
+    r.VirusVendor = 'Microsoft';
+  }
+  return { record: r, contentType: 'Audit.SharePoint' };
+}
+
+export function buildShare(ctx: BuildContext, e: ShareEvent, rng: Rng): BuiltRecord {
+  const { drive, item } = lookupItem(ctx, e.driveId, e.itemId);
+  const id = spIdentity(ctx, e.actor);
+  const r = common(ctx, rng, {
+    t: e.t,
+    operation: e.op,
+    recordType: 14,
+    workload: drive.kind === 'onedrive' ? 'OneDrive' : 'SharePoint',
+    userType: id.userType,
+    userKey: id.userKey,
+    userId: id.userId,
+    clientIp: e.ip,
+    objectId: itemUrl(drive, item),
+  });
+  if (e.actor.type === 'user') r.AppAccessContext = appAccessContext(rng, e.t);
+  Object.assign(r, {
+    CorrelationId: rng.guid(),
+    EventSource: 'SharePoint',
+    ItemType: item.isFolder ? 'Folder' : 'File',
+    ListId: drive.listId,
+    ListItemUniqueId: item.listItemUniqueId,
+    Site: drive.siteId,
+    UserAgent: e.userAgent,
+    WebId: drive.webId,
+    EventData: e.eventData,
+  });
+  if (e.target) {
+    r.TargetUserOrGroupName = e.target.name;
+    r.TargetUserOrGroupType = e.target.type;
+  }
+  const linkId = e.grant?.linkId ?? null;
+  if (linkId) r.UniqueSharingId = linkId;
+  Object.assign(r, locationFields(drive, item));
+  return { record: r, contentType: 'Audit.SharePoint' };
+}

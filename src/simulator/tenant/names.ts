@@ -1,0 +1,298 @@
+// Word lists the tenant model draws from. Some names carry apostrophes and accents on purpose:
+// they travel through UPNs, display names, JSON and SQL and must survive every layer.
+
+export const FIRST_NAMES = [
+  'Ana',
+  'Ben',
+  'Chloé',
+  'Dmitri',
+  'Elena',
+  'Farah',
+  'Gustav',
+  'Hana',
+  'Ivan',
+  'Julia',
+  'Kofi',
+  'Lena',
+  'Marco',
+  'Nadia',
+  'Oscar',
+  'Priya',
+  'Quentin',
+  'Rosa',
+  'Samir',
+  'Tessa',
+  'Uma',
+  'Victor',
+  'Wen',
+  'Ximena',
+  'Yusuf',
+  'Zoë',
+  'Aiko',
+  'Bruno',
+  'Carmen',
+  'Diego',
+  'Emeka',
+  'Fatima',
+  'Georg',
+  'Helga',
+  'Ines',
+  'Jonas',
+  'Karin',
+  'Luca',
+  'Maya',
+  'Niels',
+  'Olga',
+  'Pedro',
+  'Rania',
+  'Sven',
+  'Tomás',
+  'Ulla',
+  'Vera',
+  'Wojciech',
+  'Yara',
+  'Seán',
+  'Adele',
+  'Megan',
+  'Alex',
+  'Grady',
+  'Isaiah',
+  'Johanna',
+  'Lidia',
+  'Miriam',
+  'Nestor',
+  'Patti',
+] as const;
+
+export const SURNAMES = [
+  'Souza',
+  'Keller',
+  'Dubois',
+  'Petrov',
+  'Rossi',
+  'Haddad',
+  'Lindqvist',
+  'Tanaka',
+  'Novak',
+  'Weber',
+  'Mensah',
+  'Fischer',
+  'Bianchi',
+  'Karimi',
+  'Larsen',
+  'Sharma',
+  'Moreau',
+  'Garcia',
+  'Nguyen',
+  'Brandt',
+  "O'Brien",
+  'Müller',
+  'Østergaard',
+  'Kowalski',
+  'Santos',
+  'Ibrahim',
+  'Schmidt',
+  'Yamamoto',
+  'Jansen',
+  'Silva',
+  'Okafor',
+  'Hansen',
+  'Ferreira',
+  'Andersson',
+  'Costa',
+  'Demir',
+  'Wagner',
+  'Kim',
+  'Lopez',
+  'Becker',
+  "D'Angelo",
+  'Virtanen',
+  'Horvat',
+  'Popescu',
+  'Nowak',
+  'Ahmed',
+  'Mbeki',
+  'Zhang',
+  'Reyes',
+  'Vance',
+  'Bowen',
+  'Adams',
+  'Archer',
+  'Bell',
+  'Cole',
+  'Diaz',
+  'Ellis',
+  'Ford',
+  'Grant',
+  'Hughes',
+] as const;
+
+export interface DepartmentSpec {
+  name: string;
+  weight: number;
+  titles: readonly string[];
+  /** Typical file names in this department's OneDrive folders and site. */
+  files: readonly string[];
+}
+
+export const DEPARTMENTS: readonly DepartmentSpec[] = [
+  {
+    name: 'Sales',
+    weight: 18,
+    titles: ['Account Executive', 'Sales Manager', 'Sales Operations Analyst'],
+    files: [
+      'Pipeline FY26.xlsx',
+      'Customer list - Tier 1.xlsx',
+      'Pricing sheet 2026.xlsx',
+      'Strategic accounts plan.docx',
+      'Proposal template.docx',
+      'Renewals Q2.xlsx',
+    ],
+  },
+  {
+    name: 'Engineering',
+    weight: 20,
+    titles: ['Software Engineer', 'Engineering Manager', 'Site Reliability Engineer'],
+    files: [
+      'Architecture overview.pptx',
+      'Design review notes.docx',
+      'Release checklist.xlsx',
+      'Incident postmortem.docx',
+      'API specification v3.docx',
+    ],
+  },
+  {
+    name: 'Finance',
+    weight: 10,
+    titles: ['Financial Analyst', 'Controller', 'Accounts Payable Specialist'],
+    files: [
+      'Budget FY26.xlsx',
+      'Q1-forecast.xlsx',
+      'Vendor payments March.xlsx',
+      'Audit findings 2025 - Confidential.docx',
+      'Cash flow model.xlsx',
+    ],
+  },
+  {
+    name: 'Human Resources',
+    weight: 6,
+    titles: ['HR Business Partner', 'Recruiter', 'Compensation Analyst'],
+    files: [
+      'Salary bands 2026 - Confidential.xlsx',
+      'Onboarding checklist.docx',
+      'Performance review calendar.xlsx',
+      'Headcount plan.xlsx',
+    ],
+  },
+  {
+    name: 'Legal',
+    weight: 4,
+    titles: ['Corporate Counsel', 'Paralegal', 'Compliance Officer'],
+    files: [
+      'NDA template.docx',
+      'Contract register.xlsx',
+      'Litigation hold notice.docx',
+      'M&A due diligence - Confidential.docx',
+    ],
+  },
+  {
+    name: 'Marketing',
+    weight: 10,
+    titles: ['Marketing Manager', 'Content Strategist', 'Brand Designer'],
+    files: [
+      'Campaign calendar.xlsx',
+      'Brand guidelines.pdf',
+      'Launch plan - Project Falcon.pptx',
+      'Press release draft.docx',
+    ],
+  },
+  {
+    name: 'Research & Development',
+    weight: 12,
+    titles: ['Research Scientist', 'Product Manager', 'R&D Director'],
+    files: [
+      'Patent draft - Confidential.docx',
+      'Prototype test results.xlsx',
+      'Strategic roadmap 2027.pptx',
+      'Lab notebook.docx',
+      'Competitive analysis.docx',
+    ],
+  },
+  {
+    name: 'IT',
+    weight: 8,
+    titles: ['Systems Administrator', 'IT Manager', 'Security Analyst'],
+    files: [
+      'Asset inventory.xlsx',
+      'Firewall change log.xlsx',
+      'Backup runbook.docx',
+      'Access review Q1.xlsx',
+    ],
+  },
+  {
+    name: 'Operations',
+    weight: 8,
+    titles: ['Operations Manager', 'Supply Chain Analyst', 'Logistics Coordinator'],
+    files: [
+      'Supplier scorecard.xlsx',
+      'Warehouse capacity plan.xlsx',
+      'Shipping schedule.xlsx',
+      'Process map.vsdx',
+    ],
+  },
+  {
+    name: 'Executive',
+    weight: 4,
+    titles: ['Chief Executive Officer', 'Chief Financial Officer', 'Chief Operating Officer'],
+    files: [
+      'Board deck Q1 - Strictly Confidential.pptx',
+      'Strategic plan 2026-2028.docx',
+      'Acquisition targets - strategic.xlsx',
+    ],
+  },
+];
+
+/** Generic files every OneDrive holds some of. */
+export const COMMON_FILES = [
+  'Meeting notes.docx',
+  'To do.xlsx',
+  'Expense report.xlsx',
+  'Team photo.jpg',
+  'Travel itinerary.pdf',
+  'Training certificate.pdf',
+  'Presentation.pptx',
+  'Weekly status.docx',
+] as const;
+
+/** Folders of a OneDrive (under Documents). */
+export const ONEDRIVE_FOLDERS = ['', 'Projects', 'Archive', 'Shared', 'Working'] as const;
+
+export const SENSITIVITY_LABELS = [
+  { id: 'a1b2c3d4-0000-4000-8000-000000000001', name: 'Public' },
+  { id: 'a1b2c3d4-0000-4000-8000-000000000002', name: 'General' },
+  { id: 'a1b2c3d4-0000-4000-8000-000000000003', name: 'Confidential' },
+  { id: 'a1b2c3d4-0000-4000-8000-000000000004', name: 'Highly Confidential' },
+] as const;
+
+/** Personal mail providers that insiders send data to. */
+export const PERSONAL_DOMAINS = ['gmail.com', 'outlook.com', 'proton.me', 'yahoo.com'] as const;
+
+export const SUBJECTS = [
+  'Weekly sync',
+  'Re: Q2 numbers',
+  'Follow-up from our call',
+  'Updated deck attached',
+  'Invoice INV-20931',
+  'Lunch on Friday?',
+  'Re: Re: contract redlines',
+  'Action items',
+  'Out of office',
+  'FW: customer feedback',
+  'Draft for review',
+  'Reminder: timesheets due',
+  // Quotes and backslashes travel through JSON and queries; they must survive.
+  'Re: "Project Falcon" timeline',
+  'Path is \\\\fileserver\\share\\reports',
+] as const;
+
+export const TEAMS_MESSAGES_APPS = ['Microsoft Teams', 'Teams Web App', 'Teams Mobile'] as const;
