@@ -26,6 +26,17 @@ export function registerStoreKind(scheme: string, opener: StoreOpener): void {
   openers.set(scheme, opener);
 }
 
+// ClickHouse loads on first use: chdb's library is large, and DuckDB users never need it.
+const clickhouse = () => import('./clickhouse/open.js');
+registerStoreKind('chdb', async (location, options) =>
+  (await clickhouse()).openChdbStore(location, options),
+);
+for (const scheme of ['clickhouse', 'clickhouses']) {
+  registerStoreKind(scheme, async (url, options) =>
+    (await clickhouse()).openServerStore(url, options),
+  );
+}
+
 export function parseStoreUrl(url: string): { scheme: string; location: string } {
   const match = /^([a-z][a-z0-9+]*):(.*)$/i.exec(url);
   // A Windows drive letter or a bare path is a DuckDB file.

@@ -184,6 +184,15 @@ export interface Store {
   /** Sub-tables present in the data of a family (lower-cased Workloads). */
   subtables(family: string): Promise<string[]>;
 
+  /**
+   * Takes the named lease for `owner`, or renews it when `owner` holds it already, until `ttlMs`
+   * from now. False while another owner holds it unexpired. Collectors sharing a store take one
+   * per tenant so that no tenant is collected twice; a crashed holder's lease lapses after ttlMs.
+   */
+  acquireLease(name: string, owner: string, ttlMs: number): Promise<boolean>;
+  /** Gives the lease up if `owner` holds it (no effect otherwise). */
+  releaseLease(name: string, owner: string): Promise<void>;
+
   /** Runs a query; results stream. Values are bound, never spliced into the SQL. */
   query(query: SqlQuery): Promise<QueryStream>;
   /** Runs a query and collects every row as an object (for small answers only). */

@@ -1,21 +1,43 @@
 // Stores for tests: every store kind the suite runs against, on real files in a temporary folder,
 // and loaders of NDJSON fixtures (raw Management API records, one per line) through the real ingest.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '../../src/store/open.js';
 import type { IngestResult, Store } from '../../src/store/store.js';
 
 /** The store kinds a parameterised test runs against. */
-export const STORE_KINDS = ['duckdb'] as const;
+export const STORE_KINDS = ['duckdb', 'chdb'] as const;
 export type StoreKind = (typeof STORE_KINDS)[number];
 
 let counter = 0;
+
+/**
+ * chdb binds one data directory per process: every chdb store of a test process lives in this
+ * one, each in a database of its own that is dropped when the store closes.
+ */
+let chdbDir: string | undefined;
+function sharedChdbDir(): string {
+  if (!chdbDir) {
+    const dir = mkdtempSync(join(tmpdir(), `m365hunt-chdb-${process.pid}-`));
+    process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+    chdbDir = dir;
+  }
+  return chdbDir;
+}
 
 export async function openTestStore(kind: StoreKind, dir: string): Promise<Store> {
   counter++;
   switch (kind) {
     case 'duckdb':
       return openStore(join(dir, `test-${process.pid}-${counter}.duckdb`));
+    case 'chdb': {
+      // Loaded here, so that DuckDB-only runs never load chdb's library.
+      const { openChdbStore } = await import('../../src/store/clickhouse/open.js');
+      return openChdbStore(`${sharedChdbDir()}?database=test_${counter}`, {
+        clickhouse: { dropOnClose: true },
+      });
+    }
   }
 }
 

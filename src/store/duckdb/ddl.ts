@@ -28,6 +28,7 @@ export function bookkeepingDdl(): string[] {
     `CREATE TABLE IF NOT EXISTS _state (collection VARCHAR, id VARCHAR, doc VARCHAR,
        version BIGINT, updated TIMESTAMP, PRIMARY KEY (collection, id))`,
     `CREATE TABLE IF NOT EXISTS _subtables (family VARCHAR, subtable VARCHAR, PRIMARY KEY (family, subtable))`,
+    `CREATE TABLE IF NOT EXISTS _leases (name VARCHAR PRIMARY KEY, owner VARCHAR, expires TIMESTAMP)`,
   ];
 }
 

@@ -355,6 +355,35 @@ export class DuckDbStore implements Store {
     }));
   }
 
+  // One process owns a DuckDB file, and its writer connection serialises these: a read and the
+  // write that follows it cannot interleave with another owner's.
+  acquireLease(name: string, owner: string, ttlMs: number): Promise<boolean> {
+    if (this.options.readOnly) throw new M365HuntError('The store was opened read-only.');
+    return this.writer.run(async () => {
+      const c = await this.writeConn();
+      const now = new Date();
+      const held = await c.runAndReadAll(
+        `SELECT owner FROM _leases WHERE name = $1 AND owner <> $2 AND expires > $3`,
+        [name, owner, toDuckValue(now)],
+      );
+      if (held.getRows().length > 0) return false;
+      await c.run(`INSERT OR REPLACE INTO _leases VALUES ($1, $2, $3)`, [
+        name,
+        owner,
+        toDuckValue(new Date(now.getTime() + ttlMs)),
+      ]);
+      return true;
+    });
+  }
+
+  releaseLease(name: string, owner: string): Promise<void> {
+    if (this.options.readOnly) throw new M365HuntError('The store was opened read-only.');
+    return this.writer.run(async () => {
+      const c = await this.writeConn();
+      await c.run(`DELETE FROM _leases WHERE name = $1 AND owner = $2`, [name, owner]);
+    });
+  }
+
   async quarantine(limit = 100): Promise<QuarantinedRecord[]> {
     const rows = await this.queryAll({
       sql: `SELECT * FROM _quarantine ORDER BY quarantined_at DESC LIMIT $1`,

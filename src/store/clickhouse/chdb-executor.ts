@@ -1,0 +1,221 @@
+// The ClickHouse engine in-process (chdb). libchdb binds ONE data directory per process, and
+// locks it against other processes (its `status` file), so a chdb store is owned by one process
+// as a DuckDB file is. Within the process, connections ("sessions") to that directory are cheap
+// (well under a millisecond) and coexist: the store keeps one for ingest (its temporary staging
+// tables live there) and opens one per query, so a streamed result never blocks a write.
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { drainPending, Session } from 'chdb';
+import { M365HuntError } from '../../util/errors.js';
+import {
+  OUTPUT_SETTINGS,
+  RESULT_FORMAT,
+  settingsSql,
+  type ChExecutor,
+  type ChSession,
+  type ExecOptions,
+  type RowsResult,
+  type RowStream,
+} from './executor.js';
+import { quoteIdent } from './types.js';
+import { CompactRowReader } from './values.js';
+
+/** The data directory this process has bound, and how many executors use it. */
+let bound: { dir: string; users: number } | undefined;
+
+async function bindDirectory(dir: string): Promise<void> {
+  if (bound && bound.dir !== dir) {
+    if (bound.users > 0) {
+      throw new M365HuntError(
+        `chdb can open one data directory per process; ${bound.dir} is open, so ${dir} cannot be.`,
+        {
+          hint: 'Close the other chdb store first, or keep several stores in one directory as databases: chdb:DIR?database=NAME.',
+        },
+      );
+    }
+    // The last connection to the old directory may still be closing on a worker thread.
+    await drainPending();
+    bound = undefined;
+  }
+  bound ??= { dir, users: 0 };
+  bound.users++;
+}
+
+function unbindDirectory(): void {
+  if (bound) bound.users--;
+}
+
+function openSession(dir: string): Session {
+  try {
+    return new Session(dir);
+  } catch (error) {
+    const text = error instanceof Error ? `${error.message} ${String(error.cause ?? '')}` : '';
+    if (/Cannot lock file|already running/i.test(text)) {
+      throw new M365HuntError(`The store chdb:${dir} is in use by another m365hunt process.`, {
+        hint: 'A chdb data directory belongs to one process at a time: stop that process, or run `m365hunt serve`, which collects, alerts and answers queries in one process.',
+        cause: error,
+      });
+    }
+    throw new M365HuntError(`Cannot open the chdb store ${dir}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+}
+
+class ChdbSession implements ChSession {
+  constructor(readonly session: Session) {}
+
+  /** Selects the database and the output settings on a fresh connection. */
+  async prepare(database: string): Promise<void> {
+    await this.session.queryAsync(`USE ${quoteIdent(database)}`);
+    await this.session.queryAsync(`SET ${settingsSql(OUTPUT_SETTINGS)}`);
+  }
+
+  private async run(sql: string, options: ExecOptions, format: string): Promise<string> {
+    if (options.settings && Object.keys(options.settings).length > 0) {
+      await this.session.queryAsync(`SET ${settingsSql(options.settings)}`);
+    }
+    const params = options.params;
+    const result =
+      params && Object.keys(params).length > 0
+        ? await this.session.queryBindAsync(sql, params, { format })
+        : await this.session.queryAsync(sql, { format });
+    return result.text();
+  }
+
+  async command(sql: string, options: ExecOptions = {}): Promise<void> {
+    await this.run(sql, options, 'Null');
+  }
+
+  async select(sql: string, options: ExecOptions = {}): Promise<RowsResult> {
+    const reader = new CompactRowReader();
+    const rows = reader.push(await this.run(sql, options, RESULT_FORMAT));
+    rows.push(...reader.finish());
+    return { columns: reader.columns ?? [], rows };
+  }
+
+  async insertTsv(table: string, columns: readonly string[], payload: string): Promise<void> {
+    if (payload === '') return;
+    // The payload goes to the engine as bytes, and its own parser reads it.
+    await this.session.insert({ table, columns, values: Buffer.from(payload), format: 'TSV' });
+  }
+
+  close(): void {
+    this.session.close();
+  }
+}
+
+export class ChdbExecutor implements ChExecutor {
+  readonly kind = 'chdb' as const;
+  private closed = false;
+
+  private constructor(
+    readonly dir: string,
+    readonly database: string,
+    readonly writer: ChdbSession,
+  ) {}
+
+  static async open(dir: string, database: string): Promise<ChdbExecutor> {
+    const path = resolve(dir);
+    mkdirSync(path, { recursive: true });
+    await bindDirectory(path);
+    let session: ChdbSession | undefined;
+    try {
+      session = new ChdbSession(openSession(path));
+      await session.session.queryAsync(`CREATE DATABASE IF NOT EXISTS ${quoteIdent(database)}`);
+      await session.prepare(database);
+      return new ChdbExecutor(path, database, session);
+    } catch (error) {
+      session?.close();
+      unbindDirectory();
+      throw error;
+    }
+  }
+
+  private async fresh(): Promise<ChdbSession> {
+    if (this.closed) throw new M365HuntError('The store is closed.');
+    const session = new ChdbSession(openSession(this.dir));
+    try {
+      await session.prepare(this.database);
+    } catch (error) {
+      session.close();
+      throw error;
+    }
+    return session;
+  }
+
+  async command(sql: string, options?: ExecOptions): Promise<void> {
+    const session = await this.fresh();
+    try {
+      await session.command(sql, options);
+    } finally {
+      session.close();
+    }
+  }
+
+  async select(sql: string, options?: ExecOptions): Promise<RowsResult> {
+    const session = await this.fresh();
+    try {
+      return await session.select(sql, options);
+    } finally {
+      session.close();
+    }
+  }
+
+  async stream(sql: string, options: ExecOptions = {}): Promise<RowStream> {
+    const session = await this.fresh();
+    try {
+      if (options.settings && Object.keys(options.settings).length > 0) {
+        await session.session.queryAsync(`SET ${settingsSql(options.settings)}`);
+      }
+      const params = options.params;
+      const stream =
+        params && Object.keys(params).length > 0
+          ? session.session.queryStreamBind(sql, params, { format: RESULT_FORMAT })
+          : session.session.queryStream(sql, { format: RESULT_FORMAT });
+      const iterator = stream[Symbol.asyncIterator]();
+      const reader = new CompactRowReader();
+      // The names and types come first: read until they are there, keeping the rows read with them.
+      const early: ReturnType<CompactRowReader['push']> = [];
+      let done = false;
+      while (!reader.columns) {
+        const next = await iterator.next();
+        if (next.done) {
+          early.push(...reader.finish());
+          done = true;
+          break;
+        }
+        early.push(...reader.push(next.value.text()));
+      }
+      return {
+        columns: reader.columns ?? [],
+        async *chunks() {
+          try {
+            if (early.length > 0) yield early;
+            while (!done) {
+              const next = await iterator.next();
+              if (next.done) break;
+              const rows = reader.push(next.value.text());
+              if (rows.length > 0) yield rows;
+            }
+            const last = reader.finish();
+            if (last.length > 0) yield last;
+          } finally {
+            if (!stream.closed) stream.cancel();
+            session.close();
+          }
+        },
+      };
+    } catch (error) {
+      session.close();
+      throw error;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.writer.close();
+    unbindDirectory();
+  }
+}
