@@ -1,0 +1,117 @@
+// Regular expressions, globs and token searches. Both engines use RE2; every pattern built from
+// user text goes through `escapeRegex` here, and the result is always bound as a parameter.
+
+/** Escapes every ASCII punctuation character so that `text` matches itself in RE2. */
+export function escapeRegex(text: string): string {
+  return text.replace(/[!-/:-@[-`{-~]/g, (c) => `\\${c}`);
+}
+
+/** Letters and digits of any script: the characters of a token (reference §5.1 [U], decided). */
+const NOT_TOKEN_CHAR = '[^\\pL\\pN]';
+
+const isTokenChar = (c: string | undefined): boolean => c !== undefined && /[\p{L}\p{N}]/u.test(c);
+
+/**
+ * `toktains(a, v, L, R)`: v appears in a as a whole token. When v starts with a token character and
+ * L is false, what precedes it must not be a token character; likewise at the end with R.
+ */
+export function tokenPattern(
+  needle: string,
+  midStart: boolean,
+  midEnd: boolean,
+  caseInsensitive: boolean,
+): string {
+  const chars = [...needle];
+  const before = !midStart && isTokenChar(chars[0]) ? `(?:^|${NOT_TOKEN_CHAR})` : '';
+  const after = !midEnd && isTokenChar(chars[chars.length - 1]) ? `(?:$|${NOT_TOKEN_CHAR})` : '';
+  return `${caseInsensitive ? '(?i)' : ''}${before}${escapeRegex(needle)}${after}`;
+}
+
+/** `nameglob("x*")`: matches the whole value; `*` any run, `?` one character. */
+export function globPattern(glob: string): string {
+  let out = '';
+  for (const c of glob) {
+    if (c === '*') out += '.*';
+    else if (c === '?') out += '.';
+    else out += escapeRegex(c);
+  }
+  return `(?s)^${out}$`;
+}
+
+export interface RegexCheck {
+  /** Why RE2 (the engines' regex library) cannot run it, with the offset in the pattern. */
+  readonly error?: { readonly message: string; readonly at: number; readonly hint?: string };
+  /** Number of capturing groups. */
+  readonly groups: number;
+}
+
+/**
+ * Checks a pattern for what RE2 rejects (look-around, back-references, possessive and atomic
+ * groups, unbalanced brackets) and counts its capturing groups.
+ */
+export function checkRegex(pattern: string): RegexCheck {
+  let groups = 0;
+  let depth = 0;
+  let inClass = false;
+  const fail = (message: string, at: number, hint?: string): RegexCheck => ({
+    error: { message, at, ...(hint ? { hint } : {}) },
+    groups,
+  });
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (c === '\\') {
+      const e = pattern[i + 1];
+      if (e === undefined) return fail('The regular expression ends with a lone backslash', i);
+      if (!inClass && e >= '1' && e <= '9') {
+        return fail(
+          `Back-references (\\${e}) are not supported by RE2`,
+          i,
+          'the engines use RE2: capture the text and compare it instead',
+        );
+      }
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (c === ']') inClass = false;
+      continue;
+    }
+    if (c === '[') {
+      inClass = true;
+      if (pattern[i + 1] === '^') i++;
+      if (pattern[i + 1] === ']') i++;
+      continue;
+    }
+    if (c === '(') {
+      depth++;
+      if (pattern[i + 1] === '?') {
+        const rest = pattern.slice(i + 2, i + 4);
+        if (rest.startsWith('=') || rest.startsWith('!') || rest === '<=' || rest === '<!') {
+          return fail(
+            'Look-around assertions are not supported by RE2',
+            i,
+            'the engines use RE2 (no look-ahead or look-behind)',
+          );
+        }
+        if (rest.startsWith('>')) return fail('Atomic groups are not supported by RE2', i);
+        if (rest.startsWith('P<') || (rest.startsWith('<') && rest !== '<=' && rest !== '<!')) {
+          groups++;
+        }
+      } else {
+        groups++;
+      }
+      continue;
+    }
+    if (c === ')') {
+      if (depth === 0) return fail('Unbalanced `)` in the regular expression', i);
+      depth--;
+      continue;
+    }
+    if ((c === '*' || c === '+' || c === '?' || c === '}') && pattern[i + 1] === '+') {
+      return fail('Possessive quantifiers are not supported by RE2', i + 1);
+    }
+  }
+  if (inClass) return fail('Unterminated character class `[` in the regular expression', 0);
+  if (depth > 0) return fail('Unbalanced `(` in the regular expression', 0);
+  return { groups };
+}

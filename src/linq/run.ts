@@ -1,0 +1,40 @@
+// runLinq: compile a query for the store's dialect and run it; the rows stream.
+import { createCatalog, MANAGEMENT, type Catalog } from '../store/schema.js';
+import type { QueryStream, Store } from '../store/store.js';
+import { compileLinq, type CompiledLinq } from './compile.js';
+import type { FunctionTable } from './functions/types.js';
+
+export interface RunOptions {
+  from: Date;
+  to: Date;
+  now?: Date;
+  /** The catalog; by default the standard tables plus the sub-tables present in the store. */
+  catalog?: Catalog;
+  limit?: number;
+  functions?: FunctionTable;
+}
+
+export type LinqResult = QueryStream & { compiled: CompiledLinq };
+
+/** Compiles and runs a query. Columns carry their LINQ names; rows come in chunks. */
+export async function runLinq(store: Store, text: string, opts: RunOptions): Promise<LinqResult> {
+  const catalog = opts.catalog ?? createCatalog(await store.subtables(MANAGEMENT.id));
+  const compiled = compileLinq(text, {
+    dialect: store.dialect,
+    catalog,
+    from: opts.from,
+    to: opts.to,
+    ...(opts.now ? { now: opts.now } : {}),
+    ...(opts.limit !== undefined ? { limit: opts.limit } : {}),
+    ...(opts.functions ? { functions: opts.functions } : {}),
+  });
+  const stream = await store.query({ sql: compiled.sql, params: compiled.params });
+  return {
+    columns: compiled.columns.map((c, i) => ({
+      name: c.name,
+      type: stream.columns[i]?.type ?? c.type,
+    })),
+    chunks: () => stream.chunks(),
+    compiled,
+  };
+}

@@ -1,0 +1,44 @@
+// Engine functions the DuckDB SQL of LINQ relies on, registered on each connection by the store:
+// `linq_jq(program, json)` runs jq programs that are not simple paths (see jq-engine.ts).
+import { DuckDBScalarFunction, VARCHAR, type DuckDBConnection } from '@duckdb/node-api';
+import { jqEvalBatch } from './jq-engine.js';
+
+/** Registers the functions LINQ's DuckDB SQL may call. Call once per connection. */
+export function registerLinqFunctions(connection: DuckDBConnection): void {
+  connection.registerScalarFunction(
+    DuckDBScalarFunction.create({
+      name: 'linq_jq',
+      returnType: VARCHAR,
+      parameterTypes: [VARCHAR, VARCHAR],
+      specialHandling: true,
+      mainFunction: (info, input, output) => {
+        try {
+          const programs = input.getColumnVector(0);
+          const values = input.getColumnVector(1);
+          const n = input.rowCount;
+          const byProgram = new Map<string, number[]>();
+          for (let i = 0; i < n; i++) {
+            const p = programs.getItem(i) as string | null;
+            if (p === null) {
+              output.setItem(i, null);
+              continue;
+            }
+            let rows = byProgram.get(p);
+            if (!rows) byProgram.set(p, (rows = []));
+            rows.push(i);
+          }
+          for (const [program, rows] of byProgram) {
+            const results = jqEvalBatch(
+              program,
+              rows.map((i) => values.getItem(i) as string | null),
+            );
+            rows.forEach((row, k) => output.setItem(row, results[k] ?? null));
+          }
+          output.flush();
+        } catch (e) {
+          info.setError(`linq_jq: ${e instanceof Error ? e.message : String(e)}`);
+        }
+      },
+    }),
+  );
+}
