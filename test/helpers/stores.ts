@@ -7,7 +7,7 @@ import { openStore } from '../../src/store/open.js';
 import type { IngestResult, Store } from '../../src/store/store.js';
 
 /** The store kinds a parameterised test runs against. */
-export const STORE_KINDS = ['duckdb', 'chdb'] as const;
+export const STORE_KINDS = ['duckdb', 'chdb', 'chdb-client'] as const;
 export type StoreKind = (typeof STORE_KINDS)[number];
 
 let counter = 0;
@@ -38,7 +38,44 @@ export async function openTestStore(kind: StoreKind, dir: string): Promise<Store
         clickhouse: { dropOnClose: true },
       });
     }
+    case 'chdb-client':
+      return openClientOverChdb(sharedChdbDir(), `test_${counter}`);
   }
+}
+
+/**
+ * The server path (HttpExecutor on the official @clickhouse/client) with chdb's in-process
+ * `Connection` in place of HTTP: the same requests, settings, parameters and formats a server gets.
+ */
+async function openClientOverChdb(dir: string, database: string): Promise<Store> {
+  const [{ createClient }, { createChdbConnection }, { HttpExecutor }, { ClickHouseStore }] =
+    await Promise.all([
+      import('@clickhouse/client'),
+      import('chdb/connection'),
+      import('../../src/store/clickhouse/http-executor.js'),
+      import('../../src/store/clickhouse/clickhouse-store.js'),
+    ]);
+  const { clientConfig } = await import('../../src/store/clickhouse/http-executor.js');
+  const target = { url: 'http://localhost:8123', username: 'default', password: '', database };
+  const client = (sessionId?: string) =>
+    createClient({
+      ...clientConfig(target, { sessionId }),
+      // chdb's Connection is typed against its own copy of the client's internal contract.
+      connection: createChdbConnection({ path: dir }) as never,
+    });
+  const bootstrap = client();
+  await bootstrap.command({ query: `CREATE DATABASE IF NOT EXISTS ${database}` });
+  await bootstrap.close();
+  // A server selects the database from the request; chdb's Connection needs it selected.
+  const writer = client('writer');
+  const reader = client();
+  for (const c of [writer, reader]) await c.command({ query: `USE ${database}` });
+  const executor = new HttpExecutor({ writer, reader });
+  return ClickHouseStore.open(
+    executor,
+    { database },
+    { location: `chdb-client:${dir}#${database}`, leases: 'local', dropOnClose: true },
+  );
 }
 
 export interface FixtureOptions {

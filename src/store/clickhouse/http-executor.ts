@@ -87,7 +87,7 @@ class HttpSession implements ChSession {
     await this.client.insert({
       table,
       columns: [...columns] as [string, ...string[]],
-      values: Readable.from([Buffer.from(payload)]),
+      values: Readable.from([Buffer.from(payload)], { objectMode: false }),
       format: 'TabSeparated',
     });
   }
