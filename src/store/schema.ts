@@ -125,7 +125,51 @@ export const MANAGEMENT: TableFamily = {
   ],
 };
 
-export const FAMILIES: readonly TableFamily[] = [MANAGEMENT];
+/**
+ * Alert events, appended by the alert engine and by triage (never edited in place): an alert's
+ * current state is its latest event (highest `_seq`). One row per raise, update, status change,
+ * recovery and notification outcome; `message` holds the event as JSON (entities, evidence).
+ */
+export const ALERTS: TableFamily = {
+  id: 'alerts',
+  table: 'm365hunt.alerts',
+  description:
+    'Alert events (raised, updated, acknowledged, closed, reopened, recovered, notified).',
+  idPath: 'Id',
+  timePath: 'CreationTime',
+  ipPaths: ['Ip'],
+  columns: [
+    derived('_seq', 'int', 'seq', 'Ingest sequence number.', true),
+    derived('_ingested', 'timestamp', 'ingested', 'When the row was stored.', true),
+    derived('_tenant', 'string', 'tenant', 'Tenant id of the alert.', true),
+    derived('_content_type', 'string', 'contentType', 'Always m365hunt.alerts.', true),
+    derived('_subtable', 'string', 'subtable', 'Unused (no Workload).', true),
+    derived('eventdate', 'timestamp', 'eventdate', 'When the event happened (UTC).'),
+    derived('client', 'string', 'client', "The tenant's label."),
+    col('Id', 'string', 'Unique event id.'),
+    col('AlertId', 'string', 'The alert the event belongs to.'),
+    col(
+      'Event',
+      'string',
+      'raised, updated, acknowledged, closed, reopened, recovered, notified, notify_failed.',
+    ),
+    col('Status', 'string', "The alert's status after the event: new, acknowledged or closed."),
+    col('Rule', 'string', 'Id of the rule that raised the alert.'),
+    col('Pack', 'string', 'Pack of the rule.'),
+    col('Title', 'string', 'Title of the rule.'),
+    col('Severity', 'string', 'informational, low, medium, high or critical.'),
+    col('UserId', 'string', 'The first user the alert names.'),
+    derived('srcIp', 'string', 'srcIp', 'The first IP address the alert names.'),
+    col('Actor', 'string', 'Who caused the event (an analyst, or m365hunt for the engine).'),
+    col('Reason', 'string', 'Why (closing reason, notification error).'),
+    col('Count', 'int', 'Matching events the alert covers so far.'),
+    col('FirstSeen', 'string', 'Event time of the first matching event (ISO).'),
+    col('LastSeen', 'string', 'Event time of the last matching event (ISO).'),
+    derived('message', 'string', 'message', 'The event as JSON: entities, evidence, response.'),
+  ],
+};
+
+export const FAMILIES: readonly TableFamily[] = [MANAGEMENT, ALERTS];
 
 /** A table as LINQ names it: a family, and the rows of it that belong to the table. */
 export interface LogicalTable {
