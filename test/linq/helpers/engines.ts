@@ -140,7 +140,9 @@ export function chdbParams(params: readonly SqlValue[]): Record<string, string |
           ? p.toString()
           : p instanceof Date
             ? p.toISOString().replace('T', ' ').replace('Z', '')
-            : p;
+            : typeof p === 'object'
+              ? JSON.stringify(p)
+              : p;
     out[`p${i + 1}`] = v;
   });
   return out;
