@@ -122,6 +122,11 @@ function str(value: SqlValue | undefined): string {
   return value === null || value === undefined ? '' : String(value);
 }
 
+/** A comparison's result: UInt8 (or Bool) in ClickHouse. */
+function isTrue(value: SqlValue | undefined): boolean {
+  return value === true || value === 1 || value === 1n;
+}
+
 function maxBig(a: bigint, b: bigint): bigint {
   return a > b ? a : b;
 }
@@ -809,7 +814,7 @@ export class ClickHouseStore implements Store {
         { params: { n: name } },
       );
       const row = found.rows[0];
-      if (row && row[1] === true && str(row[0]) !== owner && str(row[0]) !== '') return false;
+      if (row && isTrue(row[1]) && str(row[0]) !== owner && str(row[0]) !== '') return false;
       await this.executor.command(
         `INSERT INTO ${t} (name, owner, expires, version)
          SELECT {n:String}, {o:String}, now64(3) + toIntervalMillisecond({ttl:Int64}), {v:UInt64}`,
@@ -852,7 +857,7 @@ export class ClickHouseStore implements Store {
       });
       return str(check.rows[0]?.[0]) === owner;
     }
-    if (expired !== true) return false;
+    if (!isTrue(expired)) return false;
     try {
       await this.executor.command(
         `DELETE FROM ${t} WHERE name = {n:String} AND owner = {o:String} AND expires = {e:${TIMESTAMP_TYPE}}`,
