@@ -71,7 +71,7 @@ class FakeKeeper implements ChExecutor {
         throw new Error('Code: 999. Coordination::Exception: Node exists (KEEPER_EXCEPTION)');
       this.leases.set(p.n!, { owner: p.o!, expires: this.now + Number(p.ttl) });
     } else if (sql.startsWith('ALTER TABLE')) {
-      if (current?.owner === p.o) current.expires = this.now + Number(p.ttl);
+      if (current && current.owner === p.o) current.expires = this.now + Number(p.ttl);
     } else if (sql.startsWith('DELETE')) {
       const expiresMatch = p.e === undefined || current?.expires === Date.parse(`${p.e}Z`);
       if (current?.owner === p.o && expiresMatch) this.leases.delete(p.n!);
