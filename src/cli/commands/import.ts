@@ -32,6 +32,8 @@ export interface ImportCommandIo {
   hostname?: string;
   /** Seconds between progress lines when stderr is not a terminal. */
   progressEverySeconds?: number;
+  /** Receives the summary (also when the import then fails), e.g. for a caller that embeds the command. */
+  onSummary?: (summary: ImportSummary) => void;
 }
 
 /** Unreadable records printed per file; the rest are counted. */
@@ -197,6 +199,7 @@ export async function importCommand(
     reporter.stop();
     reporter = undefined;
     stdout.write(formatImportSummary(summary, store.location));
+    io.onSummary?.(summary);
     const failure = importFailure(summary);
     if (failure) throw failure;
     return summary;

@@ -127,7 +127,8 @@ function detectJson(
   const line = lineOf(head, at);
   const record = parseObject(first);
   if (!record) {
-    const multiLine = container === 'ndjson' && parseObject(head.slice(start)) === undefined;
+    // A first line that does not close its object: the records are spread over lines.
+    const multiLine = container === 'ndjson' && !first.endsWith('}');
     throw importError(
       file,
       line,

@@ -10,9 +10,9 @@ import type { ReadBatch, ReadProblem, ReadRecord, RecordReader } from './types.j
 export async function* readPurviewCsv(source: TextSource): RecordReader {
   let column = -1;
   let width = 0;
-  for await (const { rows } of readCsvRows(source)) {
+  for await (const { rows, problems: unparsed } of readCsvRows(source)) {
     let start = 0;
-    if (column < 0) {
+    if (column < 0 && rows.length > 0) {
       const header = rows[0]!.fields.map((h) => h.trim().toLowerCase());
       column = header.indexOf('auditdata');
       width = header.length;
@@ -22,7 +22,7 @@ export async function* readPurviewCsv(source: TextSource): RecordReader {
       start = 1;
     }
     const records: ReadRecord[] = [];
-    const problems: ReadProblem[] = [];
+    const problems: ReadProblem[] = [...unparsed];
     for (let i = start; i < rows.length; i++) {
       const { fields, line } = rows[i]!;
       const text = fields[column];
@@ -37,6 +37,7 @@ export async function* readPurviewCsv(source: TextSource): RecordReader {
         records.push({ text, line });
       }
     }
+    problems.sort((a, b) => a.line - b.line); // rows csv-parse skipped, among the others
     const batch: ReadBatch = { records, problems, notices: [] };
     if (records.length > 0 || problems.length > 0) yield batch;
   }

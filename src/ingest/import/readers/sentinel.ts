@@ -43,13 +43,15 @@ function addJson(batch: ReadBatch, text: string, line: number): void {
 
 export async function* readSentinelCsv(source: TextSource): RecordReader {
   let header: string[] | undefined;
-  for await (const { rows } of readCsvRows(source)) {
+  for await (const { rows, problems } of readCsvRows(source)) {
+    const batch = emptyBatch();
+    batch.problems.push(...problems);
     let start = 0;
-    if (!header) {
+    if (!header && rows.length > 0) {
       header = rows[0]!.fields.map((h) => h.trim());
       start = 1;
     }
-    const batch = emptyBatch();
+    if (!header) continue;
     for (let i = start; i < rows.length; i++) {
       const { fields, line } = rows[i]!;
       if (fields.length !== header.length) {
@@ -63,6 +65,7 @@ export async function* readSentinelCsv(source: TextSource): RecordReader {
       for (let k = 0; k < header.length; k++) row[header[k]!] = fields[k]!;
       addRow(batch, row, line);
     }
+    batch.problems.sort((a, b) => a.line - b.line); // rows csv-parse skipped, among the others
     if (batch.records.length > 0 || batch.problems.length > 0) yield batch;
   }
 }
