@@ -237,6 +237,12 @@ export function registerSimulate(program: Command): void {
       if (flags.caFile && !options.https) {
         throw new M365HuntError('--ca-file needs --https', { exitCode: 2 });
       }
+      // Signal handlers first (before anything is printed), and attached until the simulator is
+      // closed, so that a signal at any moment stops it cleanly.
+      let stop: () => void = () => undefined;
+      const stopped = new Promise<void>((resolve) => (stop = resolve));
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
       const sim = await startSimulator(options);
       if (flags.caFile && sim.caCertificate) await writeFile(flags.caFile, sim.caCertificate);
       if (flags.writeConfig) await sim.writeConfig(flags.writeConfig);
@@ -267,16 +273,10 @@ export function registerSimulate(program: Command): void {
         );
       lines.push('Press Ctrl+C to stop.');
       console.log(lines.join('\n'));
-      await new Promise<void>((resolve) => {
-        const stop = () => {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-          resolve();
-        };
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
-      });
+      await stopped;
       await sim.close();
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
       console.log('simulator stopped');
     });
 }

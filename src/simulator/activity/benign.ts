@@ -3,8 +3,7 @@
 // a mean set by the office-hours rhythm and each user's activity weight. Near-misses (internal
 // sharing of strategic files, benign inbox rules, Get- cmdlets, partner chats, system version
 // clean-up) are part of it on purpose, so that rules can be tested for false positives.
-import { stableGuid, type Rng } from '../util/prng.js';
-import { Rng as RngClass } from '../util/prng.js';
+import { Rng, stableGuid } from '../util/prng.js';
 import { HOUR, SECOND } from '../util/time.js';
 import type { Drive, TenantUser } from '../tenant/model.js';
 import { SENSITIVE_TYPES } from '../records/compliance.js';
@@ -381,13 +380,15 @@ const benignInboxRule: Maker = (g, rng, t, u, key) => {
 const exchangeAdmin: Maker = (g, rng, t, u, key) => {
   const target = rng.pick(g.tenant.users);
   const choice = rng.int(5);
+  // Admin sessions come from the office over IPv4 or IPv6 (logged as [IPv6]:port).
+  const ip = rng.chance(0.3) ? u.ipv6 : u.officeIp;
   const base = {
     kind: 'exchangeCmdlet' as const,
     t,
     label: 'benign',
     key,
     actor: u.index,
-    ip: u.officeIp,
+    ip,
   };
   switch (choice) {
     case 0:
@@ -671,7 +672,7 @@ export function benignSlice(
   t0: number,
   sliceMs: number,
 ): ActivityEvent[] {
-  const rng = new RngClass(g.seed, 'benign-slice', slice);
+  const rng = new Rng(g.seed, 'benign-slice', slice);
   const factor = activityFactor(t0 + sliceMs / 2, g.tenant.utcOffsetHours);
   const hours = sliceMs / HOUR;
   const seconds = Math.max(1, Math.floor(sliceMs / SECOND));
@@ -685,7 +686,7 @@ export function benignSlice(
       if (!u) break;
       const t = t0 + rng.int(seconds) * SECOND;
       const key = `b${slice}.${k}.${i}`;
-      out.push(...kind.make(g, new RngClass(g.seed, 'benign', key), t, u, key));
+      out.push(...kind.make(g, new Rng(g.seed, 'benign', key), t, u, key));
     }
   });
   // Nightly retention clean-up by the system: a benign FileVersionsAllDeleted (near-miss).
