@@ -23,6 +23,7 @@ import {
 } from '../../src/store/clickhouse/values.js';
 import { MANAGEMENT } from '../../src/store/schema.js';
 import { parseStoreUrl } from '../../src/store/open.js';
+import { openChdbStore } from '../../src/store/clickhouse/open.js';
 import { tempDir } from '../helpers/temp.js';
 
 describe('ClickHouse store URLs', () => {
@@ -195,6 +196,14 @@ describe('ClickHouse values', () => {
     expect(() => namedParams([{ a: 1 }])).toThrow(/Structs/);
   });
 
+  it('reads documents that repeat their names and types (chdb streams each chunk so)', () => {
+    const reader = new CompactRowReader();
+    const rows = reader.push('["n"]\n["Int64"]\n["1"]\n');
+    reader.startDocument();
+    rows.push(...reader.push('["n"]\n["Int64"]\n["2"]\n'));
+    expect(rows).toEqual([[1n], [2n]]);
+  });
+
   it('reads rows split anywhere across chunks', () => {
     const text = '["n","t"]\n["UInt64","String"]\n["1","a\\nb"]\n["2","c"]\n';
     for (let cut = 0; cut < text.length; cut++) {
@@ -212,6 +221,45 @@ describe('ClickHouse values', () => {
         { name: 'n', type: 'UInt64' },
         { name: 't', type: 'String' },
       ]);
+    }
+  });
+});
+
+describe('ClickHouse results', () => {
+  it('streams a large result in chunks, every row once, converted by type', async () => {
+    const store = await openChdbStore(`${tempDir('m365hunt-chdb-stream-')}?database=s`, {
+      clickhouse: { dropOnClose: true },
+    });
+    try {
+      const stream = await store.query({
+        sql: 'SELECT number AS n, toString(number) AS s FROM numbers({p1:UInt64})',
+        params: [150_000],
+      });
+      expect(stream.columns).toEqual([
+        { name: 'n', type: 'UInt64' },
+        { name: 's', type: 'String' },
+      ]);
+      let count = 0;
+      let chunks = 0;
+      let sum = 0n;
+      for await (const chunk of stream.chunks()) {
+        if (chunks++ === 1) {
+          // Statements run while the stream is open: it holds a connection of its own.
+          const all = await store.queryAll({ sql: 'SELECT 1 AS one', params: [] });
+          expect(all).toEqual([{ one: 1 }]);
+        }
+        for (const [n, text] of chunk) {
+          expect(typeof n).toBe('bigint');
+          expect(text).toBe(String(n));
+          sum += n as bigint;
+          count++;
+        }
+      }
+      expect(count).toBe(150_000);
+      expect(chunks).toBeGreaterThan(1);
+      expect(sum).toBe((149_999n * 150_000n) / 2n);
+    } finally {
+      await store.close();
     }
   });
 });

@@ -187,6 +187,8 @@ export class ChdbExecutor implements ChExecutor {
         }
         early.push(...reader.push(next.value.text()));
       }
+      // Each chunk is a document of its own, its complete lines headed by the names and types.
+      early.push(...reader.finish());
       return {
         columns: reader.columns ?? [],
         async *chunks() {
@@ -195,6 +197,7 @@ export class ChdbExecutor implements ChExecutor {
             while (!done) {
               const next = await iterator.next();
               if (next.done) break;
+              reader.startDocument();
               const rows = reader.push(next.value.text());
               if (rows.length > 0) yield rows;
             }

@@ -227,11 +227,18 @@ export class CompactRowReader {
   private types: string[] | undefined;
   private converters: Converter[] = [];
   private rest = '';
+  /** Header lines still to skip: chdb streams each chunk as a document of its own. */
+  private skip = 0;
 
   get columns(): { name: string; type: string }[] | undefined {
     if (!this.names || !this.types) return undefined;
     const types = this.types;
     return this.names.map((name, k) => ({ name, type: types[k] ?? 'String' }));
+  }
+
+  /** The next text starts a new document, with the names and types again. */
+  startDocument(): void {
+    if (this.types) this.skip = 2;
   }
 
   /** Feeds text; returns the complete rows it held. */
@@ -262,6 +269,10 @@ export class CompactRowReader {
     const rows: SqlValue[][] = [];
     for (const line of block.split('\n')) {
       if (line === '') continue;
+      if (this.skip > 0) {
+        this.skip--;
+        continue;
+      }
       const values = JSON.parse(line) as unknown[];
       if (!this.names) {
         this.names = values.map(String);
