@@ -142,7 +142,7 @@ export interface SimulatorOptions {
   /** Access token lifetime in sim seconds. Default 3599. */
   tokenLifetimeSeconds?: number;
   /** The registered app; missing fields take the defaults (client secret = clientSecret). */
-  app?: Partial<AppSettings>;
+  app?: Partial<Omit<AppSettings, 'roles'>> & { roles?: Partial<AppSettings['roles']> };
   /** Subscriptions of all five content types enabled at start (default true), or none. */
   startWithSubscriptions?: boolean;
   /**
