@@ -326,7 +326,7 @@ export function conformanceRows(): Map<string, Row[]> {
 }
 
 function managementExtRows(): Row[] {
-  const base = seedRows().map((r) => ({ ...r, rawMessage: r.message }));
+  const base: Row[] = seedRows().map((r) => ({ ...r, rawMessage: r.message ?? null }));
   const records: string[] = [];
   const rec = (t: string, id: string, fields: Record<string, unknown>) =>
     records.push(
