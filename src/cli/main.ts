@@ -6,7 +6,9 @@ import { registerCollect } from './commands/collect.js';
 import { registerConfig } from './commands/config.js';
 import { registerImport } from './commands/import.js';
 import { registerSimulate } from './commands/simulate.js';
+import { registerServe } from './commands/serve.js';
 import { registerStatus } from './commands/status.js';
+import { registerUsers } from './commands/users.js';
 import { registerVersion } from './commands/version.js';
 
 const program = new Command('m365hunt')
@@ -21,6 +23,8 @@ const registrations: Array<(program: Command) => void> = [
   registerStatus,
   registerImport,
   registerSimulate,
+  registerServe,
+  registerUsers,
 ];
 for (const register of registrations) register(program);
 

@@ -1,0 +1,105 @@
+// What the server needs from the layers below it, as small interfaces: the LINQ compiler, the
+// alert store and the responder. Adapters (./adapters) implement them over those modules, so a
+// module that is not there yet (or not configured) leaves its routes answering 503, nothing more.
+import type { SqlValue } from '../store/store.js';
+
+export interface QueryColumn {
+  readonly name: string;
+  readonly type: string;
+}
+
+export interface QueryRun {
+  readonly columns: readonly QueryColumn[];
+  chunks(): AsyncIterable<readonly (readonly SqlValue[])[]>;
+}
+
+export interface FunctionInfo {
+  readonly name: string;
+  /** filter, value, time, aggregate… as the compiler's table groups them. */
+  readonly kind: string;
+  readonly signature?: string;
+  readonly doc?: string;
+}
+
+export interface TimeRange {
+  readonly from: Date;
+  readonly to: Date;
+}
+
+export interface QueryEngine {
+  /** Compiles and runs; throws the compiler's positioned error (an M365HuntError) on a bad query. */
+  run(text: string, range: TimeRange): Promise<QueryRun>;
+  /** Compiles only; throws as `run` does. */
+  check(text: string): void;
+  functions(): readonly FunctionInfo[];
+  /** Reads `now-2d`, `7d`, ISO times…; throws a clear M365HuntError otherwise. */
+  parseTime(spec: string, now: Date, what: string): Date;
+  /** Quotes a value as a LINQ string literal (for the queries the server builds). */
+  quote(value: string): string;
+}
+
+export type AlertStatus = 'new' | 'acknowledged' | 'closed';
+export const ALERT_STATUSES: readonly AlertStatus[] = ['new', 'acknowledged', 'closed'];
+
+export interface AlertEntities {
+  readonly user?: readonly string[];
+  readonly ip?: readonly string[];
+  readonly [kind: string]: readonly string[] | undefined;
+}
+
+export interface AlertSummary {
+  readonly id: string;
+  readonly rule: string;
+  readonly title: string;
+  readonly severity: string;
+  readonly status: AlertStatus;
+  readonly created: string;
+  readonly entities: AlertEntities;
+  /** Events grouped into this alert. */
+  readonly count?: number;
+}
+
+export interface AlertDetail extends AlertSummary {
+  readonly description?: string;
+  readonly techniques?: readonly string[];
+  readonly query?: string;
+  readonly evidence: ReadonlyArray<Readonly<Record<string, unknown>>>;
+  readonly history?: ReadonlyArray<Readonly<Record<string, unknown>>>;
+  readonly closeReason?: string;
+  /** The response the rule suggests, e.g. { action: 'disable-user', user: 'x@y' }. */
+  readonly suggestedResponse?: Readonly<Record<string, unknown>>;
+}
+
+export interface AlertFilter {
+  readonly status?: AlertStatus;
+  readonly severity?: string;
+  readonly rule?: string;
+  readonly user?: string;
+  readonly limit: number;
+}
+
+export interface AlertsPort {
+  list(filter: AlertFilter): Promise<AlertSummary[]>;
+  get(id: string): Promise<AlertDetail | undefined>;
+  ack(id: string, by: string): Promise<AlertDetail>;
+  close(id: string, by: string, reason: string): Promise<AlertDetail>;
+  counts(): Promise<Array<{ status: string; severity: string; count: number }>>;
+}
+
+export interface ActionRequest {
+  readonly action: 'disable-user' | 'enable-user';
+  readonly user: string;
+  readonly revokeSessions: boolean;
+  readonly removeSharing: boolean;
+  /** How far back to look for sharing to remove, e.g. `7d`. */
+  readonly since?: string;
+  readonly dryRun: boolean;
+  readonly alertId?: string;
+}
+
+export interface RespondPort {
+  list(limit: number): Promise<ReadonlyArray<Readonly<Record<string, unknown>>>>;
+  get(id: string): Promise<Readonly<Record<string, unknown>> | undefined>;
+  /** A dry run answers what would change; otherwise the action is proposed, approved by `by` and run. */
+  submit(request: ActionRequest, by: string): Promise<Readonly<Record<string, unknown>>>;
+}

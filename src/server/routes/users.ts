@@ -1,0 +1,93 @@
+// A user's page: their records across workloads, their alerts, the files they shared and with
+// whom, and the addresses they signed in from. Each section is a LINQ query the app can open in
+// search; the server only fills the user's name in (quoted by the compiler's own rules).
+import { z } from 'zod';
+import type { ServerDeps } from '../deps.js';
+import { badRequest } from '../http/errors.js';
+import { queryParams } from '../http/validate.js';
+import type { QueryEngine } from '../ports.js';
+import { collectRows } from '../query/collect.js';
+import { resolveRange } from '../query/run.js';
+import { engineOf } from './query.js';
+import type { Routes } from './types.js';
+
+const M = 'cloud.office365.management';
+
+export interface UserSection {
+  readonly id: string;
+  readonly title: string;
+  readonly query: string;
+  readonly limit: number;
+}
+
+/** The user page's queries; exported for the tests and the benchmark. */
+export function userSections(engine: QueryEngine, upn: string): UserSection[] {
+  const u = engine.quote(upn);
+  return [
+    {
+      id: 'signins',
+      title: 'Sign-in addresses',
+      query: `from ${M} where UserId = ${u}, Operation = "UserLoggedIn" or Operation = "UserLoginFailed" group by ActorIpAddress, Operation select count() as events, min(eventdate) as first_seen, max(eventdate) as last_seen order by events desc`,
+      limit: 200,
+    },
+    {
+      id: 'shared',
+      title: 'Files shared, and with whom',
+      query: `from ${M} where UserId = ${u}, Operation = "SharingSet" or Operation = "AnonymousLinkCreated" or Operation = "SharingInvitationCreated" or Operation = "AddedToSecureLink" or Operation = "CompanyLinkCreated" group by ObjectId, TargetUserOrGroupName, TargetUserOrGroupType, Operation select count() as events, max(eventdate) as last_shared order by last_shared desc`,
+      limit: 500,
+    },
+    {
+      id: 'workloads',
+      title: 'Activity by workload',
+      query: `from ${M} where UserId = ${u} group by Workload, Operation select count() as events order by events desc`,
+      limit: 200,
+    },
+    {
+      id: 'timeline',
+      title: 'Timeline',
+      query: `from ${M} where UserId = ${u} select Workload, Operation, srcIp, ObjectId order by eventdate desc limit 1000`,
+      limit: 1000,
+    },
+  ];
+}
+
+const UPN_RE = /^[^\s"\\]{1,320}$/;
+
+export function userRoutes(r: Routes, deps: ServerDeps): void {
+  r.add('GET', '/api/users/:upn', async (c) => {
+    const upn = decodeURIComponent(c.req.param('upn') ?? '');
+    if (!UPN_RE.test(upn)) {
+      throw badRequest('a user is named by a UPN such as alice@contoso.com', {
+        problems: [{ field: 'upn', message: 'not a UPN' }],
+      });
+    }
+    const params = queryParams(
+      c,
+      z
+        .object({
+          from: z.string().max(64).default('now-7d'),
+          to: z.string().max(64).default('now'),
+        })
+        .strict(),
+    );
+    const engine = engineOf(deps);
+    const range = resolveRange(engine, params.from, params.to);
+    const started = performance.now();
+    const sections = await Promise.all(
+      userSections(engine, upn).map(async (s) => ({
+        ...s,
+        ...(await collectRows(engine, s.query, range, s.limit)),
+      })),
+    );
+    deps.metrics.queryDuration.observe((performance.now() - started) / 1000, { origin: 'user' });
+    const alerts = deps.alerts ? await deps.alerts.list({ user: upn, limit: 200 }) : null;
+    return c.json({
+      user: upn,
+      from: range.from.toISOString(),
+      to: range.to.toISOString(),
+      alerts,
+      sections,
+      respond: deps.respond !== undefined,
+    });
+  });
+}
