@@ -8,6 +8,7 @@ import { registerImport } from './commands/import.js';
 import { registerSimulate } from './commands/simulate.js';
 import { registerServe } from './commands/serve.js';
 import { registerStatus } from './commands/status.js';
+import { registerStore } from './commands/store.js';
 import { registerUsers } from './commands/users.js';
 import { registerVersion } from './commands/version.js';
 
@@ -25,6 +26,7 @@ const registrations: Array<(program: Command) => void> = [
   registerSimulate,
   registerServe,
   registerUsers,
+  registerStore,
 ];
 for (const register of registrations) register(program);
 
