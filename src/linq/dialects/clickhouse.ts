@@ -219,6 +219,10 @@ export class ClickHouseGenerator extends SqlGenerator {
     return `if(${i.sql} >= 1, arrayElementOrNull(${arr}, ${i.sql}), NULL)`;
   }
 
+  protected override lpad0(s: string, width: number): string {
+    return `leftPad(${s}, ${this.int(width)}, ${this.constant('0')})`;
+  }
+
   protected override regexReplace(s: string, pattern: string, template: string): string {
     return `replaceRegexpAll(${s}, ${pattern}, ${template})`;
   }

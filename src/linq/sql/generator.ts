@@ -608,7 +608,7 @@ export abstract class SqlGenerator {
   }
 
   protected lpad0(s: string, width: number): string {
-    return this.fn('lpad', s, this.int(width), this.constant('0'));
+    return this.fn('lpad', s, `CAST(${this.int(width)} AS INTEGER)`, this.constant('0'));
   }
 
   protected arrayContains(arr: string, x: string): string {
@@ -624,7 +624,7 @@ export abstract class SqlGenerator {
   }
 
   protected roundDigits(x: string, digits: string): string {
-    return this.fn('round', x, digits);
+    return this.fn('round', x, `CAST(${digits} AS INTEGER)`);
   }
 
   protected roundToInt(x: string): string {
