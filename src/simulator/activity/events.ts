@@ -1,6 +1,7 @@
 // Activity events: what happened in the tenant, before it is written down as audit records.
 // Sign-ins and sent mail are first-class events so that other views of the same activity
 // (Graph sign-in logs, message trace) can later be derived from exactly the same events.
+import type { ContentType } from '../../records/content-types.js';
 
 /** Who did it. */
 export type Actor =
@@ -256,6 +257,28 @@ export function actingUser(e: ActivityEvent): number | null {
       return e.actor;
     case 'dlp':
       return null;
+  }
+}
+
+/** The content type an event's record is published in (must match the record builders). */
+export function contentTypeOf(e: ActivityEvent): ContentType {
+  switch (e.kind) {
+    case 'signIn':
+    case 'directory':
+      return 'Audit.AzureActiveDirectory';
+    case 'file':
+    case 'share':
+      return 'Audit.SharePoint';
+    case 'mailAccess':
+    case 'mailSend':
+    case 'attachmentDownload':
+    case 'exchangeCmdlet':
+      return 'Audit.Exchange';
+    case 'teams':
+    case 'complianceCmdlet':
+      return 'Audit.General';
+    case 'dlp':
+      return 'DLP.All';
   }
 }
 

@@ -9,7 +9,7 @@ import type { ScenarioSet } from '../scenarios/index.js';
 import { changeEvents, type World } from '../world/state.js';
 import { UserPicker, benignSlice } from './benign.js';
 import type { GenContext } from './context.js';
-import { type ActivityEvent, actingUser } from './events.js';
+import { type ActivityEvent, actingUser, contentTypeOf } from './events.js';
 
 export const SLICE_MS = 5 * 60 * 1000;
 
@@ -46,6 +46,9 @@ export class SliceGenerator {
     const ctx = { tenant: this.g.tenant, index: this.g.index };
     return events.map((e) => {
       const built = buildRecord(ctx, this.g.seed, e);
+      if (built.contentType !== contentTypeOf(e)) {
+        throw new Error(`simulator bug: ${e.kind} built into ${built.contentType}`);
+      }
       return { record: built.record, contentType: built.contentType, label: e.label };
     });
   }

@@ -3,7 +3,7 @@
 // and per-slice plan parameters stay in memory (plus small caches); records never do.
 import { CONTENT_TYPES, type ContentType } from '../../records/content-types.js';
 import type { RealismSwitches } from '../options.js';
-import type { ActivityEvent } from '../activity/events.js';
+import { type ActivityEvent, contentTypeOf } from '../activity/events.js';
 import { SLICE_MS, type SliceGenerator, type SliceRecord } from '../activity/slice.js';
 import type { SharingIndex } from '../world/sharing.js';
 import { MinHeap } from '../util/heap.js';
@@ -75,7 +75,8 @@ export class Catalog {
     CONTENT_TYPES.map((ct) => [ct, []]),
   );
   private readonly byId = new Map<string, BlobMeta>();
-  private readonly sliceCache = new Lru<number, Map<ContentType, SliceRecord[]>>(12);
+  private readonly eventCache = new Lru<number, ActivityEvent[]>(16);
+  private readonly recordCache = new Lru<string, SliceRecord[]>(48);
   private readonly bodyCache = new Lru<string, string>(32);
   private publishedUntil = -Infinity;
 
@@ -234,17 +235,14 @@ export class Catalog {
     return { blob: b, published: b.created <= this.publishedUntil && !('truth' in b) };
   }
 
-  /** The records of a blob, regenerated from its slice. */
+  /** The records of a blob, regenerated from its slice (only its content type is built). */
   records(blob: BlobMeta): SliceRecord[] {
     const plan = this.plans.get(blob.slice);
     if (!plan) throw new Error(`slice ${blob.slice} is not planned`);
-    let byType = this.sliceCache.get(blob.slice);
-    if (!byType) {
-      const events: ActivityEvent[] = this.o.generator.events(blob.slice);
-      byType = this.group(this.o.generator.records(events));
-      this.sliceCache.set(blob.slice, byType);
-    }
-    const recs = byType.get(blob.contentType) ?? [];
+    const recs = this.recordCache.getOrCreate(`${blob.slice}|${blob.contentType}`, () => {
+      const events = this.eventCache.getOrCreate(blob.slice, () => this.o.generator.events(blob.slice));
+      return this.o.generator.records(events.filter((e) => contentTypeOf(e) === blob.contentType));
+    });
     const cut = partition(this.o.seed, recs, {
       parts: plan.parts[blob.contentType] ?? 0,
       duplicateRate: plan.duplicateRate,
