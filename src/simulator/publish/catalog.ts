@@ -240,7 +240,9 @@ export class Catalog {
     const plan = this.plans.get(blob.slice);
     if (!plan) throw new Error(`slice ${blob.slice} is not planned`);
     const recs = this.recordCache.getOrCreate(`${blob.slice}|${blob.contentType}`, () => {
-      const events = this.eventCache.getOrCreate(blob.slice, () => this.o.generator.events(blob.slice));
+      const events = this.eventCache.getOrCreate(blob.slice, () =>
+        this.o.generator.events(blob.slice),
+      );
       return this.o.generator.records(events.filter((e) => contentTypeOf(e) === blob.contentType));
     });
     const cut = partition(this.o.seed, recs, {
