@@ -1,0 +1,212 @@
+// Reading and writing alerts: events are appended through `Store.ingest` (so the engine can commit
+// them with its position and notification outbox in one transaction) and read back with LINQ from
+// `m365hunt.alerts`, so this module is the same on every store kind.
+import { randomUUID } from 'node:crypto';
+import { userInfo } from 'node:os';
+import { compileLinq } from '../../linq/index.js';
+import { ALERTS, createCatalog } from '../../store/schema.js';
+import type { RawRecordSet, StatePut, Store } from '../../store/store.js';
+import { M365HuntError } from '../../util/errors.js';
+import { ALL_TIME } from '../engine/query.js';
+import { linqString } from '../rules/tunables.js';
+import {
+  foldAlert,
+  type AlertEventRecord,
+  type AlertEventType,
+  type AlertStatus,
+  type AlertView,
+} from './model.js';
+
+export const ALERTS_TABLE = ALERTS.table!;
+/** Who the engine is, in the history of the alerts it changes. */
+export const ENGINE_ACTOR = 'm365hunt';
+
+/** The person running a command, for the history of a status change. */
+export function currentActor(): string {
+  try {
+    return userInfo().username || 'unknown';
+  } catch {
+    return process.env.USER ?? 'unknown';
+  }
+}
+
+export function newEventId(alertId: string): string {
+  return `${alertId}.${randomUUID()}`;
+}
+
+/** Record sets of alert events, one per tenant (the store keeps the tenant of each row). */
+export function eventSets(events: readonly AlertEventRecord[], origin: string): RawRecordSet[] {
+  const byTenant = new Map<string, AlertEventRecord[]>();
+  for (const e of events) {
+    const list = byTenant.get(e.Tenant) ?? [];
+    list.push(e);
+    byTenant.set(e.Tenant, list);
+  }
+  return [...byTenant].map(([tenant, list]) => ({
+    family: ALERTS.id,
+    tenant,
+    client: list[0]?.Client ?? tenant,
+    hostchain: 'm365hunt-alerts',
+    contentType: ALERTS_TABLE,
+    origin,
+    records: list.map((e) => JSON.stringify(e)),
+  }));
+}
+
+/** Appends events (and application state that must change with them) in one commit. */
+export async function appendEvents(
+  store: Store,
+  events: readonly AlertEventRecord[],
+  states: readonly StatePut[] = [],
+  origin = 'alerts',
+): Promise<void> {
+  if (events.length === 0 && states.length === 0) return;
+  await store.ingest({ sets: eventSets(events, origin), states });
+}
+
+export interface EventFilter {
+  readonly alertIds?: readonly string[];
+  readonly rules?: readonly string[];
+  /** Only events of alerts whose last matching event is at or after this (ISO). */
+  readonly lastSeenFrom?: string;
+  readonly events?: readonly AlertEventType[];
+}
+
+/** Alert events in ingest order, parsed from `message`. */
+export async function readEvents(
+  store: Store,
+  filter: EventFilter = {},
+): Promise<AlertEventRecord[]> {
+  const where: string[] = [];
+  const set = (values: readonly string[]) => `{${values.map(linqString).join(', ')}}`;
+  if (filter.alertIds) where.push(`AlertId in ${set(filter.alertIds)}`);
+  if (filter.rules) where.push(`Rule in ${set(filter.rules)}`);
+  if (filter.lastSeenFrom) where.push(`LastSeen >= ${linqString(filter.lastSeenFrom)}`);
+  if (filter.events) where.push(`Event in ${set(filter.events)}`);
+  if ((filter.alertIds?.length ?? 1) === 0 || (filter.rules?.length ?? 1) === 0) return [];
+  const text = `from ${ALERTS_TABLE}${where.length ? ` where ${where.join(', ')}` : ''} select message as m`;
+  const compiled = compileLinq(text, {
+    dialect: store.dialect,
+    catalog: createCatalog(),
+    from: ALL_TIME.from,
+    to: ALL_TIME.to,
+    keepSeq: true,
+  });
+  const stream = await store.query({ sql: compiled.sql, params: compiled.params });
+  const mi = compiled.columns.findIndex((c) => c.name === 'm');
+  const si = compiled.columns.findIndex((c) => c.name === '_seq');
+  const rows: Array<{ seq: bigint; event: AlertEventRecord }> = [];
+  for await (const chunk of stream.chunks()) {
+    for (const r of chunk) {
+      rows.push({
+        seq: BigInt(r[si] as bigint | number | string),
+        event: JSON.parse(String(r[mi])) as AlertEventRecord,
+      });
+    }
+  }
+  rows.sort((a, b) => (a.seq < b.seq ? -1 : a.seq > b.seq ? 1 : 0));
+  return rows.map((r) => r.event);
+}
+
+/** Current state of alerts, newest first. */
+export async function listAlerts(
+  store: Store,
+  options: {
+    status?: readonly AlertStatus[];
+    rules?: readonly string[];
+    alertIds?: readonly string[];
+  } = {},
+): Promise<AlertView[]> {
+  const events = await readEvents(store, {
+    ...(options.rules ? { rules: options.rules } : {}),
+    ...(options.alertIds ? { alertIds: options.alertIds } : {}),
+  });
+  const byAlert = new Map<string, AlertEventRecord[]>();
+  for (const e of events) {
+    const list = byAlert.get(e.AlertId) ?? [];
+    list.push(e);
+    byAlert.set(e.AlertId, list);
+  }
+  const views: AlertView[] = [];
+  for (const list of byAlert.values()) {
+    const view = foldAlert(list);
+    if (view && (!options.status || options.status.includes(view.status))) views.push(view);
+  }
+  return views.sort((a, b) =>
+    a.created < b.created ? 1 : a.created > b.created ? -1 : a.id < b.id ? 1 : -1,
+  );
+}
+
+/** One alert by id, or by a prefix of its id that names one alert. */
+export async function getAlert(store: Store, id: string): Promise<AlertView> {
+  const exact = await listAlerts(store, { alertIds: [id] });
+  if (exact[0]) return exact[0];
+  const all = await listAlerts(store);
+  const matches = all.filter((a) => a.id.startsWith(id));
+  if (matches.length === 1) return matches[0]!;
+  if (matches.length > 1) {
+    throw new M365HuntError(
+      `${id} names ${matches.length} alerts: ${matches.map((a) => a.id).join(', ')}`,
+      {
+        hint: 'Give more of the id.',
+      },
+    );
+  }
+  throw new M365HuntError(`There is no alert ${id}.`, {
+    hint: 'List alerts with `m365hunt alerts list`.',
+  });
+}
+
+const TRANSITIONS: Readonly<
+  Record<'acknowledged' | 'closed' | 'reopened', readonly AlertStatus[]>
+> = {
+  acknowledged: ['new'],
+  closed: ['new', 'acknowledged'],
+  reopened: ['closed'],
+};
+
+const STATUS_AFTER: Readonly<Record<'acknowledged' | 'closed' | 'reopened', AlertStatus>> = {
+  acknowledged: 'acknowledged',
+  closed: 'closed',
+  reopened: 'acknowledged',
+};
+
+/** Triage: acknowledge, close (with a reason) or reopen an alert; records who and when. */
+export async function changeStatus(
+  store: Store,
+  id: string,
+  change: 'acknowledged' | 'closed' | 'reopened',
+  actor: string,
+  reason?: string,
+  now = new Date(),
+): Promise<AlertView> {
+  const alert = await getAlert(store, id);
+  if (!TRANSITIONS[change].includes(alert.status)) {
+    throw new M365HuntError(`Alert ${alert.id} is ${alert.status}; it cannot be ${change}.`);
+  }
+  if (change === 'closed' && !reason?.trim()) {
+    throw new M365HuntError('Closing an alert needs a reason (--reason TEXT).');
+  }
+  const event: AlertEventRecord = {
+    Id: newEventId(alert.id),
+    CreationTime: now.toISOString(),
+    AlertId: alert.id,
+    Event: change,
+    Status: STATUS_AFTER[change],
+    Rule: alert.rule,
+    Pack: alert.pack,
+    Title: alert.title,
+    Severity: alert.severity,
+    ...(alert.entities.user?.[0] ? { UserId: alert.entities.user[0] } : {}),
+    ...(alert.entities.ip?.[0] ? { Ip: alert.entities.ip[0] } : {}),
+    Actor: actor,
+    ...(reason ? { Reason: reason } : {}),
+    Count: alert.count,
+    FirstSeen: alert.first_seen,
+    LastSeen: alert.last_seen,
+    Tenant: alert.tenant,
+    Client: alert.client,
+  };
+  await appendEvents(store, [event], [], 'triage');
+  return (await listAlerts(store, { alertIds: [alert.id] }))[0]!;
+}
