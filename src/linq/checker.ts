@@ -91,6 +91,8 @@ interface ExprCtx {
   readonly aggAllowed: boolean;
   /** Inside an aggregate's arguments. */
   readonly inAgg: boolean;
+  /** Inside a group key. */
+  readonly inKey?: boolean;
 }
 
 const COMPARE_FN: Record<string, 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge'> = {
@@ -327,7 +329,7 @@ class Checker {
       );
     }
     const every = o.every?.ms ?? null;
-    const ctx: ExprCtx = { scope: this.scope, aggAllowed: false, inAgg: false };
+    const ctx: ExprCtx = { scope: this.scope, aggAllowed: false, inAgg: false, inKey: true };
     const eventdateBinding = this.scope.names.get('eventdate');
     let eventdate: TExpr | null = null;
     if (every !== null) {
@@ -741,7 +743,7 @@ class Checker {
     if (def.kind === 'aggregate') {
       if (ctx.inAgg) this.error('Aggregates cannot be nested', e.span);
       if (!ctx.aggAllowed) {
-        if (ctx.scope.segment === 0) {
+        if (ctx.scope.segment === 0 && !ctx.inKey) {
           this.error(
             `The aggregate \`${e.name}\` needs a \`group\` before it`,
             e.span,

@@ -194,13 +194,15 @@ class Parser {
       const prev = this.tokens[this.pos - 1];
       const lastOp = ops[ops.length - 1];
       const hint =
-        t.kind === 'ident' && CLAUSE_KEYWORDS.includes(t.name.toLowerCase())
-          ? `keywords are lower case: \`${t.name.toLowerCase()}\``
-          : lastOp?.kind === 'select' && prev && !this.isOp(prev, ',')
-            ? 'separate select items with `,`'
-            : lastOp?.kind === 'where'
-              ? 'separate conditions with `,` (and) or join them with `and`/`or`'
-              : undefined;
+        this.isOp(t, '|') && this.isOp(this.peek(1), '|')
+          ? 'use `or`'
+          : t.kind === 'ident' && CLAUSE_KEYWORDS.includes(t.name.toLowerCase())
+            ? `keywords are lower case: \`${t.name.toLowerCase()}\``
+            : lastOp?.kind === 'select' && prev && !this.isOp(prev, ',')
+              ? 'separate select items with `,`'
+              : lastOp?.kind === 'where'
+                ? 'separate conditions with `,` (and) or join them with `and`/`or`'
+                : undefined;
       this.error(
         `Expected a clause (where, select, group, order by, limit, pragma) or the end of the query, found ${describeToken(t)}`,
         t,

@@ -1,6 +1,7 @@
 // String, JSON, conversion, conditional and math functions (reference §5.2-§5.4).
 import { ip4Text, lit, nul, op, parseIp4, cidrBounds } from '../build.js';
 import type { CompileValue, JsonStep, TExpr } from '../ir.js';
+import { jqCompileError } from '../jq-engine.js';
 import { simplePath, unsafeJq } from '../jq-path.js';
 import { checkRegex, globPattern } from '../patterns.js';
 import { formatTimestamp, parseTimestampLiteral } from '../time-range.js';
@@ -43,7 +44,10 @@ function compileJq(
   if (!path) {
     const unsafe = unsafeJq(program);
     if (unsafe) ctx.error(unsafe, a.span, 'a program sees only the value it is given');
-    if (!ctx.jqPrograms) {
+    if (ctx.jqPrograms) {
+      const error = jqCompileError(program);
+      if (error) ctx.error(`jq cannot compile this program: ${error}`, a.span);
+    } else {
       ctx.error(
         `This jq program is not a simple path, and ${ctx.dialect === 'clickhouse' ? 'ClickHouse' : 'this engine'} can only run simple paths`,
         a.span,
