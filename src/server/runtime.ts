@@ -8,6 +8,7 @@ import type { ResolvedConfig } from '../config/load.js';
 import { Collection, type CollectionOptions } from '../sources/collection.js';
 import type { Store } from '../store/store.js';
 import { createLogger, type Logger } from '../util/log.js';
+import { alertsPort, type EngineRunner } from './adapters/alerts.js';
 import { createApp, createDeps } from './create.js';
 import type { ServerDeps } from './deps.js';
 import type { AlertsPort, RespondPort } from './ports.js';
@@ -61,7 +62,9 @@ export interface ServerOptions {
   readonly port?: number;
   readonly alerts?: AlertsPort;
   readonly respond?: RespondPort;
-  /** Called after each committed batch, e.g. to evaluate the alert rules. */
+  /** The alert engine: run after each committed batch, and every minute for inactivity rules. */
+  readonly engine?: EngineRunner;
+  /** Called after each committed batch. */
   readonly onCommit?: () => void;
   /** Run the collectors in this process (the settings' `collect`, unless overridden). */
   readonly collect?: boolean;
@@ -81,7 +84,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     store: options.store,
     config: options.config,
     settings: options.settings,
-    alerts: options.alerts,
+    alerts: options.alerts ?? alertsPort(options.store),
     respond: options.respond,
     webRoot: options.webRoot === null ? undefined : (options.webRoot ?? defaultWebRoot()),
     log,
@@ -101,7 +104,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   if (collect && options.config) {
     collection = new Collection(options.config, options.store, {
       log: log.child('collect'),
-      onCommit: options.onCommit,
+      onCommit: () => {
+        options.onCommit?.();
+        options.engine?.trigger();
+      },
       ...options.collection,
     });
     if (collection.tenants.length > 0) {
@@ -118,14 +124,19 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         );
     }
   }
+  // Inactivity rules fire on silence, which no commit announces: evaluate on a clock too.
+  const ticker = options.engine ? setInterval(() => options.engine?.trigger(), 60_000) : undefined;
+  ticker?.unref();
   return {
     ...listening,
     deps,
     collection,
     async close() {
       abort.abort();
+      if (ticker) clearInterval(ticker);
       await listening.close();
       await collecting;
+      await options.engine?.close();
     },
   };
 }

@@ -1,0 +1,6 @@
+// The web app's entry: mounts the app.
+import { render } from 'preact';
+import { App } from './App';
+import './styles.css';
+
+render(<App />, document.getElementById('app')!);
