@@ -2,9 +2,11 @@
 // functions the server calls too. Errors are printed here and nowhere else.
 import { Command } from 'commander';
 import { describeError, M365HuntError } from '../util/errors.js';
+import { registerAlerts } from './commands/alerts.js';
 import { registerCollect } from './commands/collect.js';
 import { registerConfig } from './commands/config.js';
 import { registerImport } from './commands/import.js';
+import { registerRules } from './commands/rules.js';
 import { registerSimulate } from './commands/simulate.js';
 import { registerServe } from './commands/serve.js';
 import { registerStatus } from './commands/status.js';
@@ -27,6 +29,8 @@ const registrations: Array<(program: Command) => void> = [
   registerServe,
   registerUsers,
   registerStore,
+  registerRules,
+  registerAlerts,
 ];
 for (const register of registrations) register(program);
 

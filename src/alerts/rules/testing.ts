@@ -1,0 +1,247 @@
+// Rule tests: each rule carries records that must fire it and records that must not. A test case
+// runs the real path — the records are ingested into a fresh store through `Store.ingest`, the
+// engine evaluates the rule (once per batch, so late data can be tested), and the stored alerts
+// are checked. `m365hunt rules test` and the Vitest suite both run this.
+import { createHash } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { openStore } from '../../store/open.js';
+import type { Store } from '../../store/store.js';
+import { parseDuration } from '../../util/duration.js';
+import { createLogger } from '../../util/log.js';
+import { defaultAlertsConfig } from '../config.js';
+import { AlertEngine } from '../engine/engine.js';
+import { listAlerts } from '../store/alert-store.js';
+import type { AlertView } from '../store/model.js';
+import type { Rule } from './load.js';
+import type { RulePlan } from './profiles.js';
+import type { RuleTestCase, TestBatch, TestRecord } from './schema.js';
+import { resolveTunables } from './tunables.js';
+
+export const TEST_TENANT = '0b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d';
+export const TEST_CLIENT = 'contoso';
+export const TEST_HOSTCHAIN = 'collector-12345-testhost';
+
+export interface CaseResult {
+  readonly rule: string;
+  readonly name: string;
+  readonly ok: boolean;
+  /** What went wrong (or what was found). */
+  readonly message: string;
+  readonly alerts: readonly AlertView[];
+}
+
+/** Opens an empty store for one test case; the default is a DuckDB file in `dir`. */
+export type StoreOpener = (name: string) => Promise<{ store: Store; dispose(): void }>;
+
+export function duckdbOpener(dir: string): StoreOpener {
+  let n = 0;
+  return async (name) => {
+    const file = join(
+      dir,
+      `${name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}-${process.pid}-${n++}.duckdb`,
+    );
+    const store = await openStore(file, { duckdb: { threads: 1 } });
+    return {
+      store,
+      dispose: () => {
+        rmSync(file, { force: true });
+        rmSync(`${file}.wal`, { force: true });
+      },
+    };
+  };
+}
+
+function parseTime(text: string): number {
+  return Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text}Z`);
+}
+
+/** Microsoft's CreationTime format: UTC, seconds, no zone. */
+function creationTime(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 19);
+}
+
+function stableId(seed: string): string {
+  const h = createHash('sha256').update(seed).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+function substitute(value: unknown, i: number): unknown {
+  if (typeof value === 'string') return value.replace(/\{i\}/g, String(i));
+  if (Array.isArray(value)) return value.map((v) => substitute(v, i));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v, i)]));
+  }
+  return value;
+}
+
+function isRepeat(
+  item: TestRecord,
+): item is { repeat: number; every?: string; record: Record<string, unknown> } {
+  return typeof item.repeat === 'number' && typeof item.record === 'object' && item.record !== null;
+}
+
+/** Test records as raw JSON: repeats expanded (`{i}` = index), missing Ids filled in. */
+export function expandRecords(
+  items: readonly TestRecord[],
+  seed: string,
+): Array<Record<string, unknown>> {
+  const out: Array<Record<string, unknown>> = [];
+  items.forEach((item, k) => {
+    if (isRepeat(item)) {
+      const step = item.every ? (parseDuration(item.every) ?? 0) : 0;
+      const start =
+        typeof item.record.CreationTime === 'string' ? parseTime(item.record.CreationTime) : NaN;
+      for (let i = 0; i < item.repeat; i++) {
+        const r = substitute(item.record, i) as Record<string, unknown>;
+        if (!Number.isNaN(start)) r.CreationTime = creationTime(start + i * step);
+        r.Id =
+          typeof item.record.Id === 'string'
+            ? `${item.record.Id}-${i}`
+            : stableId(`${seed}|${k}|${i}`);
+        out.push(r);
+      }
+    } else {
+      const r = { ...item } as Record<string, unknown>;
+      if (typeof r.Id !== 'string') r.Id = stableId(`${seed}|${k}`);
+      out.push(r);
+    }
+  });
+  return out;
+}
+
+function batchesOf(test: RuleTestCase): Array<{ now?: string; records: readonly TestRecord[] }> {
+  if (test.records) return [{ ...(test.now ? { now: test.now } : {}), records: test.records }];
+  return (test.batches ?? []).map((b: TestBatch) => (Array.isArray(b) ? { records: b } : b));
+}
+
+function latestTime(records: ReadonlyArray<Record<string, unknown>>): number | undefined {
+  let max: number | undefined;
+  for (const r of records) {
+    const t = typeof r.CreationTime === 'string' ? parseTime(r.CreationTime) : NaN;
+    if (!Number.isNaN(t) && (max === undefined || t > max)) max = t;
+  }
+  return max;
+}
+
+function check(test: RuleTestCase, alerts: readonly AlertView[]): string | undefined {
+  const e = typeof test.expect === 'number' ? { alerts: test.expect } : test.expect;
+  const names = (a: AlertView, kind: 'user' | 'ip') =>
+    (a.entities[kind] ?? []).map((v) => v.toLowerCase());
+  if (alerts.length !== e.alerts) {
+    return `expected ${e.alerts} alert(s), got ${alerts.length}${alerts.length ? ` (${alerts.map((a) => `${a.group_key || a.id}: ${a.count} events`).join('; ')})` : ''}`;
+  }
+  if (e.user && !alerts.some((a) => names(a, 'user').includes(e.user!.toLowerCase()))) {
+    return `no alert names the user ${e.user} (users: ${alerts.flatMap((a) => a.entities.user ?? []).join(', ') || 'none'})`;
+  }
+  if (e.ip && !alerts.some((a) => names(a, 'ip').includes(e.ip!.toLowerCase()))) {
+    return `no alert names the IP ${e.ip} (IPs: ${alerts.flatMap((a) => a.entities.ip ?? []).join(', ') || 'none'})`;
+  }
+  if (e.count !== undefined && !alerts.some((a) => a.count === e.count)) {
+    return `no alert counts ${e.count} events (counts: ${alerts.map((a) => a.count).join(', ')})`;
+  }
+  if (e.recovered !== undefined) {
+    const n = alerts.filter((a) => a.recovered !== null).length;
+    if (n !== e.recovered) return `expected ${e.recovered} recovered alert(s), got ${n}`;
+  }
+  return undefined;
+}
+
+/** Runs one test case of a rule on a fresh store. */
+export async function runCase(
+  rule: Rule,
+  test: RuleTestCase,
+  open: StoreOpener,
+): Promise<CaseResult> {
+  const { store, dispose } = await open(`${rule.id}-${test.name}`);
+  try {
+    const tuning = resolveTunables(rule.def.tunables, test.tuning);
+    const plan: RulePlan = {
+      rule,
+      profiles: [{ rule, scope: { except: [] }, severity: rule.def.severity, tuning }],
+    };
+    const config = defaultAlertsConfig(new Map([[TEST_CLIENT, TEST_TENANT]]));
+    let now = new Date();
+    const engine = new AlertEngine({
+      store,
+      plans: [plan],
+      config,
+      log: createLogger(`rules test ${rule.id}`),
+      now: () => now,
+    });
+    for (const [b, batch] of batchesOf(test).entries()) {
+      const records = expandRecords(batch.records, `${rule.id}|${test.name}|${b}`);
+      if (records.length > 0) {
+        await store.ingest({
+          sets: [
+            {
+              family: 'management',
+              tenant: TEST_TENANT,
+              client: TEST_CLIENT,
+              hostchain: TEST_HOSTCHAIN,
+              contentType: null,
+              origin: `${rule.file}#${test.name}`,
+              records: records.map((r) => JSON.stringify(r)),
+            },
+          ],
+        });
+      }
+      const latest = latestTime(records);
+      now = batch.now
+        ? new Date(parseTime(batch.now))
+        : latest !== undefined
+          ? new Date(latest + 60_000)
+          : now;
+      const summary = await engine.run();
+      if (summary.errors.length > 0) {
+        return {
+          rule: rule.id,
+          name: test.name,
+          ok: false,
+          message: summary.errors[0]!.message,
+          alerts: [],
+        };
+      }
+    }
+    const alerts = await listAlerts(store, { rules: [rule.id] });
+    const problem = check(test, alerts);
+    return {
+      rule: rule.id,
+      name: test.name,
+      ok: problem === undefined,
+      message: problem ?? `${alerts.length} alert(s)`,
+      alerts,
+    };
+  } catch (error) {
+    return {
+      rule: rule.id,
+      name: test.name,
+      ok: false,
+      message: (error as Error).message,
+      alerts: [],
+    };
+  } finally {
+    await store.close();
+    dispose();
+  }
+}
+
+/** Runs every test case of a rule; a rule without both a positive and a negative case fails. */
+export async function runRuleTests(rule: Rule, open: StoreOpener): Promise<CaseResult[]> {
+  const results: CaseResult[] = [];
+  const expected = (t: RuleTestCase) => (typeof t.expect === 'number' ? t.expect : t.expect.alerts);
+  if (
+    !rule.def.tests.some((t) => expected(t) > 0) ||
+    !rule.def.tests.some((t) => expected(t) === 0)
+  ) {
+    results.push({
+      rule: rule.id,
+      name: '(coverage)',
+      ok: false,
+      message: 'a rule needs at least one test that fires it and one that must not',
+      alerts: [],
+    });
+  }
+  for (const test of rule.def.tests) results.push(await runCase(rule, test, open));
+  return results;
+}
