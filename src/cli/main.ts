@@ -5,6 +5,7 @@ import { describeError, M365HuntError } from '../util/errors.js';
 import { registerAlerts } from './commands/alerts.js';
 import { registerCollect } from './commands/collect.js';
 import { registerConfig } from './commands/config.js';
+import { registerDemo } from './commands/demo.js';
 import { registerImport } from './commands/import.js';
 import { registerRules } from './commands/rules.js';
 import { registerSimulate } from './commands/simulate.js';
@@ -28,6 +29,7 @@ const registrations: Array<(program: Command) => void> = [
   registerSimulate,
   registerServe,
   registerUsers,
+  registerDemo,
   registerStore,
   registerRules,
   registerAlerts,
