@@ -14,7 +14,9 @@ import {
 import type { Credential } from '../../config/load.js';
 import { redact, type Logger } from '../../util/log.js';
 import { ApiError } from '../http/api-error.js';
-import { scopeFor } from '../clouds.js';
+import { CLOUDS, scopeFor } from '../clouds.js';
+
+const MICROSOFT_LOGIN_HOSTS = new Set(Object.values(CLOUDS).map((c) => new URL(c.login).host));
 
 export interface TokenProvider {
   token(audience: string, options?: { refresh?: boolean }): Promise<string>;
@@ -82,11 +84,22 @@ export class MsalTokenProvider implements TokenProvider {
     const actual = new URL(options.loginBase);
     const authorityBase = `https://${actual.host}`;
     const fetchImpl = options.fetch ?? fetch;
+    const authority = `${authorityBase}/${options.tenantId}`;
     const auth: Configuration['auth'] = {
       clientId: options.clientId,
-      authority: `${authorityBase}/${options.tenantId}`,
+      authority,
       knownAuthorities: [actual.host],
     };
+    if (!MICROSOFT_LOGIN_HOSTS.has(actual.host)) {
+      // An override (the simulator, a proxy): give MSAL the endpoints rather than have it
+      // discover and validate them, which it only does for https authorities it trusts.
+      auth.authorityMetadata = JSON.stringify({
+        token_endpoint: `${authority}/oauth2/v2.0/token`,
+        authorization_endpoint: `${authority}/oauth2/v2.0/authorize`,
+        issuer: `${authority}/v2.0`,
+        jwks_uri: `${authority}/discovery/v2.0/keys`,
+      });
+    }
     const credential = options.credential;
     if (credential.kind === 'secret') {
       auth.clientSecret = credential.secret.reveal();

@@ -383,9 +383,12 @@ export class ManagementActivityCollector {
         } else {
           throw error;
         }
-        this.o.log.warn(`${contentType} ${entry.contentId}: attempt ${attempt}: ${lastError}`);
+        this.o.log.debug(`${contentType} ${entry.contentId}: attempt ${attempt}: ${lastError}`);
       }
     }
+    this.o.log.warn(
+      `${contentType} ${entry.contentId}: skipped after ${this.blobAttempts} attempts (${lastError}); \`collect --retry-skipped\` fetches it again`,
+    );
     return { entry, records: [], mark: mark('skipped', this.blobAttempts, lastError) };
   }
 
