@@ -50,7 +50,7 @@ const REMEDIES: Readonly<Record<string, Remedy>> = {
     fix: `Check client_id: ${APP} > Overview.`,
   },
   AF10001: {
-    problem: 'the token lacks the ActivityFeed.Read permission',
+    problem: 'the token lacks a permission this call needs (ActivityFeed.Read; ActivityFeed.ReadDlp for DLP.All)',
     fix: `${APP} > API permissions > Add a permission > Office 365 Management APIs > Application permissions > ActivityFeed.Read (and ActivityFeed.ReadDlp for DLP.All) > Add, then Grant admin consent.`,
   },
   AF20010: {
