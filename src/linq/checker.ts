@@ -214,6 +214,14 @@ class Checker {
       }
     }
     const outputs = this.outputs();
+    if (outputs.length === 0) {
+      const last = this.groups[this.groups.length - 1];
+      this.error(
+        'The query gives no columns',
+        last?.span ?? query.span,
+        'group by some keys, or select an aggregate after `group` (e.g. select count() as n)',
+      );
+    }
     const order = query.order.map((o) => {
       const expr = this.expr(o.expr, this.ctx());
       if (isCompileTime(expr.type) || isArray(expr.type)) {
@@ -472,6 +480,25 @@ class Checker {
   // ---- expressions
 
   expr(e: Expr, ctx: ExprCtx): TExpr {
+    const t = this.exprInner(e, ctx);
+    if (t.k === 'op') {
+      const leaked = t.args.find((a) => a.k === 'compile');
+      if (leaked) {
+        this.error(
+          `A ${leaked.type} value can only be an argument of the functions that take one`,
+          e.span,
+          leaked.type === 'jq'
+            ? 'use it in jqeval(…)'
+            : leaked.type === 'template'
+              ? 'use it in subs(…)'
+              : 'use it in matches(…), `~`, peek(…), splitre(…) or subs(…)',
+        );
+      }
+    }
+    return t;
+  }
+
+  private exprInner(e: Expr, ctx: ExprCtx): TExpr {
     if (ctx.scope.segment > 0 && ctx.scope.exprs.size > 0 && e.kind !== 'name') {
       const hit = ctx.scope.exprs.get(printExpr(e));
       if (hit) return hit;

@@ -100,17 +100,23 @@ function instance(): JqModule {
   return module;
 }
 
-/** Compiles a program once on `null`: the error text when jq rejects it, else null. */
+const compileChecks = new Map<string, string | null>();
+
+/** Compiles a program once on `null`: the error text when jq rejects it, else null (cached). */
 export function jqCompileError(program: string): string | null {
+  const known = compileChecks.get(program);
+  if (known !== undefined) return known;
+  let result: string | null = null;
   try {
     instance().rawSync('null', `[(${program})?] | length`, ['-c']);
-    return null;
   } catch (e) {
     const text = e instanceof Error ? e.message : String(e);
-    return (
-      text.split('\n').find((l) => l.startsWith('jq: error')) ?? text.split('\n')[0] ?? 'jq error'
-    );
+    const lines = text.split('\n');
+    result = lines.find((l) => l.startsWith('jq: error')) ?? lines[0] ?? 'jq error';
   }
+  if (compileChecks.size >= 1000) compileChecks.clear();
+  compileChecks.set(program, result);
+  return result;
 }
 
 function resultOf(line: string | undefined): string | null {

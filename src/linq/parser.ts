@@ -107,7 +107,12 @@ class Parser {
       hint = `keywords are lower case: \`${t.name.toLowerCase()}\``;
     } else if (t.kind === 'op' && t.op === '|' && this.isOp(this.peek(1), '|')) {
       hint = 'use `or`';
-    } else if (t.kind === 'op' && t.op === '>' && this.isOp(this.tokens[this.pos - 1]!, '<')) {
+    } else if (
+      t.kind === 'op' &&
+      t.op === '>' &&
+      this.pos > 0 &&
+      this.isOp(this.tokens[this.pos - 1]!, '<')
+    ) {
       hint = 'use `!=` (or `/=`) for inequality';
     }
     this.error(`Expected ${expected}, found ${describeToken(t)}`, t, hint);

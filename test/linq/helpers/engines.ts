@@ -142,7 +142,9 @@ export function chdbParams(params: readonly SqlValue[]): Record<string, string |
             ? p.toISOString().replace('T', ' ').replace('Z', '')
             : typeof p === 'object'
               ? JSON.stringify(p)
-              : p;
+              : typeof p === 'number' && !Number.isSafeInteger(p)
+                ? String(p)
+                : p;
     out[`p${i + 1}`] = v;
   });
   return out;
