@@ -298,6 +298,7 @@ export class AlertEngine {
             rows: rows.map((row): HitRow => ({ row, isNew: isNew(row) })),
             min: step.min === undefined ? 1 : resolveCount(step.min, profile.tuning),
             distinct: step.distinct !== undefined,
+            ...(step.window ? { windowMs: resolveDuration(step.window, profile.tuning) } : {}),
           });
         }
         hits = sequenceHits(steps, windowMs);

@@ -137,6 +137,45 @@ export interface SequenceStepRows {
   readonly rows: readonly HitRow[];
   readonly min: number;
   readonly distinct: boolean;
+  /** `min` must be reached within this much event time. */
+  readonly windowMs?: number;
+}
+
+/**
+ * Where a step reaches its `min` among `rows` (sorted) from `from` to `to`: the rows that make it
+ * and the time it is reached, or undefined.
+ */
+function reach(
+  step: SequenceStepRows,
+  rows: readonly HitRow[],
+  from: number,
+  to: number,
+): { rows: HitRow[]; at: number } | undefined {
+  const span = rows.filter((r) => {
+    const t = r.row.time.getTime();
+    return t >= from && t <= to;
+  });
+  const counts = new Map<string, number>();
+  let distinct = 0;
+  let l = 0;
+  for (let r = 0; r < span.length; r++) {
+    const v = step.distinct ? (span[r]!.row.distinct ?? '') : String(r);
+    const c = counts.get(v) ?? 0;
+    if (c === 0) distinct++;
+    counts.set(v, c + 1);
+    const t = span[r]!.row.time.getTime();
+    while (step.windowMs !== undefined && t - span[l]!.row.time.getTime() >= step.windowMs) {
+      const dv = step.distinct ? (span[l]!.row.distinct ?? '') : String(l);
+      const dc = counts.get(dv)! - 1;
+      if (dc === 0) {
+        counts.delete(dv);
+        distinct--;
+      } else counts.set(dv, dc);
+      l++;
+    }
+    if (distinct >= step.min) return { rows: span.slice(l, r + 1), at: t };
+  }
+  return undefined;
 }
 
 /**
@@ -166,30 +205,13 @@ export function sequenceHits(steps: readonly SequenceStepRows[], withinMs: numbe
       const chain: HitRow[] = [];
       let complete = true;
       for (let i = 0; i < steps.length; i++) {
-        const step = steps[i]!;
-        const values = new Set<string>();
-        let count = 0;
-        let reached = false;
-        for (const r of lists[i]!) {
-          const t = r.row.time.getTime();
-          if (t < tau) continue;
-          if (t > tEnd) break;
-          const v = r.row.distinct ?? '';
-          const counts = step.distinct ? !values.has(v) : true;
-          if (!counts) continue;
-          values.add(v);
-          count++;
-          chain.push(r);
-          if (count >= step.min) {
-            tau = t;
-            reached = true;
-            break;
-          }
-        }
-        if (!reached) {
+        const found = reach(steps[i]!, lists[i]!, tau, tEnd);
+        if (!found) {
           complete = false;
           break;
         }
+        chain.push(...found.rows);
+        tau = found.at;
       }
       const signature = chain.map((r) => r.row.seq).join(',');
       if (complete && chain.some((r) => r.isNew) && !chains.has(signature)) {

@@ -132,6 +132,7 @@ function checkReferences(def: RuleFile, at: At): void {
     def.sequence.steps.forEach((step, i) => {
       queryRefs(step.query, ['sequence', 'steps', i, 'query']);
       param(step.min, 'number', ['sequence', 'steps', i, 'min']);
+      param(step.window, 'duration', ['sequence', 'steps', i, 'window']);
     });
     const arity = def.sequence.steps[0]?.by.length ?? 0;
     def.sequence.steps.forEach((step, i) => {

@@ -107,6 +107,8 @@ export const stepSchema = z
     by: keyList,
     min: countParam.optional(),
     distinct: expression.optional(),
+    /** The step's `min` must be reached within this much event time (a burst, not a trickle). */
+    window: durationParam.optional(),
     entities: entities.optional(),
   })
   .strict();
