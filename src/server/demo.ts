@@ -59,7 +59,9 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   const log = options.log ?? createLogger('demo');
   const ownDir = !options.dir;
   const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'm365hunt-demo-')));
-  const days = options.days ?? 2;
+  // One day of history: every scenario fits in it, and the backfill stays around 20 s (each
+  // blob is one store commit).
+  const days = options.days ?? 1;
   const simulator = await startSimulator({
     host: '127.0.0.1',
     port: 0,
@@ -85,6 +87,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     };
     config.inputs.office365.poll_interval = '10s';
     config.inputs.office365.backfill = `${days + 1}d`;
+    // The simulator answers from memory on loopback: more blobs in flight make the backfill faster.
+    config.inputs.office365.concurrency = 16;
     config.server = { host: options.host ?? '127.0.0.1', port: options.port ?? 8080 };
     await writeFile(file, `${JSON.stringify(config, null, 2)}\n`);
     const resolved = loadConfig(file);
