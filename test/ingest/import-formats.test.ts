@@ -64,6 +64,18 @@ describe('format detection', () => {
     expect(await detect(fixture(name))).toEqual({ container, schema });
   });
 
+  it('reads a JSON array of Sentinel rows as Sentinel rows', async () => {
+    const path = file(
+      '[{"TenantId":"w","OfficeId":"a","OfficeWorkload":"Exchange","RecordType":"ExchangeItem",' +
+        '"TimeGenerated":"2021-08-02T13:32:07Z","Type":"OfficeActivity"}]',
+    );
+    expect(await detect(path)).toEqual({ container: 'json-array', schema: 'sentinel' });
+    const { records } = await readAll(path);
+    expect(records.map((r) => JSON.parse(r.text) as unknown)).toEqual([
+      { CreationTime: '2021-08-02T13:32:07', Id: 'a', RecordType: 2, Workload: 'Exchange' },
+    ]);
+  });
+
   it('goes by the content, not the name, and reads gzip as it is', async () => {
     const ndjson = file(
       '\n\n{"Id":"a","CreationTime":"2026-03-02T09:14:05","Workload":"Exchange"}\n',
@@ -323,10 +335,13 @@ describe('Sentinel OfficeActivity rows back to API records', () => {
       StartTime: '2021-04-28T15:13:17',
     });
     expect(notices).toEqual([
-      'TimeGenerated "yesterday" is not a time',
-      'RecordType "SomethingNew" is not a name this version knows: kept as text',
-      'ExternalAccess "maybe" is not true or false: kept as text',
-      'Item is not valid JSON: kept as text',
+      {
+        text: 'TimeGenerated is not a time: the store quarantines these rows',
+        example: 'yesterday',
+      },
+      { text: 'RecordType "SomethingNew" is not a name this version knows: kept as text' },
+      { text: 'ExternalAccess is not true or false: kept as text', example: 'maybe' },
+      { text: 'Item is not valid JSON: kept as text' },
     ]);
   });
 

@@ -51,7 +51,8 @@ async function generate(file: string, line: (i: number) => string, header = ''):
   const out = createWriteStream(file);
   if (header) out.write(header);
   for (let i = 0; i < RECORDS; i++) {
-    if (!out.write(line(i))) await new Promise((resolve) => out.once('drain', resolve));
+    if (!out.write(line(i)))
+      await new Promise<void>((resolve) => out.once('drain', () => resolve()));
   }
   await new Promise<void>((resolve, reject) =>
     out.end((e?: Error | null) => (e ? reject(e) : resolve())),

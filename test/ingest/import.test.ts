@@ -55,7 +55,11 @@ function keepOpen(store: Store): Store {
 }
 
 /** `m365hunt import ARGS…`, parsed by commander, into the given store. */
-async function runImport(store: Store | undefined, args: string[]): Promise<Run> {
+async function runImport(
+  store: Store | undefined,
+  args: string[],
+  progressEverySeconds?: number,
+): Promise<Run> {
   const program = new Command('m365hunt').exitOverride();
   const out = sink();
   const err = sink();
@@ -65,6 +69,7 @@ async function runImport(store: Store | undefined, args: string[]): Promise<Run>
     stdout: out.stream,
     stderr: err.stream,
     hostname: 'testhost',
+    progressEverySeconds,
     onSummary: (s) => (summary = s),
   });
   let error: M365HuntError | undefined;
@@ -489,20 +494,28 @@ describe.each(STORE_KINDS)('import into the %s store', (kind) => {
 describe('import into a DuckDB file', () => {
   it('opens the store given by --db, and writes a summary per file', async () => {
     const db = join(dir, 'cli.duckdb');
-    const run = await runImport(undefined, [
-      '--db',
-      db,
-      '--collector-id',
-      '10001',
-      fixture('purview-audit-search.csv'),
-      fixture('sentinel-contoso.csv'),
-    ]);
+    const run = await runImport(
+      undefined,
+      [
+        '--db',
+        db,
+        '--collector-id',
+        '10001',
+        fixture('purview-audit-search.csv'),
+        fixture('sentinel-contoso.csv'),
+      ],
+      0,
+    );
     expect(run.error).toBeUndefined();
     expect(run.out).toMatch(/purview-audit-search\.csv: Purview audit search export/);
     expect(run.out).toMatch(/read 6 \| stored 5 \| duplicates 0 \| quarantined 1/);
     expect(run.out).toMatch(/sentinel-contoso\.csv: Sentinel OfficeActivity export \(CSV\)/);
     expect(run.out).toMatch(/read 3 \| stored 2 \| duplicates 1 \| quarantined 0/);
     expect(run.out).toContain(`into duckdb:${db} as ${HOSTCHAIN}`);
+    // Not a terminal: progress comes as plain lines.
+    expect(run.err).toMatch(
+      /^import: \d+% \| file 2\/2 .*sentinel-contoso\.csv \| 3 records read$/m,
+    );
     const store = await openStore(db, { readOnly: true });
     try {
       const n = await store.queryAll({ sql: 'SELECT count(*) AS n FROM management', params: [] });

@@ -111,8 +111,9 @@ function fileSummary(f: FileSummary): string[] {
     const more = f.quarantined - f.quarantineSample.length;
     if (more > 0) lines.push(`    … and ${n(more)} more`);
   }
-  for (const [notice, count] of f.notices) {
-    lines.push(`  note: ${notice} (${n(count)} record${count > 1 ? 's' : ''})`);
+  for (const [text, { count, example }] of f.notices) {
+    const shown = example === undefined ? '' : `, e.g. ${JSON.stringify(example.slice(0, 60))}`;
+    lines.push(`  note: ${text} (${n(count)} record${count > 1 ? 's' : ''}${shown})`);
   }
   if (f.error) lines.push(`  stopped: ${f.error.message} (line ${f.error.position?.line ?? '?'})`);
   return lines;

@@ -67,8 +67,8 @@ export interface FileSummary {
   unreadable: number;
   /** The first problems (see `problemsKept`). */
   readonly problems: ImportProblem[];
-  /** Values kept unconverted, with how many records had each. */
-  readonly notices: Map<string, number>;
+  /** Values kept unconverted (Sentinel), by what happened: how many records, one example. */
+  readonly notices: Map<string, { count: number; example?: string }>;
   /** Tenants the rows went to, with their record counts. */
   readonly tenants: Map<string, number>;
   /** Ingest sequence numbers given to this file's rows, when any. */
@@ -91,6 +91,20 @@ export const DEFAULT_BATCH_SIZE = 5000;
 /** A batch is also cut at this many characters of record text, for files of very large records. */
 const BATCH_MAX_CHARS = 32 * 1024 * 1024;
 const UNKNOWN_TENANT = 'unknown';
+
+/** Kinds of notes kept per file; more are counted together, so memory stays bounded. */
+const NOTICE_KINDS = 50;
+const OTHER_NOTES = 'other values kept unconverted';
+
+function note(
+  notices: FileSummary['notices'],
+  notice: { readonly text: string; readonly example?: string },
+): void {
+  const text = notices.has(notice.text) || notices.size < NOTICE_KINDS ? notice.text : OTHER_NOTES;
+  const entry = notices.get(text);
+  if (entry) entry.count++;
+  else notices.set(text, { count: 1, example: notice.example });
+}
 
 export function collectorHostchain(collectorId: string, hostname = osHostname()): string {
   if (!/^\d{5}$/.test(collectorId)) {
@@ -217,9 +231,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
         }
         summary.read += read.records.length + read.problems.length;
         read.problems.forEach(report);
-        for (const notice of read.notices) {
-          summary.notices.set(notice, (summary.notices.get(notice) ?? 0) + 1);
-        }
+        for (const notice of read.notices) note(summary.notices, notice);
         for (const record of read.records) {
           const found = (record.tenant ?? topLevelString(record.text, 'OrganizationId'))
             ?.trim()

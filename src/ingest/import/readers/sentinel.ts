@@ -62,7 +62,8 @@ export async function* readSentinelCsv(source: TextSource): RecordReader {
         continue;
       }
       const row: Record<string, string> = {};
-      for (let k = 0; k < header.length; k++) row[header[k]!] = fields[k]!;
+      // Most of the table's columns are empty on any row: they are left out here already.
+      for (let k = 0; k < header.length; k++) if (fields[k] !== '') row[header[k]!] = fields[k]!;
       addRow(batch, row, line);
     }
     batch.problems.sort((a, b) => a.line - b.line); // rows csv-parse skipped, among the others

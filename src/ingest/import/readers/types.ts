@@ -1,3 +1,5 @@
+import type { Notice } from '../sentinel/convert.js';
+
 // What a reader hands the import runner: records to store, each with the line it starts on, and
 // the problems of records it could not read (which are reported, never stored).
 
@@ -19,7 +21,7 @@ export interface ReadBatch {
   readonly records: ReadRecord[];
   readonly problems: ReadProblem[];
   /** Values kept unconverted (Sentinel), counted by text in the summary. */
-  readonly notices: string[];
+  readonly notices: Notice[];
 }
 
 export type RecordReader = AsyncGenerator<ReadBatch, void, undefined>;

@@ -12,10 +12,17 @@ import {
 import { enumValue } from './enums.js';
 import { toCreationTime } from './time.js';
 
+/** A value kept unconverted (an unknown enum name, an unreadable time), for the summary. */
+export interface Notice {
+  /** What happened; the same text for every row it happened to, so that they can be counted. */
+  readonly text: string;
+  /** The value, when the text does not show it. */
+  readonly example?: string;
+}
+
 export interface Converted {
   readonly record: Record<string, unknown>;
-  /** Values kept unconverted (unknown enum names, unreadable times), for the summary. */
-  readonly notices: string[];
+  readonly notices: Notice[];
 }
 
 function isEmpty(value: unknown): boolean {
@@ -46,7 +53,7 @@ function convertValue(
   column: string,
   value: unknown,
   conversion: AnyConversion,
-  notices: string[],
+  notices: Notice[],
 ): unknown {
   if (typeof value !== 'string') return value; // Typed exports (JSON) already carry the type.
   if (conversion === 'text') return value;
@@ -54,13 +61,13 @@ function convertValue(
   if (conversion === 'json') {
     if (!looksLikeJson(value)) return value; // e.g. the single-string Parameters of S&C cmdlets
     const parsed = parseJson(value);
-    if (parsed === undefined) notices.push(`${column} is not valid JSON: kept as text`);
+    if (parsed === undefined) notices.push({ text: `${column} is not valid JSON: kept as text` });
     return parsed ?? value;
   }
   if (conversion === 'bool') {
     if (TRUE.test(value)) return true;
     if (FALSE.test(value)) return false;
-    notices.push(`${column} "${value}" is not true or false: kept as text`);
+    notices.push({ text: `${column} is not true or false: kept as text`, example: value });
     return value;
   }
   if (conversion === 'bool-text') {
@@ -70,19 +77,20 @@ function convertValue(
   }
   if (conversion === 'int') {
     if (/^\s*-?\d+\s*$/.test(value)) return Number(value);
-    notices.push(`${column} "${value}" is not a number: kept as text`);
+    notices.push({ text: `${column} is not a number: kept as text`, example: value });
     return value;
   }
   if (conversion === 'time') {
     const time = toCreationTime(value);
-    if (time === undefined) notices.push(`${column} "${value}" is not a time: kept as text`);
+    if (time === undefined)
+      notices.push({ text: `${column} is not a time: kept as text`, example: value });
     return time ?? value;
   }
   const number = enumValue(conversion.values, value);
   if (number === undefined) {
-    notices.push(
-      `${conversion.enumName} "${value}" is not a name this version knows: kept as text`,
-    );
+    notices.push({
+      text: `${conversion.enumName} "${value}" is not a name this version knows: kept as text`,
+    });
     return value;
   }
   return number;
@@ -99,7 +107,7 @@ function normalise(row: Readonly<Record<string, unknown>>): Map<string, unknown>
   return columns;
 }
 
-function creationTime(columns: Map<string, unknown>, notices: string[]): unknown {
+function creationTime(columns: Map<string, unknown>, notices: Notice[]): unknown {
   let first: unknown;
   for (const name of CREATION_TIME_COLUMNS) {
     const value = columns.get(name);
@@ -110,13 +118,16 @@ function creationTime(columns: Map<string, unknown>, notices: string[]): unknown
   }
   if (first !== undefined) {
     // Kept as it is: the store quarantines the record with the reason, and the text shows it.
-    notices.push(`TimeGenerated "${String(first)}" is not a time`);
+    notices.push({
+      text: 'TimeGenerated is not a time: the store quarantines these rows',
+      example: String(first),
+    });
   }
   return first;
 }
 
 export function convertSentinelRow(row: Readonly<Record<string, unknown>>): Converted {
-  const notices: string[] = [];
+  const notices: Notice[] = [];
   const columns = normalise(row);
   const fields = new Map<string, unknown>();
   const time = creationTime(columns, notices);
