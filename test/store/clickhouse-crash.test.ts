@@ -6,6 +6,7 @@
 // `_seq` ranges up to `maxSeq()` sees every row exactly once, including a read made between the
 // crash and the re-run.
 import { afterAll, describe, expect, it } from 'vitest';
+import { runLinq } from '../../src/linq/index.js';
 import { openChdbStore } from '../../src/store/clickhouse/open.js';
 import type { IngestPoint } from '../../src/store/clickhouse/clickhouse-store.js';
 import type { IngestBatch, Store, StreamKey } from '../../src/store/store.js';
@@ -174,5 +175,15 @@ describe('ClickHouse store: a crash between the rows and the cursor', () => {
     expect(rows).toEqual([]);
     const total = await store.queryAll({ sql: 'SELECT count() AS n FROM management', params: [] });
     expect(Number(total[0]!.n)).toBe(30);
+    // And through LINQ, compiled for ClickHouse as an analyst's query is.
+    const linq = await runLinq(store, 'from cloud.office365.management.sharepoint', {
+      from: new Date('2026-03-01T00:00:00Z'),
+      to: new Date('2026-03-04T00:00:00Z'),
+    });
+    const idColumn = linq.columns.findIndex((c) => c.name === 'Id');
+    const seen: string[] = [];
+    for await (const chunk of linq.chunks())
+      for (const row of chunk) seen.push(String(row[idColumn]));
+    expect(seen.sort()).toEqual(ids('c', 30).sort());
   });
 });
