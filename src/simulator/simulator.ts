@@ -22,6 +22,17 @@ import { World } from './world/state.js';
 
 export type TenantState = 'active' | 'deleted' | 'misconfigured';
 
+let sharedKey: KeyObject | null = null;
+
+/**
+ * The token signing key: one RSA key per process (generating one takes a noticeable moment,
+ * and test suites start many simulators). Each simulator still checks tenant and audience.
+ */
+function processSigningKey(): KeyObject {
+  sharedKey ??= generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+  return sharedKey;
+}
+
 export class Simulator {
   readonly clock: SimClock;
   readonly counters = new Counters();
@@ -63,9 +74,8 @@ export class Simulator {
       startSlice: Math.floor((nowMs - opts.days * DAY) / SLICE_MS),
       onPublish: (blob, truth) => this.onPublish(blob, truth),
     });
-    const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    this.signingKey = pair.privateKey;
-    this.verifyKey = createPublicKey(pair.privateKey);
+    this.signingKey = processSigningKey();
+    this.verifyKey = createPublicKey(this.signingKey);
     this.app = new AppRegistry(opts.clientId, opts.app, stableGuid(opts.seed, 'sp', opts.clientId));
     this.tokens = new TokenService({
       tenantId: opts.tenantId,

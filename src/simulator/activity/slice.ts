@@ -37,7 +37,11 @@ export class SliceGenerator {
     const raw = benignSlice(this.g, this.picker, s, t0, SLICE_MS);
     raw.push(...this.scenarios.eventsIn(t0, t1));
     for (const c of this.world.changesIn(t0, t1)) raw.push(...changeEvents(c, this.g.tenant.users));
-    const events = this.world.filter(raw, actingUser);
+    const events = this.world.filter(
+      raw,
+      actingUser,
+      (u) => this.g.tenant.users[u]?.userAgent ?? '',
+    );
     events.sort((a, b) => a.t - b.t || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     return events;
   }

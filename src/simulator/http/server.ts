@@ -139,7 +139,11 @@ export async function startServer(
           send(res, e.status, afBody(e), { Date: httpDate(now), ...retry });
           return;
         }
-      } else if (sim.faults.throttled('graph', sw.graphThrottlePerMinute, Date.now())) {
+      } else if (
+        // Each step of a JSON batch is throttled on its own (in the batch handler).
+        !/^\/v1\.0\/(\$|%24)batch$/i.test(url.pathname) &&
+        sim.faults.throttled('graph', sw.graphThrottlePerMinute, Date.now())
+      ) {
         sim.counters.inc('fault.graphThrottled');
         send(
           res,

@@ -2,7 +2,13 @@
 // enabled, sessions revoked, sharing permissions removed. Each change has its sim time; the
 // activity generator only consults changes at or before an event's time, so regenerating an
 // old slice always gives the same records.
-import type { ActivityEvent, DirectoryEvent, ShareEvent } from '../activity/events.js';
+import {
+  APPS,
+  type ActivityEvent,
+  type DirectoryEvent,
+  type ShareEvent,
+} from '../activity/events.js';
+import { unit } from '../util/prng.js';
 import type { Grant } from './sharing.js';
 
 export interface ChangeActor {
@@ -15,6 +21,16 @@ export type WorldChange =
   | { kind: 'revokeSessions'; t: number; seq: number; user: number; by: ChangeActor }
   | { kind: 'permissionRemoved'; t: number; seq: number; grant: Grant; by: ChangeActor };
 
+/** Share of a disabled user's would-be activity that shows up as a failed sign-in. */
+const DENIED_RETRY_RATE = 0.3;
+
+/** A change as callers give it (the world numbers it). */
+export type NewChange = WorldChange extends infer C
+  ? C extends WorldChange
+    ? Omit<C, 'seq'>
+    : never
+  : never;
+
 export class World {
   private readonly changes: WorldChange[] = [];
   private readonly accounts = new Map<number, Array<{ t: number; enabled: boolean }>>();
@@ -22,7 +38,7 @@ export class World {
   private readonly removed = new Map<string, number>();
 
   /** Records a change at sim time t (never earlier than the previous change). */
-  add(change: Omit<WorldChange, 'seq'> & { seq?: number }): WorldChange {
+  add(change: NewChange): WorldChange {
     const last = this.changes[this.changes.length - 1];
     const t = last && change.t < last.t ? last.t : change.t;
     const c = { ...change, t, seq: this.changes.length } as WorldChange;
@@ -81,13 +97,32 @@ export class World {
   filter(
     events: ActivityEvent[],
     actingUser: (e: ActivityEvent) => number | null,
+    userAgent: (user: number) => string,
   ): ActivityEvent[] {
     if (this.changes.length === 0) return events;
     const out: ActivityEvent[] = [];
     for (const e of events) {
       const u = actingUser(e);
       if (u !== null && this.isDisabled(u, e.t)) {
-        if (e.kind === 'signIn') out.push({ ...e, errorCode: 50057, requestType: 'Login:login' });
+        if (e.kind === 'signIn') {
+          out.push({ ...e, errorCode: 50057, requestType: 'Login:login' });
+        } else if (unit('denied', e.key) < DENIED_RETRY_RATE) {
+          // The user's clients keep trying: some of what they would have done becomes a sign-in
+          // attempt that fails because the account is disabled.
+          out.push({
+            kind: 'signIn',
+            t: e.t,
+            label: e.label,
+            key: `${e.key}.denied`,
+            user: u,
+            ip: 'ip' in e && typeof e.ip === 'string' && e.ip ? e.ip : '',
+            appId: APPS.officeHome,
+            resourceId: APPS.graph,
+            errorCode: 50057,
+            userAgent: userAgent(u),
+            requestType: 'OAuth2:Token',
+          });
+        }
         continue;
       }
       if (e.dependsOnUser !== undefined) {
