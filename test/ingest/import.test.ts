@@ -10,9 +10,12 @@ import { Command } from 'commander';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { afterEach, describe, expect, it } from 'vitest';
 import { registerImport } from '../../src/cli/commands/import.js';
-import type { ImportSummary } from '../../src/ingest/import/runner.js';
+import {
+  runImport as runImportDirect,
+  type ImportSummary,
+} from '../../src/ingest/import/runner.js';
 import { openStore } from '../../src/store/open.js';
-import type { SqlValue, Store } from '../../src/store/store.js';
+import type { IngestResult, SqlValue, Store } from '../../src/store/store.js';
 import { M365HuntError } from '../../src/util/errors.js';
 import { openTestStore, STORE_KINDS } from '../helpers/stores.js';
 import { tempDir } from '../helpers/temp.js';
@@ -541,5 +544,27 @@ describe('import into a DuckDB file', () => {
     expect(refused?.stderr).toContain(
       `error: ${signin}:1: This is an export of Entra ID sign-in logs`,
     );
+  });
+});
+
+describe('import when the store fails', () => {
+  it("stops with the store's error, raised while the next batch was being read", async () => {
+    let calls = 0;
+    const failing: Partial<Store> = {
+      async ingest(): Promise<IngestResult> {
+        calls++;
+        if (calls === 2) throw new Error('disk full');
+        return { inserted: 2, duplicates: 0, quarantined: 0, seqRange: null };
+      },
+    };
+    await expect(
+      runImportDirect({
+        files: [fixture('management-contoso.ndjson')],
+        store: failing as Store,
+        collectorId: '10001',
+        batchSize: 2,
+      }),
+    ).rejects.toThrow('disk full');
+    expect(calls).toBe(2);
   });
 });

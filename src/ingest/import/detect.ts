@@ -59,7 +59,8 @@ export function classify(
       hint: 'The same directory changes reach the Management Activity API as RecordType 8 (Workload AzureActiveDirectory): import a Purview audit search export of them instead.',
     };
   }
-  if (keys.has('AuditData')) return { schema: 'purview' };
+  const lower = new Set(fields.map((f) => f.toLowerCase()));
+  if (lower.has('auditdata')) return { schema: 'purview' };
   if (
     table === 'OfficeActivity' ||
     keys.has('OfficeWorkload') ||
@@ -75,7 +76,6 @@ export function classify(
   }
   // Raw records; the field names are compared without case so that records some pipelines
   // lower-case still count as records (the store then quarantines what it cannot use).
-  const lower = new Set(fields.map((f) => f.toLowerCase()));
   if (['id', 'creationtime', 'operation', 'recordtype', 'workload'].some((k) => lower.has(k))) {
     return { schema: 'management' };
   }

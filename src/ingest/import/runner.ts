@@ -106,6 +106,15 @@ function note(
   else notices.set(text, { count: 1, example: notice.example });
 }
 
+/** Tenants listed per file; records of further ones (ids that are not tenants) are counted together. */
+const TENANTS_LISTED = 1000;
+const OTHER_TENANTS = 'other tenants';
+
+function countTenant(tenants: Map<string, number>, tenant: string): void {
+  const key = tenants.has(tenant) || tenants.size < TENANTS_LISTED ? tenant : OTHER_TENANTS;
+  tenants.set(key, (tenants.get(key) ?? 0) + 1);
+}
+
 export function collectorHostchain(collectorId: string, hostname = osHostname()): string {
   if (!/^\d{5}$/.test(collectorId)) {
     throw new M365HuntError(`The collector id "${collectorId}" is not five digits.`, {
@@ -214,6 +223,9 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
         recordOrigins: group.origins,
       }));
       inflight = options.store.ingest({ sets }).then(account);
+      // Handled when awaited before the next batch; marked now so that a failure while the next
+      // batch is read is not reported as an unhandled rejection.
+      inflight.catch(() => undefined);
     };
     const report = (problem: ReadProblem): void => {
       summary.unreadable++;
@@ -237,7 +249,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
             ?.trim()
             .toLowerCase();
           const tenant = tenantOverride ?? (found ? found : UNKNOWN_TENANT);
-          summary.tenants.set(tenant, (summary.tenants.get(tenant) ?? 0) + 1);
+          countTenant(summary.tenants, tenant);
           batch.add(tenant, record.text, `${source.file}:${record.line}`);
           if (batch.count >= batchSize || batch.chars >= BATCH_MAX_CHARS) {
             await submit(batch);
