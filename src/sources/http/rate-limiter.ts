@@ -8,7 +8,8 @@ export class RateLimiter {
 
   constructor(
     private readonly perMinute: number,
-    private readonly burst = Math.max(1, Math.min(perMinute, Math.ceil(perMinute / 10))),
+    // Microsoft states the quota per minute: a minute's worth may go at once.
+    private readonly burst = Math.max(1, perMinute),
   ) {
     this.tokens = this.burst;
     this.perMs = perMinute / 60_000;

@@ -149,21 +149,22 @@ export class DuckDbStore implements Store {
   }
 
   private async stage(c: DuckDBConnection, batch: IngestBatch): Promise<number> {
-    const sets = await c.prepare(`INSERT INTO _stage_sets VALUES ($1, $2, $3, $4, $5, $6, $7)`);
+    // Appenders for both staging tables: a collector commit can hold a thousand small blobs, and
+    // a statement per set would cost more than the records themselves.
+    const sets = await c.createAppender('_stage_sets', 'main', 'temp');
     const appender = await c.createAppender('_stage', 'main', 'temp');
     let ord = 0;
     try {
       for (const [setIdx, set] of batch.sets.entries()) {
-        sets.bind([
-          setIdx,
-          set.family,
-          set.tenant,
-          set.client,
-          set.hostchain,
-          set.contentType,
-          set.origin,
-        ]);
-        await sets.run();
+        sets.appendInteger(setIdx);
+        sets.appendVarchar(set.family);
+        sets.appendVarchar(set.tenant);
+        sets.appendVarchar(set.client);
+        sets.appendVarchar(set.hostchain);
+        if (set.contentType === null) sets.appendNull();
+        else sets.appendVarchar(set.contentType);
+        sets.appendVarchar(set.origin);
+        sets.endRow();
         const records = set.records;
         const origins = set.recordOrigins;
         for (let i = 0; i < records.length; i++) {
@@ -177,6 +178,7 @@ export class DuckDbStore implements Store {
         }
       }
     } finally {
+      sets.closeSync();
       appender.closeSync();
     }
     return ord;

@@ -1,0 +1,316 @@
+// Collector and store benchmark:
+// 1. ingest throughput, blob bytes → committed rows, against plain JSON.parse of the same bytes;
+// 2. end-to-end backfill against the simulator's default throttle, against the least time that
+//    throttle allows for the requests made;
+// 3. the collector's peak memory on backfills of two sizes (the simulator in its own process).
+// BENCH_SCALE multiplies the sizes (BENCH_SCALE=6 gives a backfill of about a million records).
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { splitJsonArray } from '../src/ingest/json-array-splitter.js';
+import { startSimulator } from '../src/simulator/index.js';
+import { openStore } from '../src/store/open.js';
+import type { RawRecordSet } from '../src/store/store.js';
+import { bestOf, printTable, scale, time, type BenchRow } from './lib/report.js';
+
+const repo = fileURLToPath(new URL('..', import.meta.url));
+const cli = join(repo, 'src/cli/main.ts');
+const work = mkdtempSync(join(tmpdir(), 'm365hunt-bench-'));
+const NOW = new Date('2026-11-20T12:00:00Z');
+
+/** Fetches every blob of a simulated tenant once, as raw bytes. */
+async function simulatedBlobs(users: number, days: number): Promise<Buffer[]> {
+  const sim = await startSimulator({
+    port: 0,
+    users,
+    days,
+    now: NOW,
+    speed: 0,
+    scenarios: ['all'],
+    switches: { throttlePerMinute: 0 },
+  });
+  try {
+    const token = (await (
+      await fetch(`${sim.url}/${sim.tenantId}/oauth2/v2.0/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          grant_type: 'client_credentials',
+          client_id: sim.clientId,
+          client_secret: sim.clientSecret,
+          scope: 'https://manage.office.com/.default',
+        }),
+      })
+    ).json()) as { access_token: string };
+    const headers = { Authorization: `Bearer ${token.access_token}` };
+    const blobs: Buffer[] = [];
+    for await (const line of listUris(sim.url, sim.tenantId, headers)) {
+      const r = await fetch(`${line}?PublisherIdentifier=${sim.tenantId}`, { headers });
+      blobs.push(Buffer.from(await r.arrayBuffer()));
+    }
+    return blobs;
+  } finally {
+    await sim.close();
+  }
+}
+
+async function* listUris(
+  base: string,
+  tenant: string,
+  headers: Record<string, string>,
+): AsyncGenerator<string> {
+  const end = NOW.getTime();
+  for (const ct of [
+    'Audit.AzureActiveDirectory',
+    'Audit.Exchange',
+    'Audit.SharePoint',
+    'Audit.General',
+    'DLP.All',
+  ]) {
+    for (let start = end - 7 * 86_400_000 + 600_000; start < end; start += 86_400_000) {
+      const stop = Math.min(end, start + 86_400_000);
+      let url: string | null =
+        `${base}/api/v1.0/${tenant}/activity/feed/subscriptions/content?contentType=${ct}` +
+        `&startTime=${new Date(start).toISOString().slice(0, 19)}&endTime=${new Date(stop).toISOString().slice(0, 19)}&PublisherIdentifier=${tenant}`;
+      while (url) {
+        const r: Response = await fetch(url, { headers });
+        for (const e of (await r.json()) as Array<{ contentUri: string }>) yield e.contentUri;
+        url = r.headers.get('nextpageuri');
+      }
+    }
+  }
+}
+
+async function throughput(): Promise<BenchRow[]> {
+  const blobs = await simulatedBlobs(scale(150), 3);
+  const bytes = blobs.reduce((n, b) => n + b.length, 0);
+  const counts = blobs.map((b) => splitJsonArray(b.toString('utf8')).elements.length);
+  const records = counts.reduce((n, c) => n + c, 0);
+  const parse = await bestOf(3, () => {
+    for (const b of blobs) JSON.parse(b.toString('utf8'));
+  });
+  const split = await bestOf(3, () => {
+    for (const b of blobs) splitJsonArray(b.toString('utf8'));
+  });
+  // The collector's path: split in JavaScript, one commit per ~20,000 records, the next batch
+  // split while the previous one commits.
+  let ingestSeconds = Infinity;
+  for (let round = 0; round < 2; round++) {
+    const file = join(work, `throughput-${round}.duckdb`);
+    rmSync(file, { force: true });
+    const store = await openStore(file);
+    const { seconds } = await time(async () => {
+      let pending: Promise<unknown> = Promise.resolve();
+      let index = 0;
+      for (const batch of batchesOf(blobs, counts, 20_000)) {
+        const sets: RawRecordSet[] = batch.map((b, i) => ({
+          family: 'management',
+          tenant: 't',
+          client: 'c',
+          hostchain: 'collector-10001-bench',
+          contentType: 'Audit.General',
+          origin: `blob-${index}-${i}`,
+          records: splitJsonArray(b.toString('utf8')).elements,
+        }));
+        index++;
+        await pending;
+        pending = store.ingest({ sets });
+      }
+      await pending;
+    });
+    ingestSeconds = Math.min(ingestSeconds, seconds);
+    await store.close();
+  }
+  const mb = bytes / 1e6;
+  return [
+    {
+      name: `JSON.parse of ${records} records (${mb.toFixed(0)} MB) — baseline`,
+      value: records / parse,
+      unit: 'records/s',
+      ratio: 1,
+    },
+    {
+      name: 'split into exact record texts (no parse)',
+      value: records / split,
+      unit: 'records/s',
+      ratio: parse / split,
+    },
+    {
+      name: 'ingest: split + DuckDB parse, dedup, insert, commit',
+      value: records / ingestSeconds,
+      unit: 'records/s',
+      ratio: parse / ingestSeconds,
+      note: 'target ≥ 1.5',
+    },
+  ];
+}
+
+function* batchesOf(
+  blobs: readonly Buffer[],
+  counts: readonly number[],
+  maxRecords: number,
+): Generator<Buffer[]> {
+  let batch: Buffer[] = [];
+  let n = 0;
+  for (const [i, b] of blobs.entries()) {
+    const count = counts[i]!;
+    if (n + count > maxRecords && batch.length > 0) {
+      yield batch;
+      batch = [];
+      n = 0;
+    }
+    batch.push(b);
+    n += count;
+  }
+  if (batch.length > 0) yield batch;
+}
+
+interface SimProcess {
+  config: string;
+  stop(): Promise<void>;
+}
+
+/** The simulator as its own process (so the collector's memory is its own). */
+function simulatorProcess(users: number, days: number, extra: string[] = []): Promise<SimProcess> {
+  const config = join(work, `sim-${users}-${days}-${Date.now()}.json`);
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      cli,
+      'simulate',
+      '--users',
+      String(users),
+      '--days',
+      String(days),
+      '--speed',
+      '0',
+      '--now',
+      NOW.toISOString(),
+      '--write-config',
+      config,
+      ...extra,
+    ],
+    { cwd: repo, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('Press Ctrl+C')) {
+        resolve({
+          config,
+          stop: () =>
+            new Promise((r) => {
+              child.once('exit', () => r());
+              child.kill('SIGTERM');
+            }),
+        });
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`simulator exited with ${code}: ${out}`)));
+  });
+}
+
+interface ChildResult {
+  seconds: number;
+  requests: number;
+  throttled: number;
+  records: number;
+  blobs: number;
+  errors: string[];
+  peakRssMiB: number;
+}
+
+function collectChild(
+  config: string,
+  memoryLimit?: string,
+  overrides: Record<string, unknown> = {},
+): ChildResult {
+  const json = JSON.parse(readFileSync(config, 'utf8')) as {
+    inputs: { office365: Record<string, unknown> };
+  };
+  Object.assign(json.inputs.office365, overrides);
+  writeFileSync(config, JSON.stringify(json));
+  const store = join(work, `collect-${Date.now()}.duckdb`);
+  const run = spawnSync(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      join(repo, 'bench/lib/collect-child.ts'),
+      config,
+      store,
+      ...(memoryLimit ? [memoryLimit] : []),
+    ],
+    { cwd: repo, encoding: 'utf8', maxBuffer: 1 << 24 },
+  );
+  if (run.status !== 0) throw new Error(`collector failed: ${run.stderr}`);
+  const lines = run.stdout.trim().split('\n');
+  return JSON.parse(lines[lines.length - 1]!) as ChildResult;
+}
+
+async function backfillAgainstThrottle(): Promise<BenchRow[]> {
+  // The simulator's default throttle: a bucket of 2,000 requests refilled at 2,000 per minute.
+  const sim = await simulatorProcess(scale(80), 3);
+  try {
+    const r = collectChild(sim.config, undefined, { requests_per_minute: 2000 });
+    const minimum = (Math.max(0, r.requests - 2000) / 2000) * 60;
+    return [
+      {
+        name: `least time the throttle allows for ${r.requests} requests`,
+        value: minimum,
+        unit: 's',
+        ratio: 1,
+      },
+      {
+        name: `backfill of ${r.records} records (${r.blobs} blobs), 2,000 requests/min`,
+        value: r.seconds,
+        unit: 's',
+        ratio: minimum > 0 ? r.seconds / minimum : undefined,
+        note: `${r.throttled} throttled answers`,
+      },
+    ];
+  } finally {
+    await sim.stop();
+  }
+}
+
+async function memory(): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  let baseline: number | undefined;
+  for (const users of [scale(60), scale(240)]) {
+    const sim = await simulatorProcess(users, 7, ['--throttle-per-minute', '0']);
+    try {
+      const r = collectChild(sim.config, '256MB', {
+        requests_per_minute: 1_000_000,
+        concurrency: 8,
+      });
+      baseline ??= r.peakRssMiB;
+      rows.push({
+        name: `collector peak RSS, 7-day backfill of ${r.records} records`,
+        value: r.peakRssMiB,
+        unit: 'MiB',
+        ratio: r.peakRssMiB / baseline,
+        note: `${(r.records / r.seconds).toFixed(0)} records/s end to end; target < 512 MiB`,
+      });
+    } finally {
+      await sim.stop();
+    }
+  }
+  return rows;
+}
+
+try {
+  printTable('Ingest throughput (blob bytes → committed rows) vs JSON.parse', await throughput());
+  printTable('Backfill against the simulator throttle', await backfillAgainstThrottle());
+  printTable(
+    'Collector memory on backfills of two sizes (DuckDB memory_limit 256MB)',
+    await memory(),
+  );
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}

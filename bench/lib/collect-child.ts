@@ -1,0 +1,31 @@
+// Runs one `collect --once` in this process and prints what it measured as JSON, so that the
+// benchmark reads the collector's own peak memory (the simulator runs in another process).
+import { loadConfig } from '../../src/config/load.js';
+import { Collection } from '../../src/sources/collection.js';
+import { openStore } from '../../src/store/open.js';
+import { createLogger, setLogLevel } from '../../src/util/log.js';
+
+const [configFile, storeFile, memoryLimit] = process.argv.slice(2);
+if (!configFile || !storeFile) throw new Error('usage: collect-child CONFIG STORE [MEMORY_LIMIT]');
+setLogLevel('error');
+const config = loadConfig(configFile);
+const store = await openStore(storeFile, { duckdb: memoryLimit ? { memoryLimit } : undefined });
+const started = process.hrtime.bigint();
+const collection = new Collection(config, store, { log: createLogger('bench') });
+const summaries = await collection.once();
+const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+const results = summaries.flatMap((s) => s.results);
+const requests = collection.tenants.reduce((n, t) => n + t.http.counters.requests, 0);
+const throttled = collection.tenants.reduce((n, t) => n + t.http.counters.throttled, 0);
+await store.close();
+console.log(
+  JSON.stringify({
+    seconds,
+    requests,
+    throttled,
+    records: results.reduce((n, r) => n + r.inserted, 0),
+    blobs: results.reduce((n, r) => n + r.blobs, 0),
+    errors: results.filter((r) => r.error).map((r) => r.error),
+    peakRssMiB: process.resourceUsage().maxRSS / 1024,
+  }),
+);
