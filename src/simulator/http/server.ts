@@ -33,17 +33,16 @@ export function buildApp(sim: Simulator, webhooks: WebhookClient): Hono {
   registerManage(app, sim, webhooks);
   registerGraph(app, sim);
   registerLogin(app, sim);
-  app.notFound((c) =>
-    c.json(
-      {
-        error: {
-          code: 'NotFound',
-          message: `No route for ${c.req.method} ${new URL(c.req.url).pathname}`,
-        },
-      },
+  app.notFound((c) => {
+    const path = new URL(c.req.url).pathname;
+    return c.json(
+      { error: { code: 'NotFound', message: `No route for ${c.req.method} ${path}` } },
       404,
-    ),
-  );
+      {
+        Date: httpDate(sim.now()),
+      },
+    );
+  });
   return app;
 }
 
