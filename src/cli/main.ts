@@ -7,6 +7,7 @@ import { registerCollect } from './commands/collect.js';
 import { registerConfig } from './commands/config.js';
 import { registerDemo } from './commands/demo.js';
 import { registerImport } from './commands/import.js';
+import { registerQuery } from './commands/query.js';
 import { registerRules } from './commands/rules.js';
 import { registerSimulate } from './commands/simulate.js';
 import { registerServe } from './commands/serve.js';
@@ -33,6 +34,7 @@ const registrations: Array<(program: Command) => void> = [
   registerStore,
   registerRules,
   registerAlerts,
+  registerQuery,
 ];
 for (const register of registrations) register(program);
 

@@ -1,6 +1,7 @@
 // runLinq: compile a query for the store's dialect and run it; the rows stream.
 import { createCatalog, MANAGEMENT, type Catalog } from '../store/schema.js';
 import type { QueryStream, Store } from '../store/store.js';
+import { M365HuntError } from '../util/errors.js';
 import { compileLinq, type CompiledLinq } from './compile.js';
 import type { FunctionTable } from './functions/types.js';
 
@@ -28,7 +29,21 @@ export async function runLinq(store: Store, text: string, opts: RunOptions): Pro
     ...(opts.limit !== undefined ? { limit: opts.limit } : {}),
     ...(opts.functions ? { functions: opts.functions } : {}),
   });
-  const stream = await store.query({ sql: compiled.sql, params: compiled.params });
+  let stream: QueryStream;
+  try {
+    stream = await store.query({ sql: compiled.sql, params: compiled.params });
+  } catch (error) {
+    if (error instanceof Error && /linq_jq/.test(error.message)) {
+      throw new M365HuntError(
+        "This store cannot run jq programs: LINQ's functions are not registered on it",
+        {
+          hint: 'a jq program that is not a simple path (.a.b[0]) needs registerLinqFunctions() on the DuckDB connection',
+          cause: error,
+        },
+      );
+    }
+    throw error;
+  }
   return {
     columns: compiled.columns.map((c, i) => ({
       name: c.name,

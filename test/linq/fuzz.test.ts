@@ -11,7 +11,7 @@ import { createCatalog, FAMILIES } from '../../src/store/schema.js';
 import { chdbEngine, type RawEngine } from './helpers/engines.js';
 import { generator, SENTINEL } from './helpers/fuzz-gen.js';
 import { random } from './helpers/conformance-data.js';
-import { SEEDS } from './seeds.test.js';
+import { SEEDS } from './helpers/seeds.js';
 
 const COUNT = Number(process.env.FUZZ_COUNT ?? 100_000);
 const SEED = Number(process.env.FUZZ_SEED ?? 20260302);

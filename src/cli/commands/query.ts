@@ -1,0 +1,127 @@
+// `m365hunt query "LINQ"`: hunts with the Devo query language over the collected records. Compiles
+// the query for the store's engine, runs it over a time range and streams the rows in a format.
+import { readFileSync } from 'node:fs';
+import { Option, type Command } from 'commander';
+import { compileLinq } from '../../linq/compile.js';
+import { LinqError } from '../../linq/errors.js';
+import { OUTPUT_FORMATS, writeResult, type OutputFormat } from '../../linq/format.js';
+import { runLinq } from '../../linq/run.js';
+import { resolveTimeRange } from '../../linq/time-range.js';
+import { createCatalog } from '../../store/schema.js';
+import type { Dialect } from '../../store/store.js';
+import { M365HuntError } from '../../util/errors.js';
+import { loadConfig } from '../../config/load.js';
+import {
+  addStoreOptions,
+  openStoreFromOptions,
+  storeUrlFromOptions,
+  type StoreCliOptions,
+} from '../store-options.js';
+
+interface QueryOptions extends StoreCliOptions {
+  file?: string;
+  from?: string;
+  to?: string;
+  format: OutputFormat;
+  limit?: string;
+  explain?: boolean;
+  dialect?: Dialect;
+}
+
+function dialectOfUrl(url: string): Dialect {
+  return /^(clickhouse|chdb)/i.test(url) ? 'clickhouse' : 'duckdb';
+}
+
+function queryText(arg: string | undefined, file: string | undefined): string {
+  if (arg !== undefined && file !== undefined) {
+    throw new M365HuntError('Give the query as an argument or with --file, not both.');
+  }
+  if (file !== undefined) return readFileSync(file === '-' ? 0 : file, 'utf8');
+  if (arg === undefined || arg.trim() === '') {
+    throw new M365HuntError('No query given.', {
+      hint: 'm365hunt query "from cloud.office365.management where Operation = \\"FileDownloaded\\""',
+    });
+  }
+  return arg;
+}
+
+function parseLimit(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^\d+$/.test(text) || Number(text) > Number.MAX_SAFE_INTEGER) {
+    throw new M365HuntError(`--limit must be a whole number, not \`${text}\``);
+  }
+  return Number(text);
+}
+
+export function registerQuery(program: Command): void {
+  const command = program
+    .command('query')
+    .description('Hunt with LINQ (the Devo query language) over the collected records')
+    .argument('[linq]', 'the query, e.g. "from cloud.office365.management.onedrive where …"')
+    .option('-f, --file <path>', 'read the query from a file (- for standard input)')
+    .option(
+      '--from <time>',
+      'start of the range: ISO time (UTC unless zoned), 1h, 7d, now-2d, today (default: 24 hours before --to)',
+    )
+    .option('--to <time>', 'end of the range, excluded (default: now)')
+    .addOption(
+      new Option('--format <format>', 'output format')
+        .choices([...OUTPUT_FORMATS])
+        .default('table'),
+    )
+    .option('--limit <n>', 'return at most n rows')
+    .option('--explain', 'print the SQL and its parameters instead of running the query')
+    .addOption(
+      new Option(
+        '--dialect <engine>',
+        "with --explain: the SQL dialect (default: the store's)",
+      ).choices(['duckdb', 'clickhouse']),
+    );
+  addStoreOptions(command);
+  command.action(async (arg: string | undefined, options: QueryOptions) => {
+    const text = queryText(arg, options.file);
+    const now = new Date();
+    const { from, to } = resolveTimeRange({ from: options.from, to: options.to }, now);
+    const limit = parseLimit(options.limit);
+    try {
+      if (options.explain) {
+        const config = options.config ? loadConfig(options.config) : undefined;
+        const dialect = options.dialect ?? dialectOfUrl(storeUrlFromOptions(options, config));
+        const compiled = compileLinq(text, {
+          dialect,
+          catalog: createCatalog(),
+          from,
+          to,
+          now,
+          ...(limit !== undefined ? { limit } : {}),
+        });
+        process.stdout.write(`${compiled.explain()}\n`);
+        return;
+      }
+      const store = await openStoreFromOptions(options, { readOnly: true });
+      try {
+        const result = await runLinq(store, text, {
+          from,
+          to,
+          now,
+          ...(limit !== undefined ? { limit } : {}),
+        });
+        await writeResult(
+          { columns: result.compiled.columns, chunks: () => result.chunks() },
+          options.format,
+          process.stdout,
+          { width: process.stdout.isTTY ? process.stdout.columns : 160 },
+        );
+      } finally {
+        await store.close();
+      }
+    } catch (error) {
+      if (error instanceof LinqError) {
+        process.stderr.write(`${error.render(text)}\n`);
+        process.exitCode = 2;
+        return;
+      }
+      throw error;
+    }
+  });
+}
