@@ -1,42 +1,34 @@
 // The eight seed queries of ../shared/seed-use-cases.md, unchanged, over realistic raw records from
-// two collectors (test/fixtures/linq/seed-*.ndjson), each against its hand-computed answer. One test
-// body runs on every engine: the DuckDB store (real ingest) and ClickHouse (chdb).
+// two collectors (test/fixtures/linq/seed-*.ndjson), each against its hand-computed answer.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileLinq } from '../../src/linq/compile.js';
 import { createCatalog, MANAGEMENT } from '../../src/store/schema.js';
-import { ingestNdjsonFile, openTestStore } from '../helpers/stores.js';
+import { ingestNdjsonFile, openTestStore, STORE_KINDS } from '../helpers/stores.js';
 import { tempDir } from '../helpers/temp.js';
-import { chdbEngine, storeEngine, type Engine, type ResultRow } from './helpers/engines.js';
-import { SEED_FILES, SEED_RANGE, seedRows, sorted } from './helpers/fixtures.js';
+import { storeEngine, type Engine, type ResultRow } from './helpers/engines.js';
+import { SEED_FILES, SEED_RANGE, sorted } from './helpers/fixtures.js';
 import { ndjsonLines } from './helpers/rows.js';
 import { SEEDS } from './helpers/seeds.js';
 
 /** Other suites import the seed queries from here. */
 export { SEEDS };
 
-type EngineFactory = () => Promise<Engine>;
-
-const ENGINES: Array<[string, EngineFactory]> = [
-  [
-    'duckdb store',
-    async () => {
-      const store = await openTestStore('duckdb', tempDir());
-      for (const { file, hostchain } of SEED_FILES) {
-        await ingestNdjsonFile(store, file, { hostchain, client: 'contoso' });
-      }
-      return storeEngine('duckdb store', store);
-    },
-  ],
-  [
-    'clickhouse (chdb)',
-    async () => {
-      const engine = await chdbEngine();
-      await engine.load(MANAGEMENT, seedRows());
-      return engine;
-    },
-  ],
-];
+// One test body, every store kind: DuckDB, ClickHouse in process (chdb), and the ClickHouse client
+// path over chdb; each loaded through its own ingest (routing, promoted fields, dedup by Id).
+const ENGINES = STORE_KINDS.map(
+  (kind) =>
+    [
+      kind,
+      async (): Promise<Engine> => {
+        const store = await openTestStore(kind, tempDir());
+        for (const { file, hostchain } of SEED_FILES) {
+          await ingestNdjsonFile(store, file, { hostchain, client: 'contoso' });
+        }
+        return storeEngine(kind, store);
+      },
+    ] as const,
+);
 
 const MY = 'https://contoso-my.sharepoint.com/personal/ana_contoso_com';
 const raw12345 = ndjsonLines(readFileSync(SEED_FILES[0].file, 'utf8'));
