@@ -5,6 +5,7 @@ import { type KeyObject, createPublicKey, generateKeyPairSync } from 'node:crypt
 import { appendFileSync } from 'node:fs';
 import type { TruthLine } from '../records/audit-record.js';
 import type { ContentType } from '../records/content-types.js';
+import type { ActivityEvent } from './activity/events.js';
 import { SLICE_MS, SliceGenerator } from './activity/slice.js';
 import { type AppPatch, AppRegistry } from './auth/app-registry.js';
 import { TokenService, newKeyId } from './auth/token-service.js';
@@ -42,6 +43,7 @@ export class Simulator {
   readonly sharing = new SharingIndex();
   readonly scenarios: ScenarioSet;
   readonly catalog: Catalog;
+  private readonly generator: SliceGenerator;
   readonly app: AppRegistry;
   readonly tokens: TokenService;
   readonly subscriptions: Subscriptions;
@@ -66,6 +68,7 @@ export class Simulator {
     const selected = selectScenarios(opts.scenarios);
     this.scenarios = new ScenarioSet(g, nowMs, opts.days, selected);
     const generator = new SliceGenerator(g, this.scenarios, this.world);
+    this.generator = generator;
     this.catalog = new Catalog({
       seed: opts.seed,
       generator,
@@ -170,6 +173,18 @@ export class Simulator {
     if (availableOnly) return;
     for (const blob of this.catalog.pendingBlobs()) {
       for (const line of blob.truth.split('\n')) if (line) yield JSON.parse(line) as TruthLine;
+    }
+  }
+
+  /**
+   * The activity events of finished slices in [from, to), in time order: the very events the
+   * audit records were written from. Sign-ins (`kind: 'signIn'`) and sent mail (`'mailSend'`)
+   * are first-class, so that Graph sign-in logs or message trace can be served consistently.
+   */
+  *events(from: number, to: number): Generator<ActivityEvent> {
+    const until = Math.min(to, this.catalog.plannedUntil);
+    for (let s = Math.floor(from / SLICE_MS); s * SLICE_MS < until; s++) {
+      for (const e of this.generator.events(s)) if (e.t >= from && e.t < until) yield e;
     }
   }
 

@@ -108,3 +108,35 @@ describe('ground truth', () => {
     }
   });
 });
+
+describe('activity events behind the records', () => {
+  it('sign-ins and sent mail are first-class events, one per UserLoggedIn/UserLoginFailed and Send record', async () => {
+    const { Simulator } = await import('../../src/simulator/simulator.js');
+    const { resolveOptions } = await import('../../src/simulator/options.js');
+    const sim = new Simulator(
+      resolveOptions({ users: 12, days: 1, now: NOW, speed: 0, scenarios: ['password-spray'] }),
+    );
+    const from = NOW.getTime() - 24 * 3600_000;
+    const events = [...sim.events(from, NOW.getTime())];
+    const signIns = events.filter((e) => e.kind === 'signIn');
+    const sends = events.filter((e) => e.kind === 'mailSend');
+    expect(signIns.length).toBeGreaterThan(10);
+    const records = [];
+    for (const b of sim.catalog.allPublished().concat(sim.catalog.pendingBlobs())) {
+      if (b.part === 999) continue; // duplicates
+      for (const r of sim.catalog.records(b)) {
+        const t = Date.parse(`${r.record.CreationTime}Z`);
+        if (t >= from) records.push(r.record);
+      }
+    }
+    const key = (user: string, t: number) => `${user}|${new Date(t).toISOString().slice(0, 19)}`;
+    const loginRecords = records
+      .filter((r) => r.Operation === 'UserLoggedIn' || r.Operation === 'UserLoginFailed')
+      .map((r) => key(r.UserId, Date.parse(`${r.CreationTime}Z`)))
+      .sort();
+    const loginEvents = signIns.map((e) => key(sim.tenant.users[e.user]?.upn ?? '', e.t)).sort();
+    expect(loginEvents).toEqual(loginRecords);
+    const sendRecords = records.filter((r) => r.Operation === 'Send').length;
+    expect(sends.length).toBe(sendRecords);
+  });
+});
