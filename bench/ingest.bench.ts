@@ -304,13 +304,18 @@ async function memory(): Promise<BenchRow[]> {
   return rows;
 }
 
+// BENCH_PART=throughput|throttle|memory runs one part.
+const part = process.env.BENCH_PART;
 try {
-  printTable('Ingest throughput (blob bytes → committed rows) vs JSON.parse', await throughput());
-  printTable('Backfill against the simulator throttle', await backfillAgainstThrottle());
-  printTable(
-    'Collector memory on backfills of two sizes (DuckDB memory_limit 256MB)',
-    await memory(),
-  );
+  if (!part || part === 'throughput')
+    printTable('Ingest throughput (blob bytes → committed rows) vs JSON.parse', await throughput());
+  if (!part || part === 'throttle')
+    printTable('Backfill against the simulator throttle', await backfillAgainstThrottle());
+  if (!part || part === 'memory')
+    printTable(
+      'Collector memory on backfills of two sizes (DuckDB memory_limit 256MB)',
+      await memory(),
+    );
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
