@@ -71,7 +71,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     tls = opts.https;
   }
   const server = await startServer(sim, opts.host, opts.port, tls);
-  const ticker = setInterval(() => sim.sync(), 1000);
+  const ticker = setInterval(() => {
+    try {
+      sim.sync();
+    } catch (error) {
+      process.emitWarning(`simulator: ${(error as Error).message}`);
+    }
+  }, 1000);
   ticker.unref();
   let closed = false;
 
