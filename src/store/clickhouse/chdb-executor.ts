@@ -94,10 +94,22 @@ class ChdbSession implements ChSession {
     return { columns: reader.columns ?? [], rows };
   }
 
-  async insertTsv(table: string, columns: readonly string[], payload: string): Promise<void> {
+  async insertTsv(
+    table: string,
+    columns: readonly string[],
+    payload: string,
+    options: ExecOptions = {},
+  ): Promise<void> {
     if (payload === '') return;
-    // The payload goes to the engine as bytes, and its own parser reads it.
-    await this.session.insert({ table, columns, values: Buffer.from(payload), format: 'TSV' });
+    // The payload goes to the engine as bytes, and its own parser reads it. (Query ids are a
+    // server's: in-process, a crash ends every statement with the process.)
+    await this.session.insert({
+      table,
+      columns,
+      values: Buffer.from(payload),
+      format: 'TSV',
+      ...(options.settings ? { settings: { ...options.settings } } : {}),
+    });
   }
 
   close(): void {

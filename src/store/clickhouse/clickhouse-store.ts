@@ -58,7 +58,7 @@ import {
   STAGE_COLUMNS,
   STAGE_SET_COLUMNS,
 } from './ingest-sql.js';
-import { quoteIdent, TIMESTAMP_TYPE } from './types.js';
+import { literal, quoteIdent, TIMESTAMP_TYPE } from './types.js';
 import type { LayoutOptions } from './url.js';
 import { bindParams, formatUtc, namedParams } from './values.js';
 
@@ -162,6 +162,12 @@ export class ClickHouseStore implements Store {
   private readonly self = `store-${randomUUID()}`;
   private leaseMode: 'keeper' | 'local' = 'local';
   private closed = false;
+  /** Whether the writer's staging tables are known to exist and be empty. */
+  private stage: 'unknown' | 'ready' = 'unknown';
+  /** Whether running ingest writes of a dead writer were stopped (see fenceZombieWrites). */
+  private fenced = false;
+  /** Whether the commit lease was last taken from an expired holder. */
+  private tookOver = false;
 
   private constructor(
     private readonly executor: ChExecutor,
@@ -351,6 +357,50 @@ export class ClickHouseStore implements Store {
     }
   }
 
+  /** Ingest writes carry this prefix in their query id: the fence finds them by it. */
+  private get ingestQueryPrefix(): string {
+    return `m365hunt-ingest-${this.layout.database}-`;
+  }
+
+  /**
+   * A server runs a write to its end even when the client that sent it is gone. Before a commit
+   * reads the watermarks, stop any ingest write still running for this database: its process
+   * died, or lost the commit lease. It runs at the first commit of this store (a restarted
+   * collector) and after the commit lease was taken over from an expired holder.
+   */
+  private async fenceZombieWrites(): Promise<void> {
+    if (this.executor.kind !== 'http' || (this.fenced && !this.tookOver)) return;
+    const cluster = this.layout.cluster ? ` ON CLUSTER ${quoteIdent(this.layout.cluster)}` : '';
+    await this.executor.command(
+      `KILL QUERY${cluster} WHERE startsWith(initial_query_id, ${literal(this.ingestQueryPrefix)}) SYNC`,
+    );
+    this.fenced = true;
+    this.tookOver = false;
+  }
+
+  /** The staging tables exist (a server session that expired took its temporary tables along). */
+  private async prepareStage(w: ChSession): Promise<void> {
+    if (this.stage === 'ready') return;
+    for (const sql of stageDdl()) await w.command(sql);
+    for (const sql of clearStageSql()) await w.command(sql);
+    this.stage = 'ready';
+  }
+
+  private async loadStage(w: ChSession, payload: ReturnType<typeof stagePayload>): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      await this.prepareStage(w);
+      try {
+        await w.insertTsv('_stage_sets', STAGE_SET_COLUMNS, payload.sets);
+        await w.insertTsv('_stage', STAGE_COLUMNS, payload.rows);
+        return;
+      } catch (error) {
+        const gone = /UNKNOWN_TABLE|Code: 60\b|doesn't exist/i.test(String(error));
+        if (!gone || attempt > 0) throw error;
+        this.stage = 'unknown';
+      }
+    }
+  }
+
   private async ingestNow(batch: IngestBatch): Promise<IngestResult> {
     // Everything that can fail in JavaScript fails before the first write.
     const families = [...new Set(batch.sets.map((s) => s.family))].map(familyById);
@@ -364,12 +414,11 @@ export class ClickHouseStore implements Store {
     const now = new Date();
     const nowParam = formatUtc(now);
 
-    for (const sql of stageDdl()) await w.command(sql);
-    for (const sql of clearStageSql()) await w.command(sql);
+    const queryId = () => `${this.ingestQueryPrefix}${randomUUID()}`;
     try {
-      await w.insertTsv('_stage_sets', STAGE_SET_COLUMNS, stage.sets);
-      await w.insertTsv('_stage', STAGE_COLUMNS, stage.rows);
+      await this.loadStage(w, stage);
       await this.fault('staged');
+      await this.fenceZombieWrites();
 
       const meta = await this.watermarks(w);
       let seq = maxBig(meta.committed, meta.reserved);
@@ -397,6 +446,7 @@ export class ClickHouseStore implements Store {
           await w.command(insertStatement(family, this.layout), {
             params: { now: nowParam },
             settings: this.insertSettings(),
+            queryId: queryId(),
           });
           await this.fault('rows-inserted');
           seq = reserved;
@@ -406,6 +456,7 @@ export class ClickHouseStore implements Store {
           await w.command(quarantineStatement(this.layout), {
             params: { now: nowParam },
             settings: this.insertSettings(),
+            queryId: queryId(),
           });
           quarantined += rejected;
         }
@@ -439,7 +490,12 @@ export class ClickHouseStore implements Store {
         seqRange: committed > meta.committed ? [meta.committed + 1n, committed] : null,
       };
     } finally {
-      for (const sql of clearStageSql()) await w.command(sql).catch(() => undefined);
+      try {
+        for (const sql of clearStageSql()) await w.command(sql);
+      } catch {
+        // Cleared before the next batch is staged.
+        this.stage = 'unknown';
+      }
     }
   }
 
@@ -500,7 +556,10 @@ export class ClickHouseStore implements Store {
             .join('\t') + '\n',
       )
       .join('');
-    await session.insertTsv(this.insertTarget('_journal'), STATE_COLUMNS, payload);
+    await session.insertTsv(this.insertTarget('_journal'), STATE_COLUMNS, payload, {
+      settings: this.insertSettings(),
+      queryId: `${this.ingestQueryPrefix}${randomUUID()}`,
+    });
   }
 
   private async meta(
@@ -693,17 +752,21 @@ export class ClickHouseStore implements Store {
   // Application documents: `doc` rows of the journal, so that they can commit with rows.
 
   private async docs(collection: string, id?: string): Promise<StateDoc[]> {
-    const rows = await this.queryAll({
-      sql: `SELECT name, value, n, updated FROM ${this.table('_journal')} FINAL
-            WHERE kind = 'doc' AND source = {p1:String} ${id === undefined ? '' : 'AND name = {p2:String}'}
-              AND value != '' ORDER BY name`,
-      params: id === undefined ? [collection] : [collection, id],
-    });
-    return rows.map((r) => ({
-      id: str(r.name),
-      doc: JSON.parse(str(r.value)) as unknown,
-      version: Number(r.n),
-      updated: r.updated as Date,
+    // Read as the commit path reads: a version compared against must be the latest one.
+    const result = await this.executor.select(
+      `SELECT name, value, n, updated FROM ${this.table('_journal')} FINAL
+       WHERE kind = 'doc' AND source = {c:String} ${id === undefined ? '' : 'AND name = {id:String}'}
+         AND value != '' ORDER BY name`,
+      {
+        params: id === undefined ? { c: collection } : { c: collection, id },
+        settings: this.readSettings(),
+      },
+    );
+    return result.rows.map(([name, value, n, updated]) => ({
+      id: str(name),
+      doc: JSON.parse(str(value)) as unknown,
+      version: Number(n),
+      updated: updated as Date,
     }));
   }
 
@@ -869,7 +932,9 @@ export class ClickHouseStore implements Store {
     } catch {
       return false;
     }
-    return insert();
+    const taken = await insert();
+    if (taken && name === COMMIT_LEASE) this.tookOver = true;
+    return taken;
   }
 
   private async unleaseNow(name: string, owner: string): Promise<void> {

@@ -11,6 +11,8 @@ export interface ExecOptions {
   readonly params?: Readonly<Record<string, ParamValue>>;
   /** Settings for this statement only. */
   readonly settings?: Settings;
+  /** The server's id for the statement (ingest writes carry one, so that a fence can stop them). */
+  readonly queryId?: string;
 }
 
 export interface RowsResult {
@@ -31,7 +33,12 @@ export interface ChSession {
   command(sql: string, options?: ExecOptions): Promise<void>;
   select(sql: string, options?: ExecOptions): Promise<RowsResult>;
   /** Loads TabSeparated text (escaped as `tsvField` does) into a table. */
-  insertTsv(table: string, columns: readonly string[], payload: string): Promise<void>;
+  insertTsv(
+    table: string,
+    columns: readonly string[],
+    payload: string,
+    options?: ExecOptions,
+  ): Promise<void>;
 }
 
 export interface ChExecutor {

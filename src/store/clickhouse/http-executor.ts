@@ -66,6 +66,7 @@ class HttpSession implements ChSession {
       query: sql,
       query_params: options.params,
       clickhouse_settings: asSettings(options.settings),
+      ...(options.queryId ? { query_id: options.queryId } : {}),
     });
   }
 
@@ -82,13 +83,20 @@ class HttpSession implements ChSession {
     return { columns: reader.columns ?? [], rows };
   }
 
-  async insertTsv(table: string, columns: readonly string[], payload: string): Promise<void> {
+  async insertTsv(
+    table: string,
+    columns: readonly string[],
+    payload: string,
+    options: ExecOptions = {},
+  ): Promise<void> {
     if (payload === '') return;
     await this.client.insert({
       table,
       columns: [...columns] as [string, ...string[]],
       values: Readable.from([Buffer.from(payload)], { objectMode: false }),
       format: 'TabSeparated',
+      clickhouse_settings: asSettings(options.settings),
+      ...(options.queryId ? { query_id: options.queryId } : {}),
     });
   }
 
