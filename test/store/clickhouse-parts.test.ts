@@ -24,7 +24,13 @@ import {
 import { MANAGEMENT } from '../../src/store/schema.js';
 import { parseStoreUrl } from '../../src/store/open.js';
 import { openChdbStore } from '../../src/store/clickhouse/open.js';
+import { ClickHouseStore } from '../../src/store/clickhouse/clickhouse-store.js';
+import { createClient } from '@clickhouse/client';
+import { createChdbConnection } from 'chdb/connection';
 import { tempDir } from '../helpers/temp.js';
+
+/** chdb binds one data directory per process: every part of this file uses this one. */
+const chdbDir = tempDir('m365hunt-chdb-parts-');
 
 describe('ClickHouse store URLs', () => {
   it('reads chdb:DIR with a database and retention', () => {
@@ -78,7 +84,7 @@ describe('ClickHouse store URLs', () => {
 });
 
 describe('ClickHouse DDL', () => {
-  const session = new Session(tempDir('m365hunt-chdb-ddl-'));
+  const session = new Session(chdbDir);
   afterAll(() => session.close());
   /** The engine's parser: throws on a syntax error, without running the statement. */
   const parses = async (sql: string) =>
@@ -227,7 +233,7 @@ describe('ClickHouse values', () => {
 
 describe('ClickHouse results', () => {
   it('streams a large result in chunks, every row once, converted by type', async () => {
-    const store = await openChdbStore(`${tempDir('m365hunt-chdb-stream-')}?database=s`, {
+    const store = await openChdbStore(`${chdbDir}?database=s`, {
       clickhouse: { dropOnClose: true },
     });
     try {
@@ -332,5 +338,73 @@ describe('ClickHouse server requests', () => {
     for await (const c of stream) chunks.push(c as Buffer);
     expect(Buffer.concat(chunks).toString()).toBe('meta\ta\\tb\n');
     expect(readerCalls).toHaveLength(1);
+  });
+
+  it("tags ingest writes, and fences a dead collector's writes before the first commit", async () => {
+    const sent: Array<{ query?: string; table?: string; query_id?: string }> = [];
+    const client = () => {
+      const c = createClient({
+        ...clientConfig({ url: 'http://x:8123', username: 'u', password: '', database: 'fence' }),
+        connection: createChdbConnection({ path: chdbDir }) as never,
+      });
+      const record =
+        <A extends { query?: string; table?: string; query_id?: string }, R>(
+          f: (a: A) => Promise<R>,
+        ) =>
+        (a: A) => {
+          sent.push({ query: a.query, table: a.table, query_id: a.query_id });
+          return f(a);
+        };
+      c.command = record(c.command.bind(c)) as typeof c.command;
+      c.insert = record(c.insert.bind(c)) as typeof c.insert;
+      return c;
+    };
+    const writer = client();
+    const reader = client();
+    await reader.command({ query: 'CREATE DATABASE IF NOT EXISTS fence' });
+    for (const c of [writer, reader]) await c.command({ query: 'USE fence' });
+    const store = await ClickHouseStore.open(
+      new HttpExecutor({ writer, reader }),
+      { database: 'fence' },
+      { location: 'fence', leases: 'local', dropOnClose: true },
+    );
+    try {
+      sent.length = 0;
+      const record = (id: string) =>
+        JSON.stringify({ Id: id, CreationTime: '2026-03-02T09:14:05', Workload: 'Exchange' });
+      await store.ingest({
+        sets: [
+          {
+            family: 'management',
+            tenant: 't',
+            client: 'c',
+            hostchain: 'h',
+            contentType: null,
+            origin: 'o',
+            records: [record('a'), '{bad'],
+          },
+        ],
+      });
+      const kills = sent.filter((r) => r.query?.startsWith('KILL QUERY'));
+      expect(kills.map((r) => r.query)).toEqual([
+        "KILL QUERY WHERE startsWith(initial_query_id, 'm365hunt-ingest-fence-') SYNC",
+      ]);
+      // The fence comes before the watermarks are read, hence before any write of the commit.
+      const writes = sent.filter(
+        (r) => r.query?.startsWith('INSERT') || r.table?.endsWith('_journal'),
+      );
+      expect(writes.length).toBe(4);
+      for (const w of writes) expect(w.query_id).toMatch(/^m365hunt-ingest-fence-/);
+      expect(sent.indexOf(kills[0]!)).toBeLessThan(sent.indexOf(writes[0]!));
+      // Once fenced, later commits of this store do not fence again.
+      sent.length = 0;
+      await store.ingest({
+        sets: [],
+        cursor: { key: { source: 's', tenant: 't', stream: 'x' }, state: 1 },
+      });
+      expect(sent.some((r) => r.query?.startsWith('KILL QUERY'))).toBe(false);
+    } finally {
+      await store.close();
+    }
   });
 });
