@@ -147,20 +147,25 @@ function check(test: RuleTestCase, alerts: readonly AlertView[]): string | undef
   return undefined;
 }
 
-/** Runs one test case of a rule on a fresh store. */
+/**
+ * Runs one test case of a rule. Cases of a rule share a store: each case is a tenant of its own
+ * (its own `client` label), and the engine evaluates the rule for that tenant only.
+ */
 export async function runCase(
   rule: Rule,
   test: RuleTestCase,
-  open: StoreOpener,
+  store: Store,
+  n: number,
 ): Promise<CaseResult> {
-  const { store, dispose } = await open(`${rule.id}-${test.name}`);
+  const client = n === 0 ? TEST_CLIENT : `${TEST_CLIENT}-case${n}`;
+  const tenant = n === 0 ? TEST_TENANT : stableId(`tenant|${n}`);
   try {
     const tuning = resolveTunables(rule.def.tunables, test.tuning);
     const plan: RulePlan = {
       rule,
-      profiles: [{ rule, scope: { except: [] }, severity: rule.def.severity, tuning }],
+      profiles: [{ rule, scope: { only: [client] }, severity: rule.def.severity, tuning }],
     };
-    const config = defaultAlertsConfig(new Map([[TEST_CLIENT, TEST_TENANT]]));
+    const config = defaultAlertsConfig(new Map([[client, tenant]]));
     let now = new Date();
     const engine = new AlertEngine({
       store,
@@ -176,8 +181,8 @@ export async function runCase(
           sets: [
             {
               family: 'management',
-              tenant: TEST_TENANT,
-              client: TEST_CLIENT,
+              tenant,
+              client,
               hostchain: TEST_HOSTCHAIN,
               contentType: null,
               origin: `${rule.file}#${test.name}`,
@@ -203,7 +208,9 @@ export async function runCase(
         };
       }
     }
-    const alerts = await listAlerts(store, { rules: [rule.id] });
+    const alerts = (await listAlerts(store, { rules: [rule.id] })).filter(
+      (a) => a.client === client,
+    );
     const problem = check(test, alerts);
     return {
       rule: rule.id,
@@ -220,9 +227,6 @@ export async function runCase(
       message: (error as Error).message,
       alerts: [],
     };
-  } finally {
-    await store.close();
-    dispose();
   }
 }
 
@@ -242,6 +246,33 @@ export async function runRuleTests(rule: Rule, open: StoreOpener): Promise<CaseR
       alerts: [],
     });
   }
-  for (const test of rule.def.tests) results.push(await runCase(rule, test, open));
+  const { store, dispose } = await open(rule.id);
+  try {
+    for (const [n, test] of rule.def.tests.entries())
+      results.push(await runCase(rule, test, store, n));
+  } finally {
+    await store.close();
+    dispose();
+  }
   return results;
+}
+
+/** Runs the tests of many rules, a few rules at a time (each on its own store). */
+export async function runManyRuleTests(
+  rules: readonly Rule[],
+  open: StoreOpener,
+  concurrency = 4,
+  onRule?: (results: CaseResult[]) => void,
+): Promise<CaseResult[]> {
+  const all: CaseResult[][] = new Array<CaseResult[]>(rules.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < rules.length) {
+      const i = next++;
+      all[i] = await runRuleTests(rules[i]!, open);
+      onRule?.(all[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, rules.length) }, worker));
+  return all.flat();
 }

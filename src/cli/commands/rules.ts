@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { evaluatePacks, formatEvaluation } from '../../alerts/eval/evaluate.js';
 import { formatProblem, type Rule } from '../../alerts/rules/load.js';
 import { loadPacks } from '../../alerts/rules/packs.js';
-import { duckdbOpener, runRuleTests } from '../../alerts/rules/testing.js';
+import { duckdbOpener, runManyRuleTests } from '../../alerts/rules/testing.js';
 import { tunableType } from '../../alerts/rules/tunables.js';
 import { validateRuleLinq } from '../../alerts/rules/validate.js';
 import { packRoots, setupAlerting } from '../../alerts/setup.js';
@@ -161,15 +161,14 @@ export function registerRules(program: Command): void {
       let cases = 0;
       try {
         const open = duckdbOpener(dir);
-        for (const rule of selected) {
-          const results = await runRuleTests(rule, open);
+        await runManyRuleTests(selected, open, 4, (results) => {
           for (const r of results) {
             cases++;
             if (!r.ok) failed++;
             if (!r.ok || options.verbose)
               console.log(`${r.ok ? 'ok  ' : 'FAIL'} ${r.rule} › ${r.name}: ${r.message}`);
           }
-        }
+        });
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
