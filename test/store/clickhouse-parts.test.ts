@@ -393,7 +393,7 @@ describe('ClickHouse server requests', () => {
       const writes = sent.filter(
         (r) => r.query?.startsWith('INSERT') || r.table?.endsWith('_journal'),
       );
-      expect(writes.length).toBe(4);
+      expect(writes.length).toBe(3);
       for (const w of writes) expect(w.query_id).toMatch(/^m365hunt-ingest-fence-/);
       expect(sent.indexOf(kills[0]!)).toBeLessThan(sent.indexOf(writes[0]!));
       // Once fenced, later commits of this store do not fence again.

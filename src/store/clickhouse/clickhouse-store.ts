@@ -4,19 +4,19 @@
 //
 // Exactly once without transactions. ClickHouse has no multi-statement transaction, so a commit
 // is a sequence of inserts made safe to interrupt anywhere (README, "Scaling out on ClickHouse"):
-//   1. stage the batch; read the committed watermark W, the reservation R and the commit number C
-//   2. base = max(W, R); choose the new rows: valid, not stored (same Id and time), first in batch
-//   3. reserve: R' = base + n, durable BEFORE any row carries a number above R
-//   4. insert the rows, numbered base+1 … base+n; insert rejected records into the quarantine
-//   5. commit: ONE insert into `_journal` of W' = max(base + n, R), the cursor, the content marks,
-//      the new sub-tables and C+1. One insert into a table without partitions is one part, which
-//      ClickHouse makes visible whole or not at all.
+//   1. stage the batch; on a server, stop ingest writes a dead writer left running (the fence)
+//   2. read the committed watermark W, the commit number C and H, the highest _seq stored above W
+//   3. base = max(W, H); choose the new rows: valid, not stored (same Id and time), first in batch
+//   4. insert them numbered base+1 … base+n; insert rejected records into the quarantine
+//   5. commit: ONE insert into `_journal` of W' = base + n, the cursor, the content marks, the
+//      documents, new sub-tables and C+1. One insert into a table without partitions is one part,
+//      which ClickHouse makes visible whole or not at all.
 // A crash before 5 leaves rows above W that no cursor covers ("orphans"). The source is read
-// again from the old cursor, step 2 finds the orphans stored and skips them, and step 5 of the
-// next commit moves W past them: no row twice, none lost. Readers of `_seq` ranges (the alert
-// engine) only read up to W (`maxSeq()`), written after the rows it covers are visible, and every
-// row's number is above the W that was current when it was inserted: each row falls in exactly one
-// range (W_k, W_k+1]. Rows are deduplicated when they are written, so a query never needs FINAL.
+// again from the old cursor; step 3 finds the orphans stored and skips them, and numbers above
+// them, and step 5 moves W past them: no row twice, none lost. Readers of `_seq` ranges (the alert
+// engine) read up to W (`maxSeq()`), which is written after the rows it covers are visible; every
+// row's number is above the W current when it was inserted and at most the next W: each row falls
+// in exactly one range (W_k, W_k+1]. Rows are deduplicated when written: queries need no FINAL.
 import { randomUUID } from 'node:crypto';
 import { M365HuntError } from '../../util/errors.js';
 import { Mutex } from '../../util/mutex.js';
@@ -63,7 +63,7 @@ import type { LayoutOptions } from './url.js';
 import { bindParams, formatUtc, namedParams } from './values.js';
 
 /** Points of an ingest where a test can make it fail, as a crash there would. */
-export type IngestPoint = 'staged' | 'reserved' | 'rows-inserted' | 'quarantined' | 'committed';
+export type IngestPoint = 'staged' | 'rows-inserted' | 'quarantined' | 'committed';
 
 export interface ClickHouseStoreOptions extends Partial<LayoutOptions> {
   readOnly?: boolean;
@@ -326,11 +326,17 @@ export class ClickHouseStore implements Store {
     if (this.closed) throw new M365HuntError('The store is closed.');
     // In one process the mutex orders commits; processes sharing a server take the commit lease
     // (a chdb directory belongs to one process; a server without Keeper to one collector).
-    return this.writer.run(() =>
-      this.leaseMode === 'keeper'
-        ? this.withCommitLease(() => this.ingestNow(batch))
-        : this.ingestNow(batch),
-    );
+    return this.writer.run(async () => {
+      try {
+        return await (this.leaseMode === 'keeper'
+          ? this.withCommitLease(() => this.ingestNow(batch))
+          : this.ingestNow(batch));
+      } catch (error) {
+        // A write this commit sent may still be running on the server: fence before the next.
+        this.fenced = false;
+        throw error;
+      }
+    });
   }
 
   /**
@@ -421,7 +427,8 @@ export class ClickHouseStore implements Store {
       await this.fenceZombieWrites();
 
       const meta = await this.watermarks(w);
-      let seq = maxBig(meta.committed, meta.reserved);
+      // Numbers continue above every row stored, orphans of an interrupted commit included.
+      let seq = maxBig(meta.committed, meta.highest);
       let inserted = 0;
       let quarantined = 0;
       const subtables: Array<{ family: string; name: string }> = [];
@@ -438,18 +445,13 @@ export class ClickHouseStore implements Store {
           subtables.push({ family: family.id, name });
         }
         if (fresh > 0) {
-          const reserved = seq + BigInt(fresh);
-          await this.writeState(w, [
-            { kind: 'meta', name: 'reserved', value: reserved.toString(), version: reserved },
-          ]);
-          await this.fault('reserved');
           await w.command(insertStatement(family, this.layout), {
             params: { now: nowParam },
             settings: this.insertSettings(),
             queryId: queryId(),
           });
           await this.fault('rows-inserted');
-          seq = reserved;
+          seq += BigInt(fresh);
           inserted += fresh;
         }
         if (rejected > 0) {
@@ -465,8 +467,8 @@ export class ClickHouseStore implements Store {
       }
       await this.fault('quarantined');
 
-      // The commit: one insert. W' also covers orphans of an interrupted commit (R > W).
-      const committed = maxBig(seq, meta.reserved);
+      // The commit: one insert. W' also covers the orphans (seq started above them).
+      const committed = seq;
       const version = meta.commit + 1n;
       const rows: StateRow[] = [];
       if (committed !== meta.committed) {
@@ -574,20 +576,29 @@ export class ClickHouseStore implements Store {
     return row ? str(row[0]) : undefined;
   }
 
+  /**
+   * The committed watermark W, the commit number, and the highest number stored above W (rows of
+   * an interrupted commit; the min-max index on _seq makes this read skip every other granule).
+   */
   private async watermarks(
     on: ChSession,
-  ): Promise<{ committed: bigint; reserved: bigint; commit: bigint }> {
+  ): Promise<{ committed: bigint; highest: bigint; commit: bigint }> {
     const result = await on.select(
       `SELECT name, value FROM ${this.table('_journal')} FINAL
-       WHERE kind = 'meta' AND name IN ('max_seq', 'reserved', 'commit')`,
+       WHERE kind = 'meta' AND name IN ('max_seq', 'commit')`,
       { settings: this.readSettings() },
     );
     const values = new Map(result.rows.map((r) => [str(r[0]), BigInt(str(r[1]) || '0')]));
-    return {
-      committed: values.get('max_seq') ?? 0n,
-      reserved: values.get('reserved') ?? 0n,
-      commit: values.get('commit') ?? 0n,
-    };
+    const committed = values.get('max_seq') ?? 0n;
+    let highest = committed;
+    for (const family of FAMILIES) {
+      const top = await on.select(
+        `SELECT max(_seq) FROM ${this.table(family.id)} WHERE _seq > {w:Int64}`,
+        { params: { w: committed.toString() }, settings: this.readSettings() },
+      );
+      highest = maxBig(highest, BigInt(str(top.rows[0]?.[0]) || '0'));
+    }
+    return { committed, highest, commit: values.get('commit') ?? 0n };
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -42,7 +42,7 @@ const CODECS: Readonly<Record<string, string>> = {
   _seq: 'CODEC(ZSTD(1))',
   _ingested: 'CODEC(Delta, ZSTD(1))',
   eventdate: 'CODEC(Delta, ZSTD(1))',
-  message: 'CODEC(ZSTD(3))',
+  message: 'CODEC(ZSTD(1))',
 };
 
 const INDEXES: readonly { name: string; column: string; type: string; granularity: number }[] = [
