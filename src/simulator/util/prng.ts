@@ -4,7 +4,12 @@
 
 /** Mixes a list of numbers and strings into one unsigned 32-bit value (murmur3-style). */
 export function hash32(...parts: ReadonlyArray<number | string>): number {
-  let h = 0x9e3779b9;
+  return hashFrom(0x9e3779b9, parts);
+}
+
+/** hash32 from another starting state: independent 32-bit hashes of the same parts. */
+function hashFrom(start: number, parts: ReadonlyArray<number | string>): number {
+  let h = start;
   for (const part of parts) {
     if (typeof part === 'number') {
       // Numbers may exceed 32 bits (epoch milliseconds): mix both halves.
@@ -53,10 +58,12 @@ export class Rng {
   private d: number;
 
   constructor(...seedParts: ReadonlyArray<number | string>) {
-    const s = hash32(...seedParts);
-    this.a = s;
-    this.b = hash32(s, 1);
-    this.c = hash32(s, 2);
+    // Each state word from an independent hash of the parts (different starting states): from
+    // one 32-bit hash, streams (and so record Ids) collided by the birthday bound after ~65,000
+    // events.
+    this.a = hashFrom(0x9e3779b9, seedParts);
+    this.b = hashFrom(0x85ebca6b, seedParts);
+    this.c = hashFrom(0xc2b2ae35, seedParts);
     this.d = 1;
     for (let i = 0; i < 12; i++) this.uint32();
   }
