@@ -3,11 +3,14 @@
 // time to pass, not data), runs never overlap, and notifications are delivered on their own track
 // so that a slow webhook never delays evaluation. Nothing here throws into the collector: the
 // commit hook only sets a timer, and every failure is logged and retried on the next run.
+import type { ResolvedConfig } from '../config/load.js';
 import type { Store } from '../store/store.js';
+import { describeError } from '../util/errors.js';
 import { createLogger, type Logger } from '../util/log.js';
 import { AlertEngine, type RunSummary } from './engine/engine.js';
 import { deliverDue, type DeliveryResult } from './notify/outbox.js';
-import type { Alerting } from './setup.js';
+import { formatProblem } from './rules/load.js';
+import { setupAlerting, type Alerting } from './setup.js';
 
 export interface RunnerOptions {
   readonly log?: Logger;
@@ -126,5 +129,28 @@ export class AlertRunner {
     this.stopped = true;
     await this.running;
     await this.delivering;
+  }
+}
+
+/**
+ * Alerting inside the collector process: a started runner when the configuration enables alerts,
+ * or undefined. Problems of rule files or of the alerts section are logged, never thrown: a
+ * broken rule must not stop collection (the rules that load still run).
+ */
+export function startCollectorAlerting(
+  store: Store,
+  config: ResolvedConfig,
+  log: Logger = createLogger('alerts'),
+): AlertRunner | undefined {
+  try {
+    const alerting = setupAlerting(config, { tolerant: true });
+    for (const p of alerting.packs.problems) log.error(`rule file skipped: ${formatProblem(p)}`);
+    for (const w of alerting.config.warnings) log.warn(w);
+    if (!alerting.config.enabled) return undefined;
+    log.info(`alerting with ${alerting.plans.length} rules`);
+    return new AlertRunner(store, alerting, { log }).start();
+  } catch (error) {
+    log.error(`alerting is off: ${describeError(error)}`);
+    return undefined;
   }
 }

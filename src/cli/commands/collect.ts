@@ -1,6 +1,7 @@
 // `m365hunt collect`: collects every configured tenant into the store, once (`--once`) or polling.
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
+import { startCollectorAlerting } from '../../alerts/runner.js';
 import { loadConfig } from '../../config/load.js';
 import { Collection, type PassSummary } from '../../sources/collection.js';
 import type {
@@ -128,8 +129,15 @@ export function registerCollect(program: Command): void {
     for (const warning of config.warnings) log.warn(warning);
     const store = await openStoreFromOptions(options, { config });
     const reporter = options.quiet ? undefined : progressReporter();
-    const collection = new Collection(config, store, { log, progress: reporter?.progress });
+    // Rules are evaluated in this process, after commits (debounced) and every minute.
+    const alerts = startCollectorAlerting(store, config);
+    const collection = new Collection(config, store, {
+      log,
+      progress: reporter?.progress,
+      onCommit: alerts?.onCommit,
+    });
     if (collection.tenants.length === 0) {
+      await alerts?.stop(false);
       await store.close();
       throw new M365HuntError('No enabled collector instance with a Management Activity service.');
     }
@@ -163,6 +171,7 @@ export function registerCollect(program: Command): void {
       reporter?.stop();
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
+      await alerts?.stop();
       await store.close();
     }
   });
