@@ -14,10 +14,11 @@ let counter = 0;
 
 /**
  * chdb binds one data directory per process: every chdb store of a test process lives in this
- * one, each in a database of its own that is dropped when the store closes.
+ * one, each in a database of its own that is dropped when the store closes. A test that opens a
+ * chdb `Session` of its own must open it here too (`new Session(sharedChdbDir())`).
  */
 let chdbDir: string | undefined;
-function sharedChdbDir(): string {
+export function sharedChdbDir(): string {
   if (!chdbDir) {
     const dir = mkdtempSync(join(tmpdir(), `m365hunt-chdb-${process.pid}-`));
     process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
