@@ -9,7 +9,9 @@ export function escapeRegex(text: string): string {
 /** Letters and digits of any script: the characters of a token (reference §5.1 [U], decided). */
 const NOT_TOKEN_CHAR = '[^\\pL\\pN]';
 
-const isTokenChar = (c: string | undefined): boolean => c !== undefined && /[\p{L}\p{N}]/u.test(c);
+/** Whether a character belongs to tokens (letters and digits of any script). */
+export const isTokenChar = (c: string | undefined): boolean =>
+  c !== undefined && /[\p{L}\p{N}]/u.test(c);
 
 /**
  * `toktains(a, v, L, R)`: v appears in a as a whole token. When v starts with a token character and

@@ -1,7 +1,7 @@
 // Filters and string tests (reference §5.1): usable in `where` and as boolean columns.
 import { cidrBounds, lit, nul, op } from '../build.js';
 import type { TExpr } from '../ir.js';
-import { tokenPattern } from '../patterns.js';
+import { isTokenChar, tokenPattern } from '../patterns.js';
 import { isArray } from '../types.js';
 import { scalar, type CheckedArg, type FnContext, type ScalarFunction } from './types.js';
 
@@ -27,8 +27,23 @@ function token(args: readonly CheckedArg[], ctx: FnContext, ci: boolean): TExpr 
   const needle = ctx.literalString(v!, `The text searched by \`${ctx.call.name}\``);
   const midStart = l ? ctx.literalBool(l, 'The third argument (may start mid-token)') : false;
   const midEnd = r ? ctx.literalBool(r, 'The fourth argument (may end mid-token)') : false;
-  if (needle === '') return op('isnotnull', [ctx.str(a!)], 'bool');
-  return op('regex', [ctx.str(a!), lit(tokenPattern(needle, midStart, midEnd, ci), 'str')], 'bool');
+  const s = ctx.str(a!);
+  if (needle === '') return op('isnotnull', [s], 'bool');
+  const chars = [...needle];
+  // the boundary each end needs: none when the flag allows mid-token or the needle ends there in
+  // a separator (`collector-`)
+  const startFree = midStart || !isTokenChar(chars[0]);
+  const endFree = midEnd || !isTokenChar(chars[chars.length - 1]);
+  const n = lit(needle, 'str');
+  if (startFree && endFree) return op(ci ? 'icontains' : 'contains', [s, n], 'bool');
+  const regex = op('regex', [s, lit(tokenPattern(needle, midStart, midEnd, ci), 'str')], 'bool');
+  if (ci) return regex;
+  // cheap tests first: the regular expression only runs on values that contain the needle, and a
+  // needle at the start (or end) of the value already has its boundary there
+  const candidates = op('and', [op('contains', [s, n], 'bool'), regex], 'bool');
+  if (endFree) return op('or', [op('startswith', [s, n], 'bool'), candidates], 'bool');
+  if (startFree) return op('or', [op('endswith', [s, n], 'bool'), candidates], 'bool');
+  return candidates;
 }
 
 const logic = (name: 'and' | 'or'): ScalarFunction =>
