@@ -60,14 +60,15 @@ export function parseRule(text: string, file: string, pack: string): Rule {
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const where = issue.path.map(String).join('.');
-      let message = issue.message;
+      const message = issue.message;
       if (issue.code === 'unrecognized_keys') {
-        message = issue.keys
-          .map((k) => {
-            const s = issue.path.length === 0 ? closest(k, KNOWN_KEYS) : undefined;
-            return `unknown key "${k}"${s ? ` (did you mean "${s}"?)` : ''}`;
-          })
-          .join('; ');
+        for (const k of issue.keys) {
+          const s = issue.path.length === 0 ? closest(k, KNOWN_KEYS) : undefined;
+          const pos = source.keyPositionOf(issue.path, k);
+          const text = `unknown key "${k}"${s ? ` (did you mean "${s}"?)` : ''}`;
+          problems.push({ file, ...pos, message: where ? `${where}: ${text}` : text });
+        }
+        continue;
       }
       at(issue.path, where ? `${where}: ${message}` : message);
     }

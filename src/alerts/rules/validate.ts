@@ -1,10 +1,10 @@
 // Checks a loaded rule's LINQ the way the engine will run it — the rule's query plus the clauses
 // the engine appends (keys, entities, tenant filter) — for every store dialect, and points each
 // mistake at the line and column of the rule file.
-import { LinqError } from '../../linq/index.js';
+import { compileLinq, LinqError } from '../../linq/index.js';
 import type { Dialect } from '../../store/store.js';
 import { createCatalog } from '../../store/schema.js';
-import { checkRowQuery, type RowQuery } from '../engine/query.js';
+import { ALL_TIME, checkRowQuery, type RowQuery } from '../engine/query.js';
 import type { Rule, RuleProblem } from './load.js';
 import { resolveTunables, renderQuery } from './tunables.js';
 import { mapIntoFile } from './yaml.js';
@@ -103,13 +103,21 @@ export function validateRuleLinq(
     const lines = q.query.text.replace(/\s+$/, '').split('\n').length;
     for (const dialect of dialects) {
       try {
-        const compiled = checkRowQuery(catalog, q.query, dialect);
-        if (compiled.grouped) {
+        // The rule's own query first, so that its mistakes are reported as its own.
+        const own = compileLinq(q.query.text, {
+          dialect,
+          catalog,
+          from: ALL_TIME.from,
+          to: ALL_TIME.to,
+        });
+        if (own.grouped) {
           at(
             q.path,
             'a rule query must not group: the kind (threshold, sequence, …) does the counting',
           );
+          break;
         }
+        checkRowQuery(catalog, q.query, dialect);
       } catch (error) {
         if (!(error instanceof LinqError)) {
           at(q.path, `${dialect}: ${(error as Error).message}`);

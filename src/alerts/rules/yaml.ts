@@ -1,6 +1,6 @@
 // YAML with positions: the value of a file, and the line and column of any path in it, so that a
 // rule's problems point at the line to fix (`file:line:column`), as the configuration's do.
-import { isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import { M365HuntError } from '../../util/errors.js';
 import { caretLine } from '../../util/text-position.js';
 
@@ -10,6 +10,8 @@ export interface ParsedYaml {
   readonly value: unknown;
   /** 1-based line and column of the node at `path` (or of its closest existing parent). */
   positionOf(path: ReadonlyArray<PropertyKey>): { line: number; column: number };
+  /** Where the key of a mapping entry is written (for "unknown key"). */
+  keyPositionOf(path: ReadonlyArray<PropertyKey>, key: string): { line: number; column: number };
   /**
    * Where the text of a string scalar starts, to map a position inside a multi-line value (a LINQ
    * query) to the file: its first content line and the indentation of its lines.
@@ -56,6 +58,19 @@ export function parseYaml(text: string, file: string): ParsedYaml {
       const offset = hit?.node.range?.[0] ?? 0;
       const pos = lineCounter.linePos(offset);
       return { line: pos.line, column: pos.col };
+    },
+    keyPositionOf(path, key) {
+      const keys = path.filter((k): k is string | number => typeof k !== 'symbol');
+      const parent = keys.length === 0 ? doc.contents : doc.getIn(keys, true);
+      if (isMap(parent)) {
+        const pair = parent.items.find((p) => isScalar(p.key) && String(p.key.value) === key);
+        const range = pair && isScalar(pair.key) ? pair.key.range : undefined;
+        if (range) {
+          const pos = lineCounter.linePos(range[0]);
+          return { line: pos.line, column: pos.col };
+        }
+      }
+      return this.positionOf(path);
     },
     scalarOrigin(path) {
       const hit = nodeAt(path);

@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { evaluatePacks, formatEvaluation } from '../../alerts/eval/evaluate.js';
+import { CATALOGUE_GROUPS, coverageOf, GAPS, TOP_15 } from '../../alerts/rules/coverage.js';
 import { formatProblem, type Rule } from '../../alerts/rules/load.js';
 import { loadPacks } from '../../alerts/rules/packs.js';
 import { duckdbOpener, runManyRuleTests } from '../../alerts/rules/testing.js';
@@ -49,6 +50,31 @@ function selectRules(rules: Iterable<Rule>, ids: readonly string[], pack?: strin
   return picked;
 }
 
+function printCoverage(rules: readonly Rule[]): void {
+  const c = coverageOf(rules);
+  console.log(
+    renderTable(
+      ['rule', 'catalogue', 'mitre'],
+      [...rules]
+        .sort((a, b) => a.id.localeCompare(b.id))
+        .map((r) => [r.id, r.def.catalog.join(' '), r.def.mitre.join(' ')]),
+      60,
+    ),
+  );
+  console.log('\nCatalogue groups:');
+  for (const [g, title] of Object.entries(CATALOGUE_GROUPS)) {
+    console.log(`  ${g} ${title}: ${c.byGroup.get(g)?.length ?? 0} rules`);
+  }
+  console.log('\nTop 15:');
+  for (const [id, title] of Object.entries(TOP_15)) {
+    console.log(`  ${id.padEnd(4)} ${title}: ${c.byEntry.get(id)?.join(', ') ?? 'MISSING'}`);
+  }
+  console.log('\nGaps no public rule covers:');
+  for (const [id, title] of Object.entries(GAPS)) {
+    console.log(`  ${title}: ${c.byEntry.get(id)?.join(', ') ?? 'MISSING'}`);
+  }
+}
+
 export function registerRules(program: Command): void {
   const rules = program
     .command('rules')
@@ -64,8 +90,15 @@ export function registerRules(program: Command): void {
   common(rules.command('list').description('List the rules of every pack.'))
     .option('--pack <name>', 'only this pack')
     .option('--format <format>', 'table or json', 'table')
-    .action((options: RulesOptions) => {
+    .option('--coverage', 'the detection catalogue coverage: groups, top 15, gaps')
+    .action((options: RulesOptions & { coverage?: boolean }) => {
       const { packs, plans } = loaded(options);
+      if (options.coverage) {
+        printCoverage(
+          [...packs.rules.values()].filter((r) => !options.pack || r.pack === options.pack),
+        );
+        return;
+      }
       const enabled = new Set(plans.map((p) => p.rule.id));
       const list = [...packs.rules.values()]
         .filter((r) => !options.pack || r.pack === options.pack)
