@@ -183,7 +183,7 @@ export function teamsBody(alert: AlertView): Record<string, unknown> {
 
 export function emailMessage(alert: AlertView): { subject: string; text: string; html: string } {
   const subject =
-    `[m365hunt] ${alert.severity.toUpperCase()}: ${alert.title} — ${who(alert)}`.slice(0, 200);
+    `[m365hunt] ${alert.severity.toUpperCase()}: ${alert.title} - ${who(alert)}`.slice(0, 200);
   const facts: Array<[string, string]> = [
     ['Alert', `${alert.id} (rule ${alert.rule})`],
     ['Severity', alert.severity],
