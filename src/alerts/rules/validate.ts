@@ -100,41 +100,45 @@ export function validateRuleLinq(
   for (const q of queries) {
     const m = RESERVED.exec(q.query.text);
     if (m) at(q.path, `names starting with m365 are reserved for the engine (${m[0]}…)`);
-    const lines = q.query.text.replace(/\s+$/, '').split('\n').length;
+    const inQuery = (error: LinqError) => {
+      // An error at the end of the text points at the end of its last line.
+      const text = q.query.text.replace(/\s+$/, '');
+      const lines = text.split('\n');
+      const line = Math.min(error.line, lines.length);
+      const column = error.line > lines.length ? (lines[line - 1]?.length ?? 0) + 1 : error.column;
+      const origin = rule.source.scalarOrigin(q.path);
+      const pos = origin ? mapIntoFile(origin, line, column) : rule.source.positionOf(q.path);
+      problems.push({
+        file: rule.file,
+        line: pos.line,
+        column: pos.column,
+        message: `LINQ: ${error.message}`,
+      });
+    };
     for (const dialect of dialects) {
+      let own;
       try {
         // The rule's own query first, so that its mistakes are reported as its own.
-        const own = compileLinq(q.query.text, {
-          dialect,
-          catalog,
-          from: ALL_TIME.from,
-          to: ALL_TIME.to,
-        });
-        if (own.grouped) {
-          at(
-            q.path,
-            'a rule query must not group: the kind (threshold, sequence, …) does the counting',
-          );
-          break;
-        }
+        own = compileLinq(q.query.text, { dialect, catalog, from: ALL_TIME.from, to: ALL_TIME.to });
+      } catch (error) {
+        if (error instanceof LinqError) inQuery(error);
+        else at(q.path, `${dialect}: ${(error as Error).message}`);
+        break;
+      }
+      if (own.grouped) {
+        at(
+          q.path,
+          'a rule query must not group: the kind (threshold, sequence, …) does the counting',
+        );
+        break;
+      }
+      try {
         checkRowQuery(catalog, q.query, dialect);
       } catch (error) {
-        if (!(error instanceof LinqError)) {
-          at(q.path, `${dialect}: ${(error as Error).message}`);
-        } else if (error.line <= lines) {
-          const origin = rule.source.scalarOrigin(q.path);
-          const pos = origin
-            ? mapIntoFile(origin, error.line, error.column)
-            : rule.source.positionOf(q.path);
-          problems.push({
-            file: rule.file,
-            line: pos.line,
-            column: pos.column,
-            message: `LINQ: ${error.message}`,
-          });
-        } else {
-          at(q.extrasPath, `LINQ (keys, distinct or entities): ${error.message}`);
-        }
+        at(
+          q.extrasPath,
+          `LINQ (keys, distinct or entities, ${dialect}): ${(error as Error).message}`,
+        );
         break;
       }
     }
