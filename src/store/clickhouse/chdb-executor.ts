@@ -117,9 +117,13 @@ class ChdbSession implements ChSession {
   }
 }
 
+/** Idle query connections kept for the next query (each holds its USE and output settings). */
+const IDLE_SESSIONS = 4;
+
 export class ChdbExecutor implements ChExecutor {
   readonly kind = 'chdb' as const;
   private closed = false;
+  private readonly idle: ChdbSession[] = [];
 
   private constructor(
     readonly dir: string,
@@ -146,6 +150,8 @@ export class ChdbExecutor implements ChExecutor {
 
   private async fresh(): Promise<ChdbSession> {
     if (this.closed) throw new M365HuntError('The store is closed.');
+    const reused = this.idle.pop();
+    if (reused) return reused;
     const session = new ChdbSession(openSession(this.dir));
     try {
       await session.prepare(this.database);
@@ -156,21 +162,35 @@ export class ChdbExecutor implements ChExecutor {
     return session;
   }
 
+  /** Back to the idle list, unless it ran with settings of its own (they would stay set). */
+  private release(session: ChdbSession, options: ExecOptions = {}): void {
+    const clean = !options.settings || Object.keys(options.settings).length === 0;
+    if (!this.closed && clean && this.idle.length < IDLE_SESSIONS) this.idle.push(session);
+    else session.close();
+  }
+
   async command(sql: string, options?: ExecOptions): Promise<void> {
     const session = await this.fresh();
+    let ok = false;
     try {
       await session.command(sql, options);
+      ok = true;
     } finally {
-      session.close();
+      if (ok) this.release(session, options);
+      else session.close();
     }
   }
 
   async select(sql: string, options?: ExecOptions): Promise<RowsResult> {
     const session = await this.fresh();
+    let ok = false;
     try {
-      return await session.select(sql, options);
+      const result = await session.select(sql, options);
+      ok = true;
+      return result;
     } finally {
-      session.close();
+      if (ok) this.release(session, options);
+      else session.close();
     }
   }
 
@@ -201,9 +221,15 @@ export class ChdbExecutor implements ChExecutor {
       }
       // Each chunk is a document of its own, its complete lines headed by the names and types.
       early.push(...reader.finish());
+      const release = (finished: boolean) => {
+        if (!stream.closed) stream.cancel();
+        if (finished) this.release(session, options);
+        else session.close();
+      };
       return {
         columns: reader.columns ?? [],
         async *chunks() {
+          let finished = false;
           try {
             if (early.length > 0) yield early;
             while (!done) {
@@ -215,9 +241,9 @@ export class ChdbExecutor implements ChExecutor {
             }
             const last = reader.finish();
             if (last.length > 0) yield last;
+            finished = true;
           } finally {
-            if (!stream.closed) stream.cancel();
-            session.close();
+            release(finished);
           }
         },
       };
@@ -230,6 +256,7 @@ export class ChdbExecutor implements ChExecutor {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    for (const session of this.idle.splice(0)) session.close();
     this.writer.close();
     unbindDirectory();
   }
