@@ -266,25 +266,28 @@ export class CompactRowReader {
   }
 
   private lines(block: string): SqlValue[][] {
-    const rows: SqlValue[][] = [];
+    const data: string[] = [];
     for (const line of block.split('\n')) {
       if (line === '') continue;
       if (this.skip > 0) {
         this.skip--;
         continue;
       }
-      const values = JSON.parse(line) as unknown[];
       if (!this.names) {
-        this.names = values.map(String);
+        this.names = (JSON.parse(line) as unknown[]).map(String);
         continue;
       }
       if (!this.types) {
-        this.types = values.map(String);
+        this.types = (JSON.parse(line) as unknown[]).map(String);
         this.converters = this.types.map((t) => converterFor(parseType(t)));
         continue;
       }
-      rows.push(values.map((v, k) => (this.converters[k] ?? passThrough)(v)));
+      data.push(line);
     }
-    return rows;
+    if (data.length === 0) return [];
+    // One parse of the block as an array is much faster than one per line.
+    const rows = JSON.parse(`[${data.join(',')}]`) as unknown[][];
+    const converters = this.converters;
+    return rows.map((values) => values.map((v, k) => (converters[k] ?? passThrough)(v)));
   }
 }
