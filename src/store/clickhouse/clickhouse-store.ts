@@ -324,13 +324,18 @@ export class ClickHouseStore implements Store {
   ingest(batch: IngestBatch): Promise<IngestResult> {
     if (this.options.readOnly) throw new M365HuntError('The store was opened read-only.');
     if (this.closed) throw new M365HuntError('The store is closed.');
-    // In one process the mutex orders commits; processes sharing a server take the commit lease
-    // (a chdb directory belongs to one process; a server without Keeper to one collector).
+    return this.commit(() => this.ingestNow(batch));
+  }
+
+  /**
+   * Runs a commit: in one process the mutex orders commits; processes sharing a server take the
+   * commit lease too (a chdb directory belongs to one process; a server without Keeper to one
+   * collector).
+   */
+  private commit<T>(task: () => Promise<T>): Promise<T> {
     return this.writer.run(async () => {
       try {
-        return await (this.leaseMode === 'keeper'
-          ? this.withCommitLease(() => this.ingestNow(batch))
-          : this.ingestNow(batch));
+        return await (this.leaseMode === 'keeper' ? this.withCommitLease(task) : task());
       } catch (error) {
         // A write this commit sent may still be running on the server: fence before the next.
         this.fenced = false;
@@ -811,9 +816,8 @@ export class ClickHouseStore implements Store {
 
   /** A commit of documents alone (the same protocol as an ingest: one insert with C+1). */
   private writeDocs<T>(
-    task: (
-      current: StateDoc | undefined,
-    ) => { json: string | null; result: T } | { result: T; json?: undefined },
+    /** What to write (`json`: the document, null to delete, absent to write nothing). */
+    task: (current: StateDoc | undefined) => { result: T; json?: string | null },
     collection: string,
     id: string,
   ): Promise<T> {
@@ -822,6 +826,7 @@ export class ClickHouseStore implements Store {
       const current = await this.getState(collection, id);
       const decision = task(current);
       if (decision.json !== undefined) {
+        await this.fenceZombieWrites();
         const meta = await this.watermarks(this.executor.writer);
         const version = meta.commit + 1n;
         const rows = await this.docRows([{ collection, id, json: decision.json }], version);
@@ -830,7 +835,7 @@ export class ClickHouseStore implements Store {
       }
       return decision.result;
     };
-    return this.writer.run(() => (this.leaseMode === 'keeper' ? this.withCommitLease(run) : run()));
+    return this.commit(run);
   }
 
   putState(
