@@ -18,6 +18,7 @@ interface CollectOptions extends StoreCliOptions {
   retrySkipped?: boolean;
   quiet?: boolean;
   verbose?: boolean;
+  stats?: boolean;
 }
 
 /** Progress bars on a terminal; a line per finished window otherwise. */
@@ -109,6 +110,19 @@ function printSummary(summaries: readonly PassSummary[]): boolean {
   return ok;
 }
 
+function runStats(collection: Collection, summaries: readonly PassSummary[], started: number) {
+  const results = summaries.flatMap((s) => s.results);
+  return {
+    seconds: (Date.now() - started) / 1000,
+    requests: collection.tenants.reduce((n, t) => n + t.http.counters.requests, 0),
+    throttled: collection.tenants.reduce((n, t) => n + t.http.counters.throttled, 0),
+    records: results.reduce((n, r) => n + r.inserted, 0),
+    blobs: results.reduce((n, r) => n + r.blobs, 0),
+    errors: results.filter((r) => r.error).map((r) => r.error),
+    peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
+  };
+}
+
 export function registerCollect(program: Command): void {
   const command = program
     .command('collect')
@@ -120,6 +134,10 @@ export function registerCollect(program: Command): void {
       'fetch again the content that was skipped after repeated failures, then exit',
     )
     .option('-q, --quiet', 'no progress output')
+    .option(
+      '--stats',
+      'with --once: print a JSON line with time, requests, records and peak memory',
+    )
     .option('-v, --verbose', 'debug logging');
   addStoreOptions(command, false);
   command.action(async (options: CollectOptions) => {
@@ -153,9 +171,11 @@ export function registerCollect(program: Command): void {
           );
         }
       } else if (options.once) {
+        const started = Date.now();
         const summaries = await collection.once();
         reporter?.stop();
         if (!printSummary(summaries)) process.exitCode = 1;
+        if (options.stats) console.log(JSON.stringify(runStats(collection, summaries, started)));
       } else {
         log.info(
           `collecting ${collection.tenants.length} tenant(s) into ${store.location}; Ctrl-C stops`,
