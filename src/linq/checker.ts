@@ -1066,6 +1066,10 @@ class Checker {
       this.error('`in` needs a set {…}, an array […] or a subquery', container.span);
     }
     const x = x0.type === 'json' ? op('json_str', [x0], 'str') : x0;
+    if (x.type === 'null') {
+      for (const el of container.elements) this.expr(el, ctx);
+      return nul('bool');
+    }
     if (isCompileTime(x.type) || isArray(x.type))
       this.error(`Cannot look for a ${x.type} value in a set`, value.span);
     const elems: TExpr[] = [];
@@ -1080,21 +1084,26 @@ class Checker {
       }
       if (t.type === 'net4')
         this.error('Networks cannot be in a set; use `<-` for CIDR membership', el.span);
-      const c =
-        t.type === x.type
-          ? t
-          : t.type === 'null'
-            ? nul(x.type)
-            : x.type === 'null'
-              ? t
-              : convert(t, x.type);
+      const c = t.type === x.type ? t : t.type === 'null' ? nul(x.type) : convert(t, x.type);
       if (!c || isArray(t.type) || isCompileTime(t.type))
         this.error(`Cannot look for a ${x.type} among ${t.type} values`, el.span);
       elems.push(c!);
     }
-    if (elems.length === 0) return negated ? op('isnotnull', [x], 'bool') : lit(false, 'bool');
     void at;
-    return op(negated ? 'not_in_list' : 'in_list', [x, ...elems], 'bool');
+    // null elements match nothing (engines disagree on NULL inside IN lists); literal values form an
+    // IN list, other expressions are compared one by one
+    const literals = elems.filter((e) => e.k === 'lit');
+    const others = elems.filter((e) => e.k !== 'lit' && e.k !== 'null');
+    const parts: TExpr[] = [];
+    if (literals.length > 0) parts.push(op('in_list', [x, ...literals], 'bool'));
+    for (const e of others) parts.push(op('eq', [x, e], 'bool'));
+    if (parts.length === 0)
+      return negated
+        ? op('isnotnull', [x], 'bool')
+        : op('and', [op('isnotnull', [x], 'bool'), lit(false, 'bool')], 'bool');
+    if (negated && others.length === 0) return op('not_in_list', [x, ...literals], 'bool');
+    const any = parts.length === 1 ? parts[0]! : op('or', parts, 'bool');
+    return negated ? op('not', [any], 'bool') : any;
   }
 
   private subquery(e: Extract<Expr, { kind: 'subquery' }>, width: number): Plan {

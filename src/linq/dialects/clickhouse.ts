@@ -111,7 +111,7 @@ export class ClickHouseGenerator extends SqlGenerator {
   }
 
   protected override toStr(x: string, from: LType): string {
-    if (from === 'bool') return super.toStr(x, from);
+    if (from === 'bool' || from === 'float') return super.toStr(x, from);
     if (from === 'timestamp') return `toString(toDateTime64(${x}, 3, ${this.constant('UTC')}))`;
     return `toString(${x})`;
   }
@@ -297,7 +297,10 @@ export class ClickHouseGenerator extends SqlGenerator {
     withNulls: boolean,
   ): string {
     const f = dir === 'min' ? 'argMin' : 'argMax';
-    return withNulls ? `${f}(tuple(${x}), ${order}).1` : `${f}(${x}, ${order})`;
+    // without rows, argMin gives the type's default value: null instead, as DuckDB does
+    return withNulls
+      ? `if(count() = 0, NULL, ${f}(tuple(${x}), ${order}).1)`
+      : `${f}OrNull(${x}, ${order})`;
   }
 
   protected override collectDistinct(x: string): string {

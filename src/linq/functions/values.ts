@@ -19,6 +19,19 @@ function regexOf(a: CheckedArg, ctx: FnContext, what: string): { pattern: string
   return v as { pattern: string; groups: number };
 }
 
+/** A separator: ClickHouse needs it to be a literal. */
+function separator(a: CheckedArg, ctx: FnContext): TExpr {
+  const e = ctx.str(a);
+  if (ctx.dialect === 'clickhouse' && e.k !== 'lit') {
+    ctx.error(
+      'On ClickHouse the separator must be a literal string',
+      a.span,
+      'write it in quotes, e.g. "-"',
+    );
+  }
+  return e;
+}
+
 function nonNegative(a: CheckedArg, ctx: FnContext, what: string): TExpr {
   const e = ctx.int(a);
   if (e.k === 'lit' && (e.value as bigint) < 0n) {
@@ -192,10 +205,10 @@ export const VALUES: readonly ScalarFunction[] = [
       i
         ? op(
             'split_idx',
-            [ctx.str(s!), ctx.str(sep!), nonNegative(i, ctx, 'The piece index')],
+            [ctx.str(s!), separator(sep!, ctx), nonNegative(i, ctx, 'The piece index')],
             'str',
           )
-        : op('split_arr', [ctx.str(s!), ctx.str(sep!)], 'array(str)'),
+        : op('split_arr', [ctx.str(s!), separator(sep!, ctx)], 'array(str)'),
   }),
   scalar({
     name: 'splitre',
@@ -315,7 +328,7 @@ export const VALUES: readonly ScalarFunction[] = [
     check: ([a, sep], ctx) => {
       if (!isArray(a!.expr.type))
         ctx.error(`\`join\` needs an array; this is ${a!.expr.type}`, a!.span);
-      return op('join', [a!.expr, ctx.str(sep!)], 'str');
+      return op('join', [a!.expr, separator(sep!, ctx)], 'str');
     },
   }),
   scalar({

@@ -484,6 +484,8 @@ export abstract class SqlGenerator {
       return `(CASE WHEN ${x} THEN ${this.constant('true')} WHEN NOT ${x} THEN ${this.constant('false')} END)`;
     }
     if (from === 'timestamp') return this.fn('strftime', x, this.constant('%Y-%m-%d %H:%M:%S.%g'));
+    // floats: 15 significant digits, the same text on every engine (2.5, 2, 0.3, 1e+20)
+    if (from === 'float') return `printf(${this.constant('%.15g')}, ${x})`;
     return `CAST(${x} AS VARCHAR)`;
   }
 
