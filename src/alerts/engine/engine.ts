@@ -28,7 +28,16 @@ import {
   observe,
   type InactivityDoc,
 } from './inactivity.js';
-import { collectRows, type EngineRow, type RowQuery } from './query.js';
+import {
+  clientKey,
+  collectRows,
+  keysWithAtLeast,
+  latestPerKey,
+  touchedKeys,
+  type TouchedKey,
+  type EngineRow,
+  type RowQuery,
+} from './query.js';
 import { AlertIndex, writeHits, type WriteResult, type WriterContext } from './writer.js';
 
 export const POSITIONS = 'alerts.engine';
@@ -258,18 +267,15 @@ export class AlertEngine {
           entities: def.entities,
         };
         windowMs = resolveDuration(t.window, profile.tuning);
-        const fresh = await collectRows(store, catalog, q, { seq: range }, now);
+        const fresh = await touchedKeys(store, catalog, q, { seq: range }, now);
         read += fresh.length;
         if (fresh.length === 0) break;
-        const rows = await this.windowRows(q, fresh, windowMs, catalog, now);
+        const min = resolveCount(t.min, profile.tuning);
+        const rows = await this.windowRows(q, fresh, windowMs, catalog, now, min);
         read += rows.length;
         hits = thresholdHits(
           rows.map((row) => ({ row, isNew: isNew(row) })),
-          {
-            windowMs,
-            min: resolveCount(t.min, profile.tuning),
-            distinct: t.distinct !== undefined,
-          },
+          { windowMs, min, distinct: t.distinct !== undefined },
         );
         break;
       }
@@ -283,37 +289,57 @@ export class AlertEngine {
           ...(step.distinct ? { distinct: step.distinct } : {}),
           entities: entitiesFor(profile, step.entities),
         }));
-        const fresh: EngineRow[] = [];
+        const fresh: TouchedKey[] = [];
         for (const q of queries)
-          fresh.push(...(await collectRows(store, catalog, q, { seq: range }, now)));
+          fresh.push(...(await touchedKeys(store, catalog, q, { seq: range }, now)));
         read += fresh.length;
         if (fresh.length === 0) break;
+        // Steps in order, each read only for the keys every earlier step has rows for: a key
+        // missing a step cannot complete the sequence (a rare first step prunes the rest).
+        let candidates = new Set(fresh.map((r) => clientKey(r.client, r.key)));
         const steps = [];
         for (const [i, q] of queries.entries()) {
           const step = s.steps[i]!;
-          const rows = await this.windowRows(q, fresh, windowMs, catalog, now);
-          read += rows.length;
+          const min = step.min === undefined ? 1 : resolveCount(step.min, profile.tuning);
+          const all = await this.windowRows(q, fresh, windowMs, catalog, now, min, candidates);
+          const rows = all.filter((r) => candidates.has(clientKey(r.client, r.key)));
+          read += all.length;
+          candidates = new Set(rows.map((r) => clientKey(r.client, r.key)));
           steps.push({
             name: step.name,
             rows: rows.map((row): HitRow => ({ row, isNew: isNew(row) })),
-            min: step.min === undefined ? 1 : resolveCount(step.min, profile.tuning),
+            min,
             distinct: step.distinct !== undefined,
             ...(step.window ? { windowMs: resolveDuration(step.window, profile.tuning) } : {}),
           });
+          if (candidates.size === 0) break;
         }
-        hits = sequenceHits(steps, windowMs);
+        if (steps.length === queries.length) hits = sequenceHits(steps, windowMs);
         break;
       }
       case 'inactivity': {
         const p = def.inactivity!;
-        const rows = await collectRows(
+        // Only the latest event of each key matters: the store aggregates, the engine reads keys.
+        const latest = await latestPerKey(
           store,
           catalog,
-          { text: render(def.query!), scope: profile.scope, keys: p.by, entities: def.entities },
+          { text: render(def.query!), scope: profile.scope, keys: p.by, entities: {} },
           { seq: range },
           now,
         );
-        read += rows.length;
+        read += latest.length;
+        const rows = latest.map((k): EngineRow => ({
+          seq: range[1],
+          time: k.time,
+          client: k.client,
+          key: k.key,
+          distinct: null,
+          group: '',
+          entities: {},
+          id: '',
+          raw: null,
+          fields: {},
+        }));
         const docId = inactivityDocId(profile);
         const doc = await this.inactivityDoc(docId, inactivity);
         out.events.push(...observe(profile, doc, rows, now, config.tenantIds));
@@ -334,33 +360,37 @@ export class AlertEngine {
    */
   private async windowRows(
     q: RowQuery,
-    fresh: readonly EngineRow[],
+    fresh: readonly TouchedKey[],
     windowMs: number,
     catalog: Catalog,
     now: Date,
+    min = 1,
+    only?: ReadonlySet<string>,
   ): Promise<EngineRow[]> {
-    const keys = [...new Set(fresh.map((r) => r.key))].sort();
-    let min = Infinity;
-    let max = -Infinity;
-    for (const r of fresh) {
-      const t = r.time.getTime();
-      if (t < min) min = t;
-      if (t > max) max = t;
+    let first = Infinity;
+    let last = -Infinity;
+    for (const k of fresh) {
+      if (k.first.getTime() < first) first = k.first.getTime();
+      if (k.last.getTime() > last) last = k.last.getTime();
     }
-    const from = new Date(min - windowMs);
-    const to = new Date(max + windowMs + 1);
+    const window = { from: new Date(first - windowMs), to: new Date(last + windowMs + 1) };
+    const touched = fresh.filter((r) => !only || only.has(clientKey(r.client, r.key)));
+    let keys = [...new Set(touched.map((r) => r.key))].sort();
+    if (min > 1 && keys.length > 0) {
+      // A key with fewer than `min` rows in the whole span cannot fill a window: the store
+      // counts, and only the keys that may qualify are read.
+      const enough = new Set<string>();
+      for (let i = 0; i < keys.length; i += KEY_FILTER_BATCH) {
+        const q2 = { ...q, keyFilter: keys.slice(i, i + KEY_FILTER_BATCH) };
+        const found = await keysWithAtLeast(this.options.store, catalog, q2, window, now, min);
+        for (const ck of found) enough.add(ck.slice(ck.indexOf('\u0000') + 1));
+      }
+      keys = keys.filter((k) => enough.has(k));
+    }
     const rows: EngineRow[] = [];
     for (let i = 0; i < keys.length; i += KEY_FILTER_BATCH) {
-      const batch = keys.slice(i, i + KEY_FILTER_BATCH);
-      rows.push(
-        ...(await collectRows(
-          this.options.store,
-          catalog,
-          { ...q, keyFilter: batch },
-          { from, to },
-          now,
-        )),
-      );
+      const q2 = { ...q, keyFilter: keys.slice(i, i + KEY_FILTER_BATCH) };
+      rows.push(...(await collectRows(this.options.store, catalog, q2, window, now)));
     }
     return rows;
   }

@@ -207,3 +207,96 @@ export function checkRowQuery(catalog: Catalog, q: RowQuery, dialect: 'duckdb' |
     seqRange: [0n, 1n],
   });
 }
+
+/** A key of a tenant: `client\u0000key`. */
+export function clientKey(client: string, key: string): string {
+  return `${client}\u0000${key}`;
+}
+
+async function groupedRows(
+  store: Store,
+  catalog: Catalog,
+  text: string,
+  range: Range,
+  now: Date,
+): Promise<Array<Record<string, SqlValue>>> {
+  const compiled = compileLinq(text, {
+    dialect: store.dialect,
+    catalog,
+    from: range.from ?? ALL_TIME.from,
+    to: range.to ?? ALL_TIME.to,
+    now,
+    ...(range.seq ? { seqRange: range.seq } : {}),
+  });
+  const stream = await store.query({ sql: compiled.sql, params: compiled.params });
+  const names = compiled.columns.map((c) => c.name);
+  const out: Array<Record<string, SqlValue>> = [];
+  for await (const chunk of stream.chunks()) {
+    for (const r of chunk) {
+      const row: Record<string, SqlValue> = {};
+      names.forEach((n, i) => (row[n] = r[i] ?? null));
+      out.push(row);
+    }
+  }
+  return out;
+}
+
+/**
+ * Keys (of their tenants) with at least `min` rows in a range: a window of a key can hold `min`
+ * rows (or distinct values) only if the key has that many in all. Counting in the store first
+ * spares reading the rows of keys that cannot qualify.
+ */
+export async function keysWithAtLeast(
+  store: Store,
+  catalog: Catalog,
+  q: RowQuery,
+  range: Range,
+  now: Date,
+  min: number,
+): Promise<Set<string>> {
+  const text = `${engineText(q)}\ngroup by ${COL.client}, ${COL.key} select count() as m365n where m365n >= ${Math.max(1, Math.floor(min))}`;
+  const rows = await groupedRows(store, catalog, text, range, now);
+  return new Set(rows.map((r) => clientKey(str(r[COL.client]) ?? '', str(r[COL.key]) ?? '')));
+}
+
+/** Each key of a range with its latest event time (inactivity needs no more than that). */
+export async function latestPerKey(
+  store: Store,
+  catalog: Catalog,
+  q: RowQuery,
+  range: Range,
+  now: Date,
+): Promise<Array<{ client: string; key: string; time: Date }>> {
+  const text = `${engineText(q)}\ngroup by ${COL.client}, ${COL.key} select max(eventdate) as m365t`;
+  const rows = await groupedRows(store, catalog, text, range, now);
+  return rows.map((r) => ({
+    client: str(r[COL.client]) ?? '',
+    key: str(r[COL.key]) ?? '',
+    time: toDate(r.m365t ?? null),
+  }));
+}
+
+export interface TouchedKey {
+  readonly client: string;
+  readonly key: string;
+  readonly first: Date;
+  readonly last: Date;
+}
+
+/** The keys a range's rows touch, with the event-time span of those rows. */
+export async function touchedKeys(
+  store: Store,
+  catalog: Catalog,
+  q: RowQuery,
+  range: Range,
+  now: Date,
+): Promise<TouchedKey[]> {
+  const text = `${engineText(q)}\ngroup by ${COL.client}, ${COL.key} select min(eventdate) as m365f, max(eventdate) as m365l`;
+  const rows = await groupedRows(store, catalog, text, range, now);
+  return rows.map((r) => ({
+    client: str(r[COL.client]) ?? '',
+    key: str(r[COL.key]) ?? '',
+    first: toDate(r.m365f ?? null),
+    last: toDate(r.m365l ?? null),
+  }));
+}
