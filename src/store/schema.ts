@@ -2,6 +2,8 @@
 // description of the schema: the stores create their tables from it, ingest extracts columns by it,
 // and the LINQ checker resolves table and field names against it.
 import { KNOWN_SUBTABLES, SUBTABLE_ALIASES } from '../records/subtable.js';
+import { reportJsonKey, USAGE_REPORTS } from '../records/usage-reports.js';
+import { RESPOND_ACTIONS } from './respond-family.js';
 
 export type ColumnType = 'string' | 'int' | 'float' | 'bool' | 'timestamp';
 
@@ -10,7 +12,9 @@ export interface ColumnDef {
   readonly name: string;
   readonly type: ColumnType;
   /**
-   * Top-level fields of the raw record tried in order; the first one present gives the value.
+   * Fields of the raw record tried in order; the first one present gives the value. A path may
+   * reach into nested objects and arrays with dots (`status.errorCode`,
+   * `targetResources.0.displayName`: numeric steps are 0-based array indexes; see `splitPath`).
    * Columns without paths are derived by the store (see `derived`).
    */
   readonly paths?: readonly string[];
@@ -54,13 +58,24 @@ export interface TableFamily {
    */
   readonly table?: string;
   readonly description?: string;
-  /** Record field that identifies a record: the deduplication key. */
+  /** Record field that identifies a record: the deduplication key (top level). */
   readonly idPath: string;
-  /** Record field with the event time. */
+  /** Record field with the event time (top level). */
   readonly timePath: string;
-  /** Fields tried, in order, for the `srcIp` column. */
+  /** Fields tried, in order, for the `srcIp` column (paths as in `ColumnDef.paths`). */
   readonly ipPaths: readonly string[];
+  /**
+   * The `StreamKey.source` whose cursors fill this family: `status` counts a stream's records in
+   * the families of its source, by tenant and `_content_type` (= the stream). None: not collected.
+   */
+  readonly source?: string;
   readonly columns: readonly ColumnDef[];
+}
+
+/** A record path split into its top-level field and the steps below it (keys, 0-based indexes). */
+export function splitPath(path: string): { top: string; rest: Array<string | number> } {
+  const [top = '', ...rest] = path.split('.');
+  return { top, rest: rest.map((step) => (/^\d+$/.test(step) ? Number(step) : step)) };
 }
 
 const col = (name: string, type: ColumnType, doc: string, paths: readonly string[] = [name]) =>
@@ -71,6 +86,7 @@ const derived = (name: string, type: ColumnType, d: DerivedColumn, doc: string, 
 /** Every record of the Office 365 Management Activity API (and of imports of it). */
 export const MANAGEMENT: TableFamily = {
   id: 'management',
+  source: 'management',
   idPath: 'Id',
   timePath: 'CreationTime',
   ipPaths: ['ClientIP', 'ClientIPAddress', 'ActorIpAddress'],
@@ -169,7 +185,182 @@ export const ALERTS: TableFamily = {
   ],
 };
 
-export const FAMILIES: readonly TableFamily[] = [MANAGEMENT, ALERTS];
+/** The bookkeeping and common columns of the Microsoft Graph families (issue 8). */
+function graphColumns(time: string, stream: string): ColumnDef[] {
+  return [
+    derived('_seq', 'int', 'seq', 'Ingest sequence number.', true),
+    derived('_ingested', 'timestamp', 'ingested', 'When the row was stored.', true),
+    derived('_tenant', 'string', 'tenant', 'Tenant id the collector read.', true),
+    derived('_content_type', 'string', 'contentType', `The collector stream (${stream}).`, true),
+    derived('_subtable', 'string', 'subtable', 'Unused (no Workload).', true),
+    derived('eventdate', 'timestamp', 'eventdate', `Event time in UTC, from ${time}.`),
+    derived('hostchain', 'string', 'hostchain', 'collector-<id>-<host>.'),
+    derived('client', 'string', 'client', "The tenant's label (name in the config, or its id)."),
+  ];
+}
+
+/** Entra ID sign-ins from Graph `/auditLogs/signIns` (interactive user sign-ins, v1.0). */
+export const SIGNIN: TableFamily = {
+  id: 'azure_ad_signin',
+  table: 'cloud.azure.ad.signin',
+  description: 'Entra ID sign-ins (Graph /auditLogs/signIns): app, client, location, status, risk.',
+  source: 'entra',
+  idPath: 'id',
+  timePath: 'createdDateTime',
+  ipPaths: ['ipAddress'],
+  columns: [
+    ...graphColumns('createdDateTime', 'signIns'),
+    col('id', 'string', 'Sign-in id (the request id; the deduplication key).'),
+    col('createdDateTime', 'string', 'When the sign-in happened (ISO 8601, UTC).'),
+    col('userPrincipalName', 'string', 'UPN of the user.'),
+    col('userDisplayName', 'string', "The user's display name."),
+    col('userId', 'string', "The user's object id."),
+    col('appId', 'string', 'Client application id.'),
+    col('appDisplayName', 'string', 'Client application name (the app the user signed in to).'),
+    col('resourceId', 'string', 'Resource (API) id signed in to.'),
+    col('resourceDisplayName', 'string', 'Resource (API) name.'),
+    col('ipAddress', 'string', 'Client address.'),
+    derived('srcIp', 'string', 'srcIp', 'Client address (ipAddress) without port or brackets.'),
+    col('clientAppUsed', 'string', 'Browser, Mobile Apps and Desktop clients, IMAP4, …'),
+    col('correlationId', 'string', 'Correlation id (InterSystemsId of the audit record).'),
+    col('conditionalAccessStatus', 'string', 'success, failure or notApplied.'),
+    col('isInteractive', 'bool', 'Whether the user took part (interactive sign-in).'),
+    col('errorCode', 'int', 'status.errorCode: 0 = success, else the AADSTS number.', [
+      'status.errorCode',
+    ]),
+    col('failureReason', 'string', 'status.failureReason.', ['status.failureReason']),
+    col('deviceId', 'string', 'deviceDetail.deviceId (empty when unregistered).', [
+      'deviceDetail.deviceId',
+    ]),
+    col('deviceName', 'string', 'deviceDetail.displayName.', ['deviceDetail.displayName']),
+    col('operatingSystem', 'string', 'deviceDetail.operatingSystem.', [
+      'deviceDetail.operatingSystem',
+    ]),
+    col('browser', 'string', 'deviceDetail.browser.', ['deviceDetail.browser']),
+    col('isCompliant', 'bool', 'deviceDetail.isCompliant.', ['deviceDetail.isCompliant']),
+    col('isManaged', 'bool', 'deviceDetail.isManaged.', ['deviceDetail.isManaged']),
+    col('city', 'string', "location.city (Microsoft's geolocation).", ['location.city']),
+    col('state', 'string', 'location.state.', ['location.state']),
+    col('countryOrRegion', 'string', "location.countryOrRegion: Microsoft's two-letter code.", [
+      'location.countryOrRegion',
+    ]),
+    col('latitude', 'float', 'location.geoCoordinates.latitude.', [
+      'location.geoCoordinates.latitude',
+    ]),
+    col('longitude', 'float', 'location.geoCoordinates.longitude.', [
+      'location.geoCoordinates.longitude',
+    ]),
+    col('riskDetail', 'string', 'Risk detail (hidden without Entra ID P2).'),
+    col('riskLevelAggregated', 'string', 'none, low, medium, high or hidden.'),
+    col('riskLevelDuringSignIn', 'string', 'none, low, medium, high or hidden.'),
+    col('riskState', 'string', 'none, confirmedSafe, remediated, atRisk, …'),
+    derived('message', 'string', 'message', 'The raw sign-in, exactly as received (JSON text).'),
+  ],
+};
+
+/** Entra ID directory audits from Graph `/auditLogs/directoryAudits`. */
+export const DIRECTORY_AUDIT: TableFamily = {
+  id: 'azure_ad_audit',
+  table: 'cloud.azure.ad.audit',
+  description: 'Entra ID directory audits (Graph /auditLogs/directoryAudits).',
+  source: 'entra',
+  idPath: 'id',
+  timePath: 'activityDateTime',
+  ipPaths: ['initiatedBy.user.ipAddress'],
+  columns: [
+    ...graphColumns('activityDateTime', 'directoryAudits'),
+    col('id', 'string', 'Audit id (the deduplication key).'),
+    col('activityDateTime', 'string', 'When it happened (ISO 8601, UTC).'),
+    col('activityDisplayName', 'string', 'What happened: Add member to group, Update user, …'),
+    col('category', 'string', 'UserManagement, GroupManagement, RoleManagement, …'),
+    col('correlationId', 'string', 'Correlation id.'),
+    col('result', 'string', 'success, failure, timeout.'),
+    col('resultReason', 'string', 'Why it failed.'),
+    col('loggedByService', 'string', 'Core Directory, Self-service Group Management, …'),
+    col('operationType', 'string', 'Add, Update, Delete, Assign, …'),
+    col('initiatedByUser', 'string', 'initiatedBy.user.userPrincipalName.', [
+      'initiatedBy.user.userPrincipalName',
+    ]),
+    col('initiatedByUserId', 'string', 'initiatedBy.user.id.', ['initiatedBy.user.id']),
+    col('initiatedByApp', 'string', 'initiatedBy.app.displayName.', [
+      'initiatedBy.app.displayName',
+    ]),
+    col('initiatedByAppId', 'string', 'initiatedBy.app.appId.', ['initiatedBy.app.appId']),
+    col('ipAddress', 'string', 'initiatedBy.user.ipAddress.', ['initiatedBy.user.ipAddress']),
+    derived('srcIp', 'string', 'srcIp', 'The initiating address without port or brackets.'),
+    col('targetDisplayName', 'string', 'targetResources[0].displayName.', [
+      'targetResources.0.displayName',
+    ]),
+    col('targetUserPrincipalName', 'string', 'targetResources[0].userPrincipalName.', [
+      'targetResources.0.userPrincipalName',
+    ]),
+    col('targetType', 'string', 'targetResources[0].type: User, Group, Application, …', [
+      'targetResources.0.type',
+    ]),
+    col('targetId', 'string', 'targetResources[0].id.', ['targetResources.0.id']),
+    derived('message', 'string', 'message', 'The raw audit, exactly as received (JSON text).'),
+  ],
+};
+
+/** Exchange Online message trace from Graph `/admin/exchange/tracing/messageTraces`. */
+export const MESSAGE_TRACE: TableFamily = {
+  id: 'messagetracing',
+  table: 'cloud.office365.messagetracing',
+  description: 'Exchange Online message trace (Graph): one row per message and recipient.',
+  source: 'message_trace',
+  idPath: 'id',
+  timePath: 'receivedDateTime',
+  ipPaths: ['fromIP'],
+  columns: [
+    ...graphColumns('receivedDateTime', 'messageTraces'),
+    col('id', 'string', 'Trace id (the deduplication key).'),
+    col('messageId', 'string', 'Internet message id (InternetMessageId of the Send audit).'),
+    col('receivedDateTime', 'string', 'When Exchange received the message (ISO 8601, UTC).'),
+    col('senderAddress', 'string', 'Sender.'),
+    col('recipientAddress', 'string', 'Recipient (one row per recipient).'),
+    col('subject', 'string', 'Subject.'),
+    col('size', 'int', 'Size in bytes (attachments included).'),
+    col('status', 'string', 'Delivered, Failed, Pending, Expanded, Quarantined, FilteredAsSpam, …'),
+    col('fromIP', 'string', 'Address the message came from.'),
+    col('toIP', 'string', 'Address it was delivered to (outbound mail).'),
+    derived('srcIp', 'string', 'srcIp', 'fromIP without port or brackets.'),
+    derived('message', 'string', 'message', 'The raw trace entry, exactly as received.'),
+  ],
+};
+
+export const REPORTING_TABLE = 'cloud.office365.reporting';
+
+/** One family per usage report (each has its own columns): `cloud.office365.reporting.<name>`. */
+export const REPORT_FAMILIES: readonly TableFamily[] = USAGE_REPORTS.map((r): TableFamily => ({
+  id: `reporting_${r.table}`,
+  table: `${REPORTING_TABLE}.${r.table}`,
+  description: `Usage report ${r.fn}: ${r.description} One row per ${r.key} and refresh.`,
+  source: 'reports',
+  idPath: 'id',
+  timePath: 'reportRefreshDate',
+  ipPaths: [],
+  columns: [
+    ...graphColumns('Report Refresh Date (00:00 UTC)', r.fn),
+    col('id', 'string', 'Row id: a hash of report, refresh date, period and key (dedup).'),
+    col('reportName', 'string', 'The Graph function the row came from.'),
+    ...r.columns.map((c) => col(reportJsonKey(c.header), c.type, `${c.header}: ${c.doc}`)),
+    derived('message', 'string', 'message', 'The CSV row as a JSON record.'),
+  ],
+}));
+
+export const GRAPH_FAMILIES: readonly TableFamily[] = [
+  SIGNIN,
+  DIRECTORY_AUDIT,
+  MESSAGE_TRACE,
+  ...REPORT_FAMILIES,
+];
+
+export const FAMILIES: readonly TableFamily[] = [
+  MANAGEMENT,
+  ALERTS,
+  ...GRAPH_FAMILIES,
+  RESPOND_ACTIONS,
+];
 
 /** A table as LINQ names it: a family, and the rows of it that belong to the table. */
 export interface LogicalTable {

@@ -688,12 +688,14 @@ export class ClickHouseStore implements Store {
         params: [],
       }),
       Promise.all(
-        FAMILIES.map((f) =>
-          this.queryAll({
-            sql: `SELECT _tenant AS tenant, _content_type AS stream, count() AS n
+        FAMILIES.filter((f) => f.source).map(async (f) =>
+          (
+            await this.queryAll({
+              sql: `SELECT _tenant AS tenant, _content_type AS stream, count() AS n
                   FROM ${this.table(f.id)} GROUP BY _tenant, _content_type`,
-            params: [],
-          }),
+              params: [],
+            })
+          ).map((r): Record<string, SqlValue> => ({ ...r, source: f.source! })),
         ),
       ),
       this.queryAll({
@@ -709,7 +711,7 @@ export class ClickHouseStore implements Store {
     }
     const records = new Map<string, number>();
     for (const r of counts.flat()) {
-      const k = JSON.stringify([str(r.tenant), str(r.stream)]);
+      const k = JSON.stringify([str(r.source), str(r.tenant), str(r.stream)]);
       records.set(k, (records.get(k) ?? 0) + Number(r.n));
     }
     const byTenant = new Map(quarantined.map((r) => [str(r.tenant), Number(r.n)]));
@@ -722,10 +724,7 @@ export class ClickHouseStore implements Store {
         return {
           key,
           cursor: c ? (JSON.parse(str(c.value)) as unknown) : null,
-          records:
-            key.source === 'management'
-              ? (records.get(JSON.stringify([key.tenant, key.stream])) ?? 0)
-              : 0,
+          records: records.get(JSON.stringify([key.source, key.tenant, key.stream])) ?? 0,
           skipped: Number(skipped.find((r) => keyOf(r) === k)?.n ?? 0),
           quarantined: byTenant.get(key.tenant) ?? 0,
           lastError: err ? ((err.error as string | null) ?? null) : null,

@@ -5,7 +5,7 @@
 // batch, numbers the new ones from the caller's base, and inserts them. Rejected records go to the
 // quarantine with the reason.
 import { DLP_RECORD_TYPES, WORKLOAD_CONTENT_TYPES } from '../../records/content-types.js';
-import type { ColumnDef, TableFamily } from '../schema.js';
+import { splitPath, type ColumnDef, type TableFamily } from '../schema.js';
 import { qualified, type Layout } from './ddl.js';
 import { literal, quoteIdent, TIMESTAMP_TYPE } from './types.js';
 
@@ -41,10 +41,11 @@ export function clearStageSql(): string[] {
 
 /** Record fields the ingest reads: promoted columns, the id, the time, addresses, routing. */
 export function parsedFields(family: TableFamily): string[] {
-  const names = new Set<string>([family.idPath, family.timePath, ...family.ipPaths]);
+  const names = new Set<string>([family.idPath, family.timePath]);
+  for (const p of family.ipPaths) if (!p.includes('.')) names.add(p);
   names.add('Workload');
   names.add('RecordType');
-  for (const c of family.columns) for (const p of c.paths ?? []) names.add(p);
+  for (const c of family.columns) for (const p of c.paths ?? []) if (!p.includes('.')) names.add(p);
   return [...names];
 }
 
@@ -54,8 +55,18 @@ function tupleType(family: TableFamily): string {
     .join(', ')})`;
 }
 
-function field(name: string): string {
-  return `tupleElement(v, ${literal(name)})`;
+/**
+ * A record field as text: top-level fields from the tuple parsed once per record; nested paths
+ * (`status.errorCode`, `targetResources.0.type`) extracted from the record text (1-based indexes).
+ */
+function field(path: string): string {
+  if (!path.includes('.')) return `tupleElement(v, ${literal(path)})`;
+  const { top, rest } = splitPath(path);
+  const steps = [
+    literal(top),
+    ...rest.map((s) => (typeof s === 'number' ? String(s + 1) : literal(s))),
+  ];
+  return `JSONExtract(text, ${steps.join(', ')}, 'Nullable(String)')`;
 }
 
 /**
@@ -183,7 +194,10 @@ export function insertStatement(family: TableFamily, layout: Layout): string {
   const values = family.columns
     .map((c) => `${columnValue(c)} AS ${quoteIdent(`_v_${c.name}`)}`)
     .join(',\n      ');
-  const ip = `coalesce(${family.ipPaths.map((p) => `nullIf(${field(p)}, '')`).join(', ')})`;
+  const ip =
+    family.ipPaths.length === 0
+      ? 'CAST(NULL AS Nullable(String))'
+      : `coalesce(${family.ipPaths.map((p) => `nullIf(${field(p)}, '')`).join(', ')})`;
   return `INSERT INTO ${qualified(layout, family.id)} (${names})
     SELECT ${values}
     FROM (SELECT r.*, n.seq AS seq, ${ip} AS ip

@@ -328,8 +328,7 @@ export class DuckDbStore implements Store {
               SELECT source, tenant, stream FROM _cursors
               UNION SELECT source, tenant, stream FROM _stream_health
               UNION SELECT source, tenant, stream FROM _contents),
-            counts AS (SELECT _tenant AS tenant, _content_type AS stream, count(*) AS records
-                       FROM management GROUP BY ALL),
+            counts AS (${countsBySource()}),
             skipped AS (SELECT source, tenant, stream, count(*) AS n FROM _contents
                         WHERE status = 'skipped' GROUP BY ALL),
             quarantined AS (SELECT tenant, count(*) AS n FROM _quarantine GROUP BY ALL)
@@ -340,7 +339,7 @@ export class DuckDbStore implements Store {
             LEFT JOIN _cursors c USING (source, tenant, stream)
             LEFT JOIN _stream_health h USING (source, tenant, stream)
             LEFT JOIN skipped s USING (source, tenant, stream)
-            LEFT JOIN counts n ON n.tenant = k.tenant AND n.stream = k.stream AND k.source = 'management'
+            LEFT JOIN counts n ON n.tenant = k.tenant AND n.stream = k.stream AND n.source = k.source
             LEFT JOIN quarantined q ON q.tenant = k.tenant
             ORDER BY k.tenant, k.source, k.stream`,
       params: [],
@@ -545,6 +544,16 @@ export class DuckDbStore implements Store {
     this.closed = true;
     this.instance.closeSync();
   }
+}
+
+/** Rows per (source, tenant, stream) in the families a collector fills (`TableFamily.source`). */
+function countsBySource(): string {
+  return FAMILIES.filter((f) => f.source)
+    .map(
+      (f) =>
+        `SELECT '${f.source!.replace(/'/g, "''")}' AS source, _tenant AS tenant, _content_type AS stream, count(*) AS records FROM ${quoteIdent(f.id)} GROUP BY ALL`,
+    )
+    .join(' UNION ALL ');
 }
 
 function familyById(id: string): TableFamily {

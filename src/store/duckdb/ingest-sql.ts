@@ -3,7 +3,7 @@
 // id against the stored rows and within the batch, given its ingest sequence number, and inserted.
 // Invalid records go to the quarantine with the reason. JavaScript never parses the records.
 import { DLP_RECORD_TYPES, WORKLOAD_CONTENT_TYPES } from '../../records/content-types.js';
-import type { ColumnDef, TableFamily } from '../schema.js';
+import { splitPath, type ColumnDef, type TableFamily } from '../schema.js';
 import { duckdbType, quoteIdent } from './types.js';
 
 /** SQL string literal; only for text made here from the schema, never for user input. */
@@ -11,22 +11,41 @@ function literal(text: string): string {
   return `'${text.replace(/'/g, "''")}'`;
 }
 
-function field(name: string): string {
-  return `struct_extract(r.v, ${literal(name)})`;
+/**
+ * A record field as text. Nested paths (`status.errorCode`) read their top-level field as JSON
+ * text (parsed once with the record) and extract the rest from it, so a value of an unexpected
+ * shape gives NULL rather than making the whole record unreadable.
+ */
+function field(path: string): string {
+  const { top, rest } = splitPath(path);
+  const value = `struct_extract(r.v, ${literal(top)})`;
+  if (rest.length === 0) return value;
+  const jsonPath = `$${rest.map((s) => (typeof s === 'number' ? `[${s}]` : `.${JSON.stringify(s)}`)).join('')}`;
+  return `json_extract_string(${value}, ${literal(jsonPath)})`;
 }
 
 /** Record fields the ingest reads: promoted columns, the id, the time, addresses, routing. */
 export function parsedFields(family: TableFamily): string[] {
-  const names = new Set<string>([family.idPath, family.timePath, ...family.ipPaths]);
+  const names = new Set<string>([family.idPath, family.timePath]);
+  for (const p of family.ipPaths) names.add(splitPath(p).top);
   names.add('Workload');
   names.add('RecordType');
-  for (const c of family.columns) for (const p of c.paths ?? []) names.add(p);
+  for (const c of family.columns) for (const p of c.paths ?? []) names.add(splitPath(p).top);
   return [...names];
+}
+
+/** Fields read whole as JSON text: the tops of nested paths. */
+function nestedTops(family: TableFamily): Set<string> {
+  const tops = new Set<string>();
+  const paths = [...family.ipPaths, ...family.columns.flatMap((c) => c.paths ?? [])];
+  for (const p of paths) if (p.includes('.')) tops.add(splitPath(p).top);
+  return tops;
 }
 
 function fromJsonSpec(family: TableFamily): string {
   const spec: Record<string, string> = {};
-  for (const name of parsedFields(family)) spec[name] = 'VARCHAR';
+  const nested = nestedTops(family);
+  for (const name of parsedFields(family)) spec[name] = nested.has(name) ? 'JSON' : 'VARCHAR';
   return literal(JSON.stringify(spec));
 }
 
@@ -60,6 +79,7 @@ function subtable(): string {
 
 /** Address without port or IPv6 brackets, from the first non-empty address field. */
 function sourceIp(family: TableFamily): string {
+  if (family.ipPaths.length === 0) return 'NULL';
   const ip = `coalesce(${family.ipPaths.map((p) => `nullif(${field(p)}, '')`).join(', ')})`;
   return `nullif(CASE
       WHEN ${ip} LIKE '[%' THEN regexp_extract(${ip}, '^\\[([^\\]]*)\\]', 1)
