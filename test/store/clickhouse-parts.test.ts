@@ -163,8 +163,15 @@ describe('ClickHouse values', () => {
     expect(convert('UInt64', '18446744073709551615')).toBe(18446744073709551615n);
     expect(convert('Int32', 7)).toBe(7);
     expect(convert('Nullable(Int64)', null)).toBeNull();
-    expect(convert("DateTime64(3, 'UTC')", '2026-03-02T09:14:05.123Z')).toEqual(
+    expect(convert("DateTime64(3, 'UTC')", '1772442845.123')).toEqual(
       new Date('2026-03-02T09:14:05.123Z'),
+    );
+    expect(convert("DateTime64(6, 'UTC')", '1772442845.123456')).toEqual(
+      new Date('2026-03-02T09:14:05.123Z'),
+    );
+    expect(convert("DateTime('UTC')", '1772442845')).toEqual(new Date('2026-03-02T09:14:05Z'));
+    expect(convert('DateTime64(3)', '-310315554.877')).toEqual(
+      new Date('1960-03-02T09:14:05.123Z'),
     );
     expect(convert('Date', '2026-03-02')).toEqual(new Date('2026-03-02T00:00:00Z'));
     expect(convert('Array(Int64)', ['1', '2'])).toEqual([1n, 2n]);
@@ -295,7 +302,7 @@ describe('ClickHouse server requests', () => {
       application: 'm365hunt',
       clickhouse_settings: {
         output_format_json_quote_64bit_integers: 1,
-        date_time_output_format: 'iso',
+        date_time_output_format: 'unix_timestamp',
       },
     });
     expect(clientConfig(target)).not.toHaveProperty('session_id');

@@ -58,7 +58,8 @@ export const OUTPUT_SETTINGS: Settings = {
   output_format_json_quote_64bit_integers: 1,
   output_format_json_quote_denormals: 0,
   output_format_json_named_tuples_as_objects: 1,
-  date_time_output_format: 'iso',
+  // Seconds since the epoch (with the fraction): a Date is made from it far faster than parsed.
+  date_time_output_format: 'unix_timestamp',
 };
 
 export const RESULT_FORMAT = 'JSONCompactEachRowWithNamesAndTypes';
