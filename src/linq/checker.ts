@@ -229,6 +229,10 @@ class Checker {
       }
       return { expr, desc: o.desc };
     });
+    // a group that gives its position (__ord) takes it from the group before it
+    for (let g = this.groups.length - 1; g > 0; g--) {
+      if (this.groups[g]!.emitOrd) this.groups[g - 1]!.emitOrd = true;
+    }
     const groups: GroupPlan[] = this.groups.map((g) => ({
       every: g.every,
       eventdate: g.eventdate,

@@ -318,6 +318,15 @@ describe.each([
     ]);
   });
 
+  it('first over a third group: positions carried through every level', async () => {
+    const rows = await run(
+      `from cloud.office365.management.exchange group every 1h by UserId select count() as n
+       group every 1h select count() as users group select first(users) as f, last(users) as l`,
+    );
+    // 10:00 has five users (carol, dave, erin, frank, gina); the last hour, 16:00, has dave
+    expect(rows).toEqual([{ f: '5', l: '1' }]);
+  });
+
   it('order by, limit and offset', async () => {
     const rows = await run(
       'from cloud.office365.management.azureactivedirectory select UserId order by eventdate desc limit 2 offset 1',

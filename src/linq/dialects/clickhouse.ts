@@ -174,16 +174,21 @@ export class ClickHouseGenerator extends SqlGenerator {
     return j;
   }
 
+  /** JSON text as DuckDB writes it: ClickHouse escapes `/` as `\/`, which is undone here. */
+  private jsonOf(x: string): string {
+    return `replaceAll(toJSONString(${x}), ${this.str('\\/')}, ${this.str('/')})`;
+  }
+
   protected override toJson(e: TExpr, from: LType): string {
     const x = this.expr(e);
     if (from === 'bool') return this.toStr(x, 'bool');
-    if (from === 'timestamp') return `toJSONString(${this.toStr(x, 'timestamp')})`;
-    if (from === 'ip4') return `toJSONString(${this.ip4Text(x)})`;
-    return `toJSONString(${x})`;
+    if (from === 'timestamp') return this.jsonOf(this.toStr(x, 'timestamp'));
+    if (from === 'ip4') return this.jsonOf(this.ip4Text(x));
+    return this.jsonOf(x);
   }
 
   protected override arrayJson(x: string): string {
-    return `toJSONString(${x})`;
+    return this.jsonOf(x);
   }
 
   protected override jq(): string {
