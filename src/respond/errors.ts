@@ -1,0 +1,16 @@
+// The responder's refusals as values: what kind of refusal (so that the server can answer 404 or
+// 409 and the CLI its exit code), a message and a hint, made here and printed where errors are.
+import { M365HuntError } from '../util/errors.js';
+
+export type RespondErrorKind = 'not-found' | 'conflict' | 'protected' | 'invalid' | 'unavailable';
+
+export class RespondError extends M365HuntError {
+  constructor(
+    readonly kind: RespondErrorKind,
+    message: string,
+    hint?: string,
+  ) {
+    super(message, hint ? { hint } : {});
+    this.name = 'RespondError';
+  }
+}
