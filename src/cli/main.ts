@@ -8,6 +8,7 @@ import { registerConfig } from './commands/config.js';
 import { registerDemo } from './commands/demo.js';
 import { registerImport } from './commands/import.js';
 import { registerQuery } from './commands/query.js';
+import { registerRespond } from './commands/respond.js';
 import { registerRules } from './commands/rules.js';
 import { registerSimulate } from './commands/simulate.js';
 import { registerServe } from './commands/serve.js';
@@ -35,6 +36,7 @@ const registrations: Array<(program: Command) => void> = [
   registerRules,
   registerAlerts,
   registerQuery,
+  registerRespond,
 ];
 for (const register of registrations) register(program);
 
