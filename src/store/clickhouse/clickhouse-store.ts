@@ -595,14 +595,18 @@ export class ClickHouseStore implements Store {
     );
     const values = new Map(result.rows.map((r) => [str(r[0]), BigInt(str(r[1]) || '0')]));
     const committed = values.get('max_seq') ?? 0n;
-    let highest = committed;
-    for (const family of FAMILIES) {
-      const top = await on.select(
-        `SELECT max(_seq) FROM ${this.table(family.id)} WHERE _seq > {w:Int64}`,
-        { params: { w: committed.toString() }, settings: this.readSettings() },
+    const numbered = FAMILIES.map((f) => [f, f.columns.find((c) => c.derived === 'seq')] as const)
+      .filter(([, seq]) => seq !== undefined)
+      .map(
+        ([f, seq]) =>
+          `SELECT max(${quoteIdent(seq!.name)}) AS top FROM ${this.table(f.id)}
+           WHERE ${quoteIdent(seq!.name)} > {w:Int64}`,
       );
-      highest = maxBig(highest, BigInt(str(top.rows[0]?.[0]) || '0'));
-    }
+    const top = await on.select(`SELECT max(top) FROM (${numbered.join(' UNION ALL ')})`, {
+      params: { w: committed.toString() },
+      settings: this.readSettings(),
+    });
+    const highest = maxBig(committed, BigInt(str(top.rows[0]?.[0]) || '0'));
     return { committed, highest, commit: values.get('commit') ?? 0n };
   }
 
