@@ -10,6 +10,8 @@ import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alertsConfigFrom, type AlertsConfig } from '../../src/alerts/config.js';
 import { deliverDue, OUTBOX, type OutboxDoc } from '../../src/alerts/notify/outbox.js';
+import { loadPacks } from '../../src/alerts/rules/packs.js';
+import { planRules } from '../../src/alerts/rules/profiles.js';
 import { AlertRunner } from '../../src/alerts/runner.js';
 import { listAlerts, readEvents } from '../../src/alerts/store/alert-store.js';
 import type { ResolvedConfig } from '../../src/config/load.js';
@@ -374,5 +376,50 @@ describe('alerts configuration', () => {
     );
     expect(config.warnings.join('\n')).toMatch(/sits in the configuration file/);
     expect(JSON.stringify(config)).not.toContain(TOKEN);
+  });
+});
+
+describe('rule overrides in the configuration', () => {
+  const dir = tempDir();
+  const packs = loadPacks();
+  const massDownload = 'exfiltration/collection-mass-download';
+
+  it('refuses an unknown rule, a wrong tunable, and an unknown tenant, saying which', () => {
+    const typo = configWith(
+      dir,
+      { rules: { 'exfiltration/collection-mass-donwload': { enabled: false } } },
+      {},
+    );
+    expect(() => planRules(packs, typo)).toThrow(
+      /no rule exfiltration\/collection-mass-donwload \(did you mean exfiltration\/collection-mass-download\?\)/,
+    );
+    const badType = configWith(
+      dir,
+      { rules: { [massDownload]: { tuning: { min_files: 'many' } } } },
+      {},
+    );
+    expect(() => planRules(packs, badType)).toThrow(
+      /alerts\.rules\.exfiltration\/collection-mass-download\.tuning: min_files must be a number/,
+    );
+    const unknown = configWith(
+      dir,
+      { rules: { [massDownload]: { tuning: { min_filez: 3 } } } },
+      {},
+    );
+    expect(() => planRules(packs, unknown)).toThrow(/unknown tunable "min_filez"/);
+  });
+
+  it('tunes one rule for every tenant without copying it', () => {
+    const tuned = configWith(
+      dir,
+      { rules: { [massDownload]: { tuning: { min_files: 40 }, severity: 'critical' } } },
+      {},
+    );
+    const plan = planRules(packs, tuned).find((p) => p.rule.id === massDownload)!;
+    expect(plan.profiles).toHaveLength(1);
+    expect(plan.profiles[0]!.tuning.get('min_files')).toBe(40);
+    expect(plan.profiles[0]!.severity).toBe('critical');
+    const off = configWith(dir, { packs: ['seed'] }, {});
+    expect(planRules(packs, off).every((p) => p.rule.pack === 'seed')).toBe(true);
   });
 });

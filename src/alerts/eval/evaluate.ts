@@ -258,10 +258,14 @@ export function formatEvaluation(r: EvaluationResult): string {
   }
   lines.push('', 'Per rule (rules that raised alerts):');
   const rw = Math.max(...r.perRule.map((x) => x.id.length), 8);
-  lines.push(`  ${pad('rule', rw)}  alerts  true  false  health  scenarios`);
+  lines.push(
+    `  ${pad('rule', rw)}  alerts  true  false  FP/1k user-days  health  scenarios detected`,
+  );
   for (const x of r.perRule.filter((x) => x.alerts > 0)) {
+    const rate = r.userDays > 0 ? (x.falsePositives / r.userDays) * 1000 : 0;
+    const detected = r.scenarios.filter((s) => s.rules.includes(x.id)).map((s) => s.name);
     lines.push(
-      `  ${pad(x.id, rw)}  ${String(x.alerts).padStart(6)}  ${String(x.truePositives).padStart(4)}  ${String(x.falsePositives).padStart(5)}  ${String(x.health).padStart(6)}  ${x.scenarios.join(', ')}`,
+      `  ${pad(x.id, rw)}  ${String(x.alerts).padStart(6)}  ${String(x.truePositives).padStart(4)}  ${String(x.falsePositives).padStart(5)}  ${rate.toFixed(2).padStart(15)}  ${String(x.health).padStart(6)}  ${detected.join(', ') || (x.scenarios.length ? `(${x.scenarios.join(', ')}, without naming the actor)` : '-')}`,
     );
   }
   const silent = r.perRule.filter((x) => x.alerts === 0).length;
