@@ -15,9 +15,9 @@ import type {
   Span,
 } from './ast.js';
 import { cidrBounds, convert, ip4Text, isLit, lit, nul, op, parseIp4 } from './build.js';
-import { LinqError, closest, didYouMean } from './errors.js';
+import { LinqError, didYouMean } from './errors.js';
 import type { CheckedArg, FnContext, FunctionTable } from './functions/types.js';
-import type { Aggregate, CompileValue, GroupPlan, OutputColumn, Plan, TExpr } from './ir.js';
+import type { Aggregate, GroupPlan, OutputColumn, Plan, TExpr } from './ir.js';
 import { printExpr } from './print.js';
 import { formatTimestamp } from './time-range.js';
 import { CONTEXTUAL_KEYWORDS, IDENT_RE, KEYWORDS } from './tokens.js';
@@ -560,7 +560,7 @@ class Checker {
         return parts.length === 1 ? parts[0]! : op('and', parts, 'bool');
       }
       case 'in':
-        return this.inExpr(e.value, e.container, e.negated, ctx, e.opSpan);
+        return this.inExpr(e.value, e.container, e.negated, ctx);
       case 'isnull': {
         const operand = this.expr(e.operand, ctx);
         return op(e.negated ? 'isnotnull' : 'isnull', [operand], 'bool');
@@ -1049,7 +1049,7 @@ class Checker {
     return op(ci ? 'icontains' : 'contains', [h, n], 'bool');
   }
 
-  private inExpr(value: Expr, container: Expr, negated: boolean, ctx: ExprCtx, at: Span): TExpr {
+  private inExpr(value: Expr, container: Expr, negated: boolean, ctx: ExprCtx): TExpr {
     if (container.kind === 'subquery') {
       const values =
         value.kind === 'tuple'
@@ -1093,7 +1093,6 @@ class Checker {
         this.error(`Cannot look for a ${x.type} among ${t.type} values`, el.span);
       elems.push(c!);
     }
-    void at;
     // null elements match nothing (engines disagree on NULL inside IN lists); literal values form an
     // IN list, other expressions are compared one by one
     const literals = elems.filter((e) => e.k === 'lit');
@@ -1184,11 +1183,3 @@ class Checker {
     return op('array', values, arrayOf(el));
   }
 }
-
-/** Names of the visible columns a table offers, for messages and completion. */
-export function visibleColumns(catalog: Catalog, table: LogicalTable): string[] {
-  return catalog.columns(table.family).map((c) => c.name);
-}
-
-export { closest };
-export type { CompileValue };
