@@ -115,6 +115,30 @@ export const ENDPOINTS: readonly Endpoint[] = [
     role: 'responder',
     summary: 'propose a response (dry run) or run it',
   },
+  {
+    method: 'POST',
+    path: '/api/actions/propose',
+    role: 'analyst',
+    summary: "propose a response for a responder's approval (dry run recorded)",
+  },
+  {
+    method: 'POST',
+    path: '/api/actions/:id/approve',
+    role: 'responder',
+    summary: 'approve a proposed response and run it',
+  },
+  {
+    method: 'POST',
+    path: '/api/actions/:id/reject',
+    role: 'responder',
+    summary: 'reject a proposed response with a reason',
+  },
+  {
+    method: 'POST',
+    path: '/api/actions/:id/undo',
+    role: 'responder',
+    summary: 'undo a disable: enable the account again',
+  },
   { method: 'GET', path: '/api/accounts', role: 'admin', summary: 'list local accounts' },
   { method: 'POST', path: '/api/accounts', role: 'admin', summary: 'create a local account' },
   {

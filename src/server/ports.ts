@@ -95,11 +95,25 @@ export interface ActionRequest {
   readonly since?: string;
   readonly dryRun: boolean;
   readonly alertId?: string;
+  /** Why, for the action log. */
+  readonly reason?: string;
 }
+
+export type ActionAnswer = Readonly<Record<string, unknown>>;
 
 export interface RespondPort {
   list(limit: number): Promise<ReadonlyArray<Readonly<Record<string, unknown>>>>;
   get(id: string): Promise<Readonly<Record<string, unknown>> | undefined>;
   /** A dry run answers what would change; otherwise the action is proposed, approved by `by` and run. */
   submit(request: ActionRequest, by: string): Promise<Readonly<Record<string, unknown>>>;
+  // The approval workflow (optional, so that a port without it leaves those routes answering 503):
+  /** An analyst's proposal: recorded with its dry run, awaiting a responder's approval. */
+  propose?(request: Omit<ActionRequest, 'dryRun'>, by: string): Promise<ActionAnswer>;
+  /** A responder approves a proposal: it runs (fresh dry run, changes, checks). */
+  approve?(id: string, by: string): Promise<ActionAnswer>;
+  reject?(id: string, by: string, reason: string): Promise<ActionAnswer>;
+  /** Re-enables the account a disable-user action disabled. */
+  undo?(id: string, by: string, reason?: string): Promise<ActionAnswer>;
+  /** Stops background work (proposals from alerts) when the server stops. */
+  close?(): Promise<void>;
 }

@@ -9,6 +9,7 @@ import { Collection, type CollectionOptions } from '../sources/collection.js';
 import type { Store } from '../store/store.js';
 import { createLogger, type Logger } from '../util/log.js';
 import { alertsPort, type EngineRunner } from './adapters/alerts.js';
+import { respondPort } from './adapters/respond.js';
 import { createApp, createDeps } from './create.js';
 import type { ServerDeps } from './deps.js';
 import type { AlertsPort, RespondPort } from './ports.js';
@@ -85,7 +86,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     config: options.config,
     settings: options.settings,
     alerts: options.alerts ?? alertsPort(options.store),
-    respond: options.respond,
+    respond: options.respond ?? respondPort(options.store, options.config, log.child('respond')),
     webRoot: options.webRoot === null ? undefined : (options.webRoot ?? defaultWebRoot()),
     log,
   });
@@ -136,6 +137,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       if (ticker) clearInterval(ticker);
       await listening.close();
       await collecting;
+      await deps.respond?.close?.();
       await options.engine?.close();
     },
   };
