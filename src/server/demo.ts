@@ -11,7 +11,7 @@ import { Collection } from '../sources/collection.js';
 import type { StreamProgress } from '../sources/management-activity/collector.js';
 import type { Store } from '../store/store.js';
 import { createLogger, type Logger } from '../util/log.js';
-import { alertEngine } from './adapters/alerts.js';
+import { alertRunner } from './adapters/alerts.js';
 import { Accounts } from './auth/accounts.js';
 import { generatePassword } from './auth/passwords.js';
 import { openServerStore } from './open-store.js';
@@ -118,9 +118,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     for (const s of summaries)
       for (const r of s.results) if (r.error) log.warn(`${r.key.stream}: ${r.error}`);
 
-    const engine = alertEngine(store, resolved, log.child('alerts'));
-    cleanups.push(async () => engine?.close());
-    await engine?.runNow();
+    const engine = alertRunner(store, resolved, log.child('alerts'));
+    await engine?.trigger();
     const raised = (await listAlerts(store)).length;
 
     const server = await startServer({

@@ -8,7 +8,8 @@ import type { ResolvedConfig } from '../config/load.js';
 import { Collection, type CollectionOptions } from '../sources/collection.js';
 import type { Store } from '../store/store.js';
 import { createLogger, type Logger } from '../util/log.js';
-import { alertsPort, type EngineRunner } from './adapters/alerts.js';
+import type { AlertRunner } from '../alerts/runner.js';
+import { alertsPort } from './adapters/alerts.js';
 import { respondPort } from './adapters/respond.js';
 import { createApp, createDeps } from './create.js';
 import type { ServerDeps } from './deps.js';
@@ -63,8 +64,8 @@ export interface ServerOptions {
   readonly port?: number;
   readonly alerts?: AlertsPort;
   readonly respond?: RespondPort;
-  /** The alert engine: run after each committed batch, and every minute for inactivity rules. */
-  readonly engine?: EngineRunner;
+  /** The alert runner: evaluates after each committed batch and on its own interval. */
+  readonly engine?: AlertRunner;
   /** Called after each committed batch. */
   readonly onCommit?: () => void;
   /** Run the collectors in this process (the settings' `collect`, unless overridden). */
@@ -107,7 +108,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       log: log.child('collect'),
       onCommit: () => {
         options.onCommit?.();
-        options.engine?.trigger();
+        options.engine?.onCommit();
       },
       ...options.collection,
     });
@@ -125,20 +126,18 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         );
     }
   }
-  // Inactivity rules fire on silence, which no commit announces: evaluate on a clock too.
-  const ticker = options.engine ? setInterval(() => options.engine?.trigger(), 60_000) : undefined;
-  ticker?.unref();
+  // Inactivity rules fire on silence, which no commit announces: the runner evaluates on a clock too.
+  options.engine?.start();
   return {
     ...listening,
     deps,
     collection,
     async close() {
       abort.abort();
-      if (ticker) clearInterval(ticker);
       await listening.close();
       await collecting;
       await deps.respond?.close?.();
-      await options.engine?.close();
+      await options.engine?.stop(false);
     },
   };
 }

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENDPOINTS, type Endpoint } from '../../src/server/policy.js';
 import { atLeast, ROLES } from '../../src/server/roles.js';
 import { tempDir } from '../helpers/temp.js';
-import { SEEDS } from '../linq/seeds.test.js';
+import { SEEDS } from '../linq/helpers/seeds.js';
 import {
   answerRows,
   Client,

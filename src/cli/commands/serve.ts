@@ -1,7 +1,7 @@
 // `m365hunt serve`: the HTTP API and the web app, with the collectors running in the same process.
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/load.js';
-import { alertEngine } from '../../server/adapters/alerts.js';
+import { alertRunner } from '../../server/adapters/alerts.js';
 import { Accounts } from '../../server/auth/accounts.js';
 import { openServerStore } from '../../server/open-store.js';
 import { startServer } from '../../server/runtime.js';
@@ -70,8 +70,7 @@ export function registerServe(program: Command): void {
       }
       const collect = options.collect && settings.collect;
       // The engine evaluates what this process commits; with --no-collect the collecting process does.
-      const engine = collect ? alertEngine(store, config, log.child('alerts')) : undefined;
-      if (engine) log.info(`alert engine: ${engine.rules} rules enabled`);
+      const engine = collect ? alertRunner(store, config, log.child('alerts')) : undefined;
       const server = await startServer({
         store,
         config,
@@ -83,7 +82,7 @@ export function registerServe(program: Command): void {
         log,
       });
       console.log(`m365hunt is serving ${server.url} (store ${store.location}); Ctrl-C stops`);
-      engine?.trigger();
+      void engine?.trigger();
       await untilStopped();
       log.info('stopping');
       await server.close();

@@ -1,10 +1,9 @@
 // The alerts port over src/alerts: the inbox reads and triages with the alert store's own
-// functions (listAlerts, getAlert, changeStatus: the same the `alerts` CLI uses), and the engine
-// runs the enabled packs after each committed batch, one run at a time.
-import { alertsConfigFrom } from '../../alerts/config.js';
-import { AlertEngine, type RunSummary } from '../../alerts/engine/engine.js';
-import { loadPacks } from '../../alerts/rules/packs.js';
-import { planRules } from '../../alerts/rules/profiles.js';
+// functions (listAlerts, getAlert, changeStatus: the same the `alerts` CLI uses), and the alert
+// runner (src/alerts/runner.ts) evaluates the enabled packs beside the collectors.
+import { formatProblem } from '../../alerts/rules/load.js';
+import { AlertRunner } from '../../alerts/runner.js';
+import { setupAlerting } from '../../alerts/setup.js';
 import { changeStatus, getAlert, listAlerts } from '../../alerts/store/alert-store.js';
 import type { AlertView } from '../../alerts/store/model.js';
 import type { ResolvedConfig } from '../../config/load.js';
@@ -94,76 +93,19 @@ export function alertsPort(store: Store): AlertsPort {
   };
 }
 
-export interface EngineRunner {
-  /** Asks for a run; runs asked for while one runs become one more run after it. */
-  trigger(): void;
-  /** Runs now and waits (the demo's first evaluation after the backfill). */
-  runNow(): Promise<RunSummary | undefined>;
-  readonly rules: number;
-  close(): Promise<void>;
-}
-
-/** The alert engine over the configured packs; undefined when alerting is off in the config. */
-export function alertEngine(
+/**
+ * The alert runner of src/alerts over the bundled packs and the config's own: evaluates after each
+ * commit (debounced) and on its interval. Broken rule files are logged and left out rather than
+ * stopping the server (and the collectors with it); `m365hunt rules validate` names them.
+ */
+export function alertRunner(
   store: Store,
   config: ResolvedConfig | undefined,
   log: Logger,
-): EngineRunner | undefined {
-  const settings = alertsConfigFrom(config);
-  if (!settings.enabled) return undefined;
-  for (const w of settings.warnings) log.warn(w);
-  const packs = loadPacks(settings.packsDirs);
-  for (const p of packs.problems) log.warn(`rule ${p.file}:${p.line}:${p.column}: ${p.message}`);
-  const plans = planRules(packs, settings);
-  const engine = new AlertEngine({ store, plans, config: settings, log });
-  let running: Promise<RunSummary | undefined> | undefined;
-  let again = false;
-  let closed = false;
-  let timer: NodeJS.Timeout | undefined;
-  const runOnce = async (): Promise<RunSummary | undefined> => {
-    try {
-      const result = await engine.run();
-      if (result.raised || result.errors.length) {
-        log.info(
-          `alerts: ${result.raised} raised, ${result.updated} updated over rows ${result.from}..${result.to}`,
-        );
-      }
-      for (const e of result.errors) log.error(`rule ${e.rule}: ${e.message}`);
-      return result;
-    } catch (error) {
-      log.error(`alert engine: ${error instanceof Error ? error.message : String(error)}`);
-      return undefined;
-    }
-  };
-  const run = (): Promise<RunSummary | undefined> => {
-    if (running) {
-      again = true;
-      return running;
-    }
-    running = runOnce().finally(() => {
-      running = undefined;
-      if (again && !closed) {
-        again = false;
-        void run();
-      }
-    });
-    return running;
-  };
-  return {
-    rules: plans.length,
-    trigger() {
-      if (closed || timer) return;
-      // Batches come in bursts during a backfill: evaluate once the burst settles.
-      timer = setTimeout(() => {
-        timer = undefined;
-        void run();
-      }, settings.engine.debounceMs);
-    },
-    runNow: () => run(),
-    async close() {
-      closed = true;
-      if (timer) clearTimeout(timer);
-      await running;
-    },
-  };
+): AlertRunner | undefined {
+  const alerting = setupAlerting(config, { tolerant: true });
+  if (!alerting.config.enabled) return undefined;
+  for (const w of alerting.config.warnings) log.warn(w);
+  for (const p of alerting.packs.problems) log.warn(`rule left out: ${formatProblem(p)}`);
+  return new AlertRunner(store, alerting, { log });
 }

@@ -30,9 +30,9 @@ export function webApp(root: string): MiddlewareHandler {
     } catch {
       isFile = false;
     }
-    // Unknown paths without an extension are the app's own routes.
+    // Other paths are the app's own routes (a user page ends in `.com`); only a missing asset is a 404.
     if (!isFile) {
-      if (extname(path)) return next();
+      if (path.startsWith('/assets/')) return next();
       file = join(base, 'index.html');
     }
     let body: Buffer;

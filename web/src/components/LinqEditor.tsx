@@ -13,6 +13,7 @@ import {
   StreamLanguage,
   bracketMatching,
   syntaxHighlighting,
+  type StringStream,
 } from '@codemirror/language';
 import { linter, lintGutter, setDiagnostics, type Diagnostic } from '@codemirror/lint';
 import { EditorState } from '@codemirror/state';
@@ -45,22 +46,25 @@ interface LinqState {
   inString: '"' | "'" | null;
 }
 
+/** The rest of a string literal (LINQ strings do not span lines). */
+function stringBody(stream: StringStream, state: LinqState): string {
+  while (!stream.eol()) {
+    const ch = stream.next();
+    if (ch === '\\' && state.inString === '"') stream.next();
+    else if (ch === state.inString) {
+      state.inString = null;
+      break;
+    }
+  }
+  return 'string';
+}
+
 /** LINQ tokens for highlighting: keywords, strings, numbers, durations, function calls, fields. */
 const linqLanguage = StreamLanguage.define<LinqState>({
   name: 'linq',
   startState: () => ({ inString: null }),
   token(stream, state) {
-    if (state.inString) {
-      while (!stream.eol()) {
-        const ch = stream.next();
-        if (ch === '\\' && state.inString === '"') stream.next();
-        else if (ch === state.inString) {
-          state.inString = null;
-          break;
-        }
-      }
-      return 'string';
-    }
+    if (state.inString) return stringBody(stream, state);
     if (stream.eatSpace()) return null;
     if (stream.match('//')) {
       stream.skipToEnd();
@@ -70,7 +74,7 @@ const linqLanguage = StreamLanguage.define<LinqState>({
     if (ch === '"' || ch === "'") {
       stream.next();
       state.inString = ch;
-      return this.token!(stream, state);
+      return stringBody(stream, state);
     }
     if (stream.match(/^\d+(ms|s|m|h|d|w)\b/)) return 'number';
     if (stream.match(/^\d+(\.\d+)?/)) return 'number';
@@ -169,8 +173,14 @@ export function toEditorError(error: unknown): EditorError {
   return { message: error instanceof Error ? error.message : String(error) };
 }
 
+/** Text put into the editor from outside (a link, a saved query); a new version replaces the text. */
+export interface EditorDoc {
+  readonly text: string;
+  readonly version: number;
+}
+
 interface Props {
-  readonly value: string;
+  readonly doc: EditorDoc;
   readonly onChange: (text: string) => void;
   readonly onRun: () => void;
   readonly catalog: Catalog | null;
@@ -179,7 +189,7 @@ interface Props {
   readonly onCheck?: (error: EditorError | null) => void;
 }
 
-export function LinqEditor({ value, onChange, onRun, catalog, error, onCheck }: Props) {
+export function LinqEditor({ doc, onChange, onRun, catalog, error, onCheck }: Props) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | null>(null);
   const latest = useRef({ onChange, onRun, catalog, onCheck });
@@ -208,7 +218,7 @@ export function LinqEditor({ value, onChange, onRun, catalog, error, onCheck }: 
     const editor = new EditorView({
       parent: host.current!,
       state: EditorState.create({
-        doc: value,
+        doc: doc.text,
         extensions: [
           history(),
           closeBrackets(),
@@ -249,12 +259,14 @@ export function LinqEditor({ value, onChange, onRun, catalog, error, onCheck }: 
     // The editor is made once; later values arrive through the effect below.
   }, []);
 
+  // The editor owns its text while typing: only a new version from outside replaces it (a
+  // controlled editor would fight the keys typed while a render is pending).
   useEffect(() => {
     const v = view.current;
-    if (v && v.state.doc.toString() !== value) {
-      v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: value } });
+    if (v && v.state.doc.toString() !== doc.text) {
+      v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: doc.text } });
     }
-  }, [value]);
+  }, [doc.version]);
 
   useEffect(() => {
     const v = view.current;

@@ -55,6 +55,12 @@ export function Search({ me }: { me: Me }) {
   const [text, setText] = useState(
     params.get('q') ?? localStorage.getItem('m365hunt.query') ?? DEFAULT_QUERY,
   );
+  const [doc, setDoc] = useState({ text, version: 0 });
+  /** Puts a query into the editor (a link, a saved query). */
+  const load = (query: string) => {
+    setText(query);
+    setDoc((d) => ({ text: query, version: d.version + 1 }));
+  };
   const [range, setRange] = useState<Range>({
     from: params.get('from') ?? 'now-1d',
     to: params.get('to') ?? 'now',
@@ -86,7 +92,7 @@ export function Search({ me }: { me: Me }) {
     if (q && q !== lastLinked.current) {
       lastLinked.current = q;
       const r = { from: params.get('from') ?? range.from, to: params.get('to') ?? range.to };
-      setText(q);
+      load(q);
       setRange(r);
       void run(q, r);
     }
@@ -192,7 +198,7 @@ export function Search({ me }: { me: Me }) {
       <div class="search-main">
         <h1 class="sr-only">Search</h1>
         <LinqEditor
-          value={text}
+          doc={doc}
           onChange={setText}
           onRun={() => void run()}
           catalog={catalog}
@@ -309,7 +315,7 @@ export function Search({ me }: { me: Me }) {
                 title={s.query}
                 onClick={() => {
                   const r = { from: s.from, to: s.to };
-                  setText(s.query);
+                  load(s.query);
                   setRange(r);
                   void run(s.query, r);
                 }}
