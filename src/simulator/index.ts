@@ -6,6 +6,7 @@ import type { M365HuntConfig } from '../config/types.js';
 import type { TruthLine } from '../records/audit-record.js';
 import type { AppPatch } from './auth/app-registry.js';
 import { createCertificate } from './auth/x509.js';
+import { graphTruth, type GraphTruthSource } from './graph/truth.js';
 import { startServer } from './http/server.js';
 import { type RealismSwitches, type SimulatorOptions, resolveOptions } from './options.js';
 import type { ScenarioInfo } from './scenarios/index.js';
@@ -23,6 +24,7 @@ export {
 export type { TruthLine } from '../records/audit-record.js';
 export type { ScenarioInfo } from './scenarios/index.js';
 export { SCENARIO_NAMES } from './scenarios/index.js';
+export { GRAPH_TRUTH_SOURCES, type GraphTruthSource } from './graph/truth.js';
 export type { AppPatch } from './auth/app-registry.js';
 export { createCertificate, type Certificate, type CertificateSpec } from './auth/x509.js';
 
@@ -44,8 +46,11 @@ export interface SimulatorHandle {
    * Ground truth as an async iterable of TruthLine (one line per published record copy; a
    * duplicated record appears once per blob). `availableOnly`: only blobs a collector can list
    * and download right now; otherwise everything planned so far, published or pending.
+   * `source`: the truth of a Graph source instead (`signIns`, `directoryAudits`, `messageTraces`:
+   * availableOnly = visible in Graph now; `reports`: the rows of today's reports), with
+   * contentType `Graph.SignIns`, … (see graph/truth.ts).
    */
-  truth(opts?: { availableOnly?: boolean }): AsyncIterable<TruthLine>;
+  truth(opts?: { availableOnly?: boolean; source?: GraphTruthSource }): AsyncIterable<TruthLine>;
   counters(): Record<string, number>;
   scenarios(): ScenarioInfo[];
   /** Writes a collector config (src/config/types.ts format) and `<file>.secret` (mode 0600). */
@@ -94,10 +99,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     },
     setSwitches: (s) => void sim.setSwitches(s),
     switches: () => structuredClone(sim.switches),
-    truth: ({ availableOnly = false } = {}) => ({
+    truth: ({ availableOnly = false, source } = {}) => ({
       async *[Symbol.asyncIterator]() {
         let n = 0;
-        for (const line of sim.truth(availableOnly)) {
+        const lines = source ? graphTruth(sim, source, availableOnly) : sim.truth(availableOnly);
+        for (const line of lines) {
           yield line;
           if (++n % 5000 === 0) await new Promise((r) => setImmediate(r));
         }

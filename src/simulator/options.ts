@@ -33,6 +33,16 @@ export interface RealismSwitches {
   latencyMs: number;
   /** Graph requests per minute per app (real time) before 429 TooManyRequests; 0 = off. Default 0. */
   graphThrottlePerMinute: number;
+  /** Entra ID licence: sign-in logs need P1 or P2 (403 otherwise); risk fields need P2. Default P2. */
+  entraLicence: 'free' | 'P1' | 'P2';
+  /** Sign-in and directory audit requests per 10 s per app (real time, Microsoft's 5); 0 = off. */
+  auditLogThrottlePer10Seconds: number;
+  /** Requests per 10 minutes per app and usage report (real time, Microsoft's 14); 0 = off. */
+  reportThrottlePer10Minutes: number;
+  /** Most entries per Graph log page (sign-ins, audits, message trace) before @odata.nextLink. */
+  graphPageSize: number;
+  /** Minutes after the event before a sign-in, audit or trace entry shows in Graph. Default 1..15. */
+  graphDelayMinutes: { min: number; max: number };
 }
 
 export const DEFAULT_SWITCHES: Readonly<RealismSwitches> = Object.freeze({
@@ -49,6 +59,11 @@ export const DEFAULT_SWITCHES: Readonly<RealismSwitches> = Object.freeze({
   pageSize: 1000,
   latencyMs: 0,
   graphThrottlePerMinute: 0,
+  entraLicence: 'P2',
+  auditLogThrottlePer10Seconds: 5,
+  reportThrottlePer10Minutes: 14,
+  graphPageSize: 1000,
+  graphDelayMinutes: Object.freeze({ min: 1, max: 15 }),
 }) as RealismSwitches;
 
 const fraction = z.number().min(0).max(1);
@@ -71,6 +86,13 @@ export const switchesPatchSchema = z
     pageSize: z.number().int().min(1).max(100000),
     latencyMs: z.number().min(0).max(60000),
     graphThrottlePerMinute: z.number().int().min(0),
+    entraLicence: z.enum(['free', 'P1', 'P2']),
+    auditLogThrottlePer10Seconds: z.number().int().min(0),
+    reportThrottlePer10Minutes: z.number().int().min(0),
+    graphPageSize: z.number().int().min(1).max(5000),
+    graphDelayMinutes: z
+      .object({ min: z.number().min(0), max: z.number().min(0) })
+      .refine((d) => d.min <= d.max, { message: 'min must not exceed max' }),
   })
   .partial()
   .strict();
@@ -79,13 +101,19 @@ export function mergeSwitches(
   base: RealismSwitches,
   patch: Partial<RealismSwitches> | undefined,
 ): RealismSwitches {
-  if (!patch) return { ...base, publicationDelayMinutes: { ...base.publicationDelayMinutes } };
+  if (!patch)
+    return {
+      ...base,
+      publicationDelayMinutes: { ...base.publicationDelayMinutes },
+      graphDelayMinutes: { ...base.graphDelayMinutes },
+    };
   const parsed = switchesPatchSchema.safeParse(patch);
   if (!parsed.success) {
     throw new Error(`invalid simulator switches: ${z.prettifyError(parsed.error)}`);
   }
   const merged: RealismSwitches = { ...base, ...(parsed.data as Partial<RealismSwitches>) };
   merged.publicationDelayMinutes = { ...merged.publicationDelayMinutes };
+  merged.graphDelayMinutes = { ...merged.graphDelayMinutes };
   return merged;
 }
 
@@ -114,6 +142,11 @@ export const DEFAULT_GRAPH_ROLES = [
   'User.EnableDisableAccount.All',
   'User.RevokeSessions.All',
   'Files.ReadWrite.All',
+  // Graph sources (issue 8): sign-ins and audits, usage reports, message trace.
+  'AuditLog.Read.All',
+  'Directory.Read.All',
+  'Reports.Read.All',
+  'ExchangeMessageTrace.Read.All',
 ];
 
 export interface SimulatorOptions {

@@ -17,6 +17,8 @@ import {
   listPermissions,
 } from './drives.js';
 import { GRAPH, type GraphAnswer } from './errors.js';
+import { listDirectoryAudits, listMessageTraces, listSignIns } from './log-api.js';
+import { getReport } from './reports.js';
 import { getUser, patchUser, revokeSessions } from './users.js';
 
 const USER = "([^/()]+|\\('(?:[^']|'')*'\\))";
@@ -44,6 +46,11 @@ const ROUTES: Array<[string, RegExp, GraphHandler]> = [
   ['GET', /^\/drives\/([^/]+)\/items\/([^/]+)\/permissions$/, listPermissions],
   ['GET', /^\/drives\/([^/]+)\/items\/([^/]+)\/permissions\/([^/]+)$/, getPermission],
   ['DELETE', /^\/drives\/([^/]+)\/items\/([^/]+)\/permissions\/([^/]+)$/, deletePermission],
+  // Graph sources (issue 8): sign-in logs, directory audits, message trace, usage reports.
+  ['GET', /^\/auditLogs\/signIns$/, listSignIns],
+  ['GET', /^\/auditLogs\/directoryAudits$/, listDirectoryAudits],
+  ['GET', /^\/admin\/exchange\/tracing\/messageTraces$/, listMessageTraces],
+  ['GET', /^\/reports\/([A-Za-z0-9]+)\(([^)]*)\)$/, getReport],
 ];
 
 /** `(`, `)` and `'` may arrive percent-encoded; everything else stays encoded for the handlers. */

@@ -5,6 +5,7 @@ import type { Hono } from 'hono';
 import { z } from 'zod';
 import { isContentType } from '../../records/content-types.js';
 import { appPatchSchema } from '../auth/app-registry.js';
+import { graphTruth, isGraphTruthSource } from '../graph/truth.js';
 import { switchesPatchSchema } from '../options.js';
 import type { Simulator } from '../simulator.js';
 import { isoMillis } from '../util/time.js';
@@ -35,7 +36,16 @@ const tenantPatch = z
 export function registerControl(app: Hono, sim: Simulator): void {
   app.get('/_sim/truth', (c) => {
     const available = ['1', 'true'].includes(c.req.query('available') ?? '');
-    const lines = sim.truth(available);
+    const source = c.req.query('source') ?? '';
+    if (source && !isGraphTruthSource(source)) {
+      return c.json(
+        { error: `unknown source ${source} (signIns, directoryAudits, messageTraces, reports)` },
+        400,
+      );
+    }
+    const lines = isGraphTruthSource(source)
+      ? graphTruth(sim, source, available)
+      : sim.truth(available);
     const encoder = new TextEncoder();
     const stream = new ReadableStream<Uint8Array>({
       pull(controller) {

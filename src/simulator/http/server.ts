@@ -11,6 +11,7 @@ import { AF, afBody } from '../manage/af-errors.js';
 import type { Simulator } from '../simulator.js';
 import { httpDate } from './common.js';
 import { registerControl } from './control.js';
+import { registerReportDownloads } from '../graph/reports.js';
 import { registerGraph } from './graph.js';
 import { registerLogin } from './login.js';
 import { MANAGE_PREFIXES, manageMethod, registerManage } from './manage.js';
@@ -32,6 +33,7 @@ export function buildApp(sim: Simulator, webhooks: WebhookClient): Hono {
   registerControl(app, sim);
   registerManage(app, sim, webhooks);
   registerGraph(app, sim);
+  registerReportDownloads(app, sim);
   registerLogin(app, sim);
   app.notFound((c) => {
     const path = new URL(c.req.url).pathname;

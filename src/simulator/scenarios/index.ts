@@ -1,10 +1,11 @@
 // The attack scenarios: registry, placement in the history, and the events of a time range.
-// All ten are always planned (so each scenario's actors and times do not depend on which others
+// All are always planned (so each scenario's actors and times do not depend on which others
 // are enabled); only the selected ones emit events.
 import type { GenContext } from '../activity/context.js';
 import type { ActivityEvent } from '../activity/events.js';
 import { Rng } from '../util/prng.js';
 import { DAY, HOUR, MINUTE } from '../util/time.js';
+import { accountTakeover } from './account-takeover.js';
 import { auditTampering } from './audit-tampering.js';
 import { dataDestruction } from './data-destruction.js';
 import { ediscoveryExport } from './ediscovery-export.js';
@@ -36,7 +37,14 @@ export const SCENARIOS: readonly ScenarioDefinition[] = [
   auditTampering,
   ediscoveryExport,
   dataDestruction,
+  accountTakeover,
 ];
+
+/**
+ * The first ten scenarios share the history in ten equal slots (their times do not move when a
+ * scenario is added); later ones sit between slots, from 60% of the history on.
+ */
+const SLOTS = 10;
 
 export const SCENARIO_NAMES = SCENARIOS.map((s) => s.name);
 
@@ -58,7 +66,7 @@ export function selectScenarios(names: readonly string[]): string[] {
  */
 export function placeScenarios(seed: number, nowMs: number, days: number): number[] {
   const rng = new Rng(seed, 'placement');
-  const n = SCENARIOS.length;
+  const n = SLOTS;
   const jitter = () => (rng.int(21) - 10) * MINUTE;
   if (days === 0) {
     return SCENARIOS.map((_, k) => nowMs + 20 * MINUTE + k * 30 * MINUTE + Math.abs(jitter()));
@@ -68,7 +76,8 @@ export function placeScenarios(seed: number, nowMs: number, days: number): numbe
   const span = Math.max(end - start, n * 10 * MINUTE);
   return SCENARIOS.map((def, k) => {
     const latest = nowMs - 3.5 * HOUR - def.durationMinutes * MINUTE;
-    const at = start + (span * (k + 0.5)) / n + jitter();
+    const slot = k < n ? k + 0.5 : 6 + (k - n) * 1.3;
+    const at = start + (span * slot) / n + jitter();
     return Math.floor(Math.min(at, latest) / MINUTE) * MINUTE;
   });
 }

@@ -2,6 +2,7 @@
 // Teams, apps. A pure function of (seed, user count, tenant id): the same inputs give the same
 // tenant, so regenerated activity always refers to the same objects.
 import { Rng, stableGuid, stableHex } from '../util/prng.js';
+import { userAddresses } from './geo.js';
 import {
   COMMON_FILES,
   DEPARTMENTS,
@@ -320,6 +321,8 @@ export function buildTenant(
       fileNames.push({ folder, name });
     }
     const driveKey = `${seed}:od:${i}`;
+    // Drawn here, in the order the fields were once drawn, so the rest of the tenant is unchanged.
+    const officeLocation = rng.pick(['Berlin HQ', 'Berlin HQ', 'Munich', 'Remote']);
     users.push({
       index: i,
       id: stableGuid(seed, 'user', i),
@@ -331,14 +334,12 @@ export function buildTenant(
       department: dept.name,
       jobTitle: title,
       managerIndex: null,
-      officeLocation: rng.pick(['Berlin HQ', 'Berlin HQ', 'Munich', 'Remote']),
+      officeLocation,
       puid: `1003${stableHex(12, seed, 'puid', i).toUpperCase()}`,
       sid: `S-1-5-21-1417001333-1731516553-2383540127-${1000 + i * 7 + 13}`,
       mailboxGuid: stableGuid(seed, 'mbx', i),
       adminRoles: [],
-      officeIp: `198.51.100.${10 + (i % 4)}`,
-      homeIp: `203.0.113.${20 + (hashByte(seed, 'home', i) % 200)}`,
-      ipv6: `2001:db8:${(0x1000 + i).toString(16)}:${stableHex(4, seed, 'v6', i)}::${(i % 250) + 2}`,
+      ...userAddresses(seed, i, officeLocation),
       deviceId: stableGuid(seed, 'device', i),
       deviceName: `CONTOSO-${stableHex(6, seed, 'dev', i).toUpperCase()}`,
       os,
@@ -589,10 +590,6 @@ export function buildTenant(
     ),
     roleHolders,
   };
-}
-
-function hashByte(...parts: Array<string | number>): number {
-  return new Rng(...parts).int(256);
 }
 
 /** Index helpers built once per tenant. */
