@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENDPOINTS, type Endpoint } from '../../src/server/policy.js';
 import { atLeast, ROLES } from '../../src/server/roles.js';
+import { ingestRecords } from '../helpers/stores.js';
 import { tempDir } from '../helpers/temp.js';
 import { SEEDS } from '../linq/helpers/seeds.js';
 import {
@@ -403,5 +404,80 @@ describe('no secret leaves the server', () => {
     expect(all).not.toContain('scrypt$');
     for (const token of Object.values(t.tokens)) expect(all).not.toContain(secretOf(token));
     expect(all).not.toMatch(/at \S+ \(.*\.ts:\d+:\d+\)/); // no stack trace
+  });
+});
+
+describe('a large answer streams', () => {
+  it('sends 100,000 rows in batches as they are read, with the limit noted', async () => {
+    const local = await startTestServer(tempDir(), { seed: false });
+    try {
+      const base = Date.parse('2026-03-01T00:00:00Z');
+      const record = (i: number) =>
+        JSON.stringify({
+          Id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+          RecordType: 15,
+          CreationTime: new Date(base + i * 1000).toISOString().slice(0, 19),
+          Operation: 'UserLoggedIn',
+          OrganizationId: '0b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d',
+          UserType: 0,
+          UserKey: `key-${i}`,
+          Workload: 'AzureActiveDirectory',
+          ResultStatus: 'Success',
+          UserId: `user${i % 500}@contoso.com`,
+          ActorIpAddress: `198.51.100.${i % 250}`,
+        });
+      for (let start = 0; start < 100_500; start += 33_500) {
+        await ingestRecords(
+          local.store,
+          Array.from({ length: 33_500 }, (_, k) => record(start + k)),
+        );
+      }
+      const started = performance.now();
+      const response = await fetch(`${local.url}/api/query`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${local.tokens.viewer}`,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify({
+          query: 'from cloud.office365.management select UserId, ActorIpAddress',
+          from: '2026-03-01',
+          to: '2026-03-03',
+        }),
+      });
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-length')).toBeNull();
+      const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+      let buffer = '';
+      let firstRowAt: number | undefined;
+      let rows = 0;
+      let lines = 0;
+      let done: Record<string, unknown> | undefined;
+      for (;;) {
+        const { value, done: end } = await reader.read();
+        if (end) break;
+        buffer += value;
+        let nl = buffer.indexOf('\n');
+        while (nl >= 0) {
+          const line = JSON.parse(buffer.slice(0, nl)) as { rows?: unknown[]; done?: boolean };
+          buffer = buffer.slice(nl + 1);
+          nl = buffer.indexOf('\n');
+          lines++;
+          if (Array.isArray(line.rows)) {
+            firstRowAt ??= performance.now();
+            expect(line.rows.length).toBeLessThanOrEqual(1000);
+            rows += line.rows.length;
+          } else if (line.done) done = line as Record<string, unknown>;
+        }
+      }
+      const finished = performance.now();
+      expect(rows).toBe(100_000);
+      expect(done).toMatchObject({ done: true, rows: 100_000, truncated: true });
+      expect(lines).toBeGreaterThan(100);
+      // The first rows arrive long before the last: nothing waits for the whole answer.
+      expect(firstRowAt! - started).toBeLessThan((finished - started) / 2);
+    } finally {
+      await local.close();
+    }
   });
 });

@@ -30,8 +30,8 @@ export function UserPage({ me, upn }: { me: Me; upn: string }) {
         </h1>
         <TimeRange value={range} onChange={setRange} />
       </div>
-      {atLeast(me.role, 'responder') ? (
-        page?.respond === false ? (
+      {atLeast(me.role, 'responder') && page ? (
+        !page.respond ? (
           <p class="state empty" data-testid="respond-unavailable">
             Response actions (disable the account, revoke sessions, remove sharing) arrive with the
             responder module.
