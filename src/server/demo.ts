@@ -120,7 +120,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
 
     const engine = alertRunner(store, resolved, log.child('alerts'));
     await engine?.trigger();
-    const raised = (await listAlerts(store)).length;
+    const raisedAlerts = await listAlerts(store);
+    const raised = raisedAlerts.length;
 
     const server = await startServer({
       store,
@@ -136,7 +137,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       url: server.url,
       admin: { name: 'admin', password },
       scenarios,
-      tour: guidedTour(server.url, scenarios),
+      tour: guidedTour(server.url, scenarios, raisedAlerts),
       simulator,
       server,
       store,
@@ -155,13 +156,29 @@ const SEED5 =
   'from cloud.office365.management.onedrive where Operation = "SharingSet" select str(jsonparse(message)["ObjectId"]) as file where weakhas(file,"strategic") select str(jsonparse(message)["ClientIP"]) as ip, str(jsonparse(message)["TargetUserOrGroupName"]) as recipient';
 
 /** What to look at first, with the simulated attackers' names. */
-export function guidedTour(url: string, scenarios: readonly ScenarioInfo[]): string[] {
+export function guidedTour(
+  url: string,
+  scenarios: readonly ScenarioInfo[],
+  alerts: ReadonlyArray<{
+    id: string;
+    title: string;
+    severity: string;
+    entities: { user?: string[] };
+  }> = [],
+): string[] {
   const insider = scenarios.find((s) => s.name === 'insider-exfiltration');
   const spray = scenarios.find((s) => s.name === 'password-spray');
   const who = insider?.actors[0] ?? 'the insider';
+  // The alert to open: the most severe one naming the insider.
+  const rank = ['critical', 'high', 'medium', 'low'];
+  const alert = alerts
+    .filter((a) => a.entities.user?.some((u) => u.toLowerCase() === who.toLowerCase()))
+    .sort((a, b) => rank.indexOf(a.severity) - rank.indexOf(b.severity))[0];
   const search = `${url}/search?${new URLSearchParams({ q: SEED5, from: 'now-7d', to: 'now' }).toString()}`;
   const lines = [
-    `1. Alerts (${url}/alerts): open "${insider?.title ?? 'Insider shares strategic files outside'}"; it names ${who}.`,
+    alert
+      ? `1. Alerts: open "${alert.title}" (${url}/alerts/${encodeURIComponent(alert.id)}); it names ${who}.`
+      : `1. Alerts (${url}/alerts): look for ${who}, who ${insider?.title.toLowerCase() ?? 'shares strategic files outside'}.`,
     `2. Follow ${who} to the user page (${url}/users/${encodeURIComponent(who)}): files shared outside and with whom, sign-in addresses, timeline.`,
     `3. Search: which accounts share strategic files, and with whom (seed use case 5):\n   ${search}`,
     `4. Dashboards (${url}/dashboards): sharing and exfiltration, sign-ins${spray ? ` (the password spray on ${spray.actors.slice(0, 2).join(', ')})` : ''}, Teams, collector health.`,
