@@ -11,6 +11,7 @@ import {
   type ResultSource,
 } from '../../src/linq/format.js';
 import { runLinq } from '../../src/linq/run.js';
+import { registerLinqFunctions } from '../../src/linq/udf.js';
 import { openStore } from '../../src/store/open.js';
 import type { SqlValue } from '../../src/store/store.js';
 import { runCli } from '../helpers/cli.js';
@@ -29,7 +30,10 @@ async function output(
   format: OutputFormat,
   extra: { limit?: number } = {},
 ): Promise<string> {
-  const store = await openStore(db, { readOnly: true });
+  const store = await openStore(db, {
+    readOnly: true,
+    duckdb: { onConnect: registerLinqFunctions },
+  });
   try {
     const result = await runLinq(store, text, { ...SEED_RANGE, ...extra });
     let out = '';
@@ -99,6 +103,19 @@ describe('m365hunt query', () => {
     expect(lines.at(-1)).toBe('(3 rows)');
     expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(120);
     expect(lines[2]).toContain('…');
+  });
+
+  it('runs jq programs that are not paths on the DuckDB store', async () => {
+    const text =
+      'from cloud.office365.management.microsoftteams where Operation = "MessageSent" select jqeval(jqcompile(".ParticipantInfo.ParticipatingDomains | join(\\",\\")"), jsonparse(message)) as domains';
+    const rows = (await output(text, 'ndjson'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { domains: string });
+    expect(rows.map((r) => r.domains)).toEqual([
+      'contoso.com,fabrikam.com',
+      'contoso.com,fabrikam.com',
+    ]);
   });
 
   it('--limit caps the rows', async () => {

@@ -11,12 +11,9 @@ import { createCatalog } from '../../store/schema.js';
 import type { Dialect } from '../../store/store.js';
 import { M365HuntError } from '../../util/errors.js';
 import { loadConfig } from '../../config/load.js';
-import {
-  addStoreOptions,
-  openStoreFromOptions,
-  storeUrlFromOptions,
-  type StoreCliOptions,
-} from '../store-options.js';
+import { registerLinqFunctions } from '../../linq/udf.js';
+import { openStore } from '../../store/open.js';
+import { addStoreOptions, storeUrlFromOptions, type StoreCliOptions } from '../store-options.js';
 
 interface QueryOptions extends StoreCliOptions {
   file?: string;
@@ -98,7 +95,15 @@ export function registerQuery(program: Command): void {
         process.stdout.write(`${compiled.explain()}\n`);
         return;
       }
-      const store = await openStoreFromOptions(options, { readOnly: true });
+      // the store of the options, read-only, with LINQ's engine functions (jq) on DuckDB connections
+      const config = options.config ? loadConfig(options.config) : undefined;
+      const store = await openStore(storeUrlFromOptions(options, config), {
+        readOnly: true,
+        duckdb: {
+          ...(config?.store.memoryLimit ? { memoryLimit: config.store.memoryLimit } : {}),
+          onConnect: registerLinqFunctions,
+        },
+      });
       try {
         const result = await runLinq(store, text, {
           from,
