@@ -59,7 +59,7 @@ export function registerDemo(program: Command): void {
           throw new M365HuntError('--speed must be from 1 to 600.');
         const started = Date.now();
         console.log(
-          'Starting the simulated tenant (every attack scenario) and collecting its last 2 days…',
+          `Starting the simulated tenant (every attack scenario) and collecting its last ${days === 1 ? 'day' : `${days} days`}…`,
         );
         const demo = await startDemo({
           port,
