@@ -10,6 +10,7 @@ import { HttpClient, type RetryPolicy } from './http/http-client.js';
 import { RateLimiter } from './http/rate-limiter.js';
 import { ServerClock } from './http/server-clock.js';
 import { ManagementActivityApi } from './management-activity/api.js';
+import { DEFAULT_BUDGET_BYTES, MemoryBudget } from './memory-budget.js';
 import {
   ManagementActivityCollector,
   type CollectorProgress,
@@ -32,6 +33,8 @@ export interface CollectionOptions {
   retry?: Partial<RetryPolicy>;
   /** Called after each committed batch (the alert engine hooks in here). */
   onCommit?: () => void;
+  /** Bounds downloaded records waiting for a commit, across every tenant and stream. */
+  budget?: MemoryBudget;
 }
 
 /** `collector-<id>-<host>`: `split(hostchain, "-", 1)` gives the collector id. */
@@ -93,6 +96,7 @@ export function createTenantRuntime(
     log: options.log.child(instance.name),
     progress: options.progress,
     onCommit: options.onCommit,
+    budget: options.budget,
   });
   return { instance, ...clients, collector };
 }
@@ -111,9 +115,10 @@ export class Collection {
     readonly store: Store,
     private readonly options: CollectionOptions,
   ) {
+    const shared = { ...options, budget: options.budget ?? new MemoryBudget(DEFAULT_BUDGET_BYTES) };
     this.tenants = config.instances
       .filter((i) => i.enabled && i.contentTypes.length > 0)
-      .map((i) => createTenantRuntime(i, store, options));
+      .map((i) => createTenantRuntime(i, store, shared));
   }
 
   private async tenantPass(t: TenantRuntime, subscribe: boolean): Promise<PassSummary> {

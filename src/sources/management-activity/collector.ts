@@ -22,6 +22,7 @@ import { formatDuration } from '../../util/duration.js';
 import type { Logger } from '../../util/log.js';
 import { ApiError } from '../http/api-error.js';
 import type { ServerClock } from '../http/server-clock.js';
+import { DEFAULT_BUDGET_BYTES, MemoryBudget } from '../memory-budget.js';
 import { formatApiTime, type ContentEntry, type ManagementActivityApi } from './api.js';
 
 export const SOURCE = 'management';
@@ -68,8 +69,8 @@ export interface CollectorOptions {
   progress?: CollectorProgress;
   /** How many times a blob is fetched before it is marked skipped (HTTP retries come on top). */
   blobAttempts?: number;
-  /** Records held in memory waiting for a commit before downloads pause. */
-  maxBufferedRecords?: number;
+  /** Shared by every stream: bytes of downloaded records waiting for a commit. */
+  budget?: MemoryBudget;
   /** Records per commit (one transaction). */
   maxRecordsPerCommit?: number;
   /** Hook for crash tests: called between blobs. */
@@ -80,16 +81,18 @@ interface BlobResult {
   entry: ContentEntry;
   records: string[];
   mark: ContentMark;
+  /** Characters of record text held (what the memory budget counts). */
+  size: number;
 }
 
 export class ManagementActivityCollector {
   private readonly blobAttempts: number;
-  private readonly maxBuffered: number;
+  private readonly budget: MemoryBudget;
   private readonly maxPerCommit: number;
 
   constructor(private readonly o: CollectorOptions) {
     this.blobAttempts = o.blobAttempts ?? 3;
-    this.maxBuffered = o.maxBufferedRecords ?? 50_000;
+    this.budget = o.budget ?? new MemoryBudget(DEFAULT_BUDGET_BYTES);
     this.maxPerCommit = o.maxRecordsPerCommit ?? 20_000;
   }
 
@@ -249,10 +252,9 @@ export class ManagementActivityCollector {
     result: StreamPassResult,
   ): Promise<void> {
     const ready: BlobResult[] = [];
-    let buffered = 0;
     let next = 0;
     let failure: unknown;
-    // Workers (buffer full) and the commit loop (nothing ready) wait on the same signal.
+    // The commit loop waits on this when nothing is ready.
     const waiters: Array<() => void> = [];
     const notify = () => {
       for (const wake of waiters.splice(0)) wake();
@@ -264,10 +266,9 @@ export class ManagementActivityCollector {
         const index = next++;
         const entry = pending[index];
         if (!entry) return;
-        while (buffered >= this.maxBuffered && failure === undefined) await waitForChange();
         const blob = await this.fetchBlob(key, contentType, entry);
+        await this.budget.acquire(blob.size);
         ready.push(blob);
-        buffered += blob.records.length;
         notify();
       }
     };
@@ -305,11 +306,14 @@ export class ManagementActivityCollector {
         failure ??= error;
         notify();
         break;
+      } finally {
+        this.budget.release(batch.reduce((n, b) => n + b.size, 0));
       }
-      buffered -= records;
       notify();
     }
     await Promise.all(workers);
+    // Blobs downloaded but not committed when a commit failed give their budget back.
+    this.budget.release(ready.splice(0).reduce((n, b) => n + b.size, 0));
     if (failure !== undefined) throw failure;
   }
 
@@ -359,6 +363,7 @@ export class ManagementActivityCollector {
       return {
         entry,
         records: [],
+        size: 0,
         mark: mark('skipped', 0, 'content expired before it was collected: its records are lost'),
       };
     }
@@ -367,7 +372,7 @@ export class ManagementActivityCollector {
       try {
         const text = await this.o.api.fetchContent(entry);
         const { elements } = splitJsonArray(text);
-        return { entry, records: elements, mark: mark('done', attempt) };
+        return { entry, records: elements, size: text.length, mark: mark('done', attempt) };
       } catch (error) {
         if (error instanceof JsonSplitError) {
           lastError = `the blob is not a valid JSON array (${error.message})`;
@@ -377,7 +382,7 @@ export class ManagementActivityCollector {
             lastError = `content expired (AF20051): its records are lost`;
           // Missing, expired or malformed content will not come back by asking again.
           if (['AF20050', 'AF20051', 'AF20052'].includes(error.code ?? '')) {
-            return { entry, records: [], mark: mark('skipped', attempt, lastError) };
+            return { entry, records: [], size: 0, mark: mark('skipped', attempt, lastError) };
           }
           if (!error.retryable && error.status !== 401) throw error;
         } else {
@@ -389,7 +394,7 @@ export class ManagementActivityCollector {
     this.o.log.warn(
       `${contentType} ${entry.contentId}: skipped after ${this.blobAttempts} attempts (${lastError}); \`collect --retry-skipped\` fetches it again`,
     );
-    return { entry, records: [], mark: mark('skipped', this.blobAttempts, lastError) };
+    return { entry, records: [], size: 0, mark: mark('skipped', this.blobAttempts, lastError) };
   }
 
   /** Fetches the skipped content of this tenant again (those not expired). */

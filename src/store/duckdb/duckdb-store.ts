@@ -59,6 +59,10 @@ function isLockError(error: unknown): boolean {
   );
 }
 
+const STAGE_DDL = `CREATE OR REPLACE TEMP TABLE _stage (ord INTEGER, set_idx INTEGER, text VARCHAR, rorigin VARCHAR)`;
+const STAGE_SETS_DDL = `CREATE OR REPLACE TEMP TABLE _stage_sets (set_idx INTEGER, family VARCHAR,
+  tenant VARCHAR, client VARCHAR, hostchain VARCHAR, content_type VARCHAR, origin VARCHAR)`;
+
 export class DuckDbStore implements Store {
   readonly dialect = 'duckdb' as const;
   readonly location: string;
@@ -116,11 +120,8 @@ export class DuckDbStore implements Store {
   private async writeConn(): Promise<DuckDBConnection> {
     if (!this.writeConnection) {
       const c = await this.connect();
-      await c.run(
-        `CREATE TEMP TABLE IF NOT EXISTS _stage (ord INTEGER, set_idx INTEGER, text VARCHAR, rorigin VARCHAR)`,
-      );
-      await c.run(`CREATE TEMP TABLE IF NOT EXISTS _stage_sets (set_idx INTEGER, family VARCHAR,
-        tenant VARCHAR, client VARCHAR, hostchain VARCHAR, content_type VARCHAR, origin VARCHAR)`);
+      await c.run(STAGE_DDL);
+      await c.run(STAGE_SETS_DDL);
       this.writeConnection = c;
     }
     return this.writeConnection;
@@ -255,8 +256,10 @@ export class DuckDbStore implements Store {
       await c.run('ROLLBACK').catch(() => undefined);
       throw error;
     } finally {
-      await c.run('DELETE FROM _stage');
-      await c.run('DELETE FROM _stage_sets');
+      // Recreated rather than emptied, so that their storage is released at once.
+      await c.run(STAGE_DDL);
+      await c.run(STAGE_SETS_DDL);
+      await c.run('DROP TABLE IF EXISTS _rows');
     }
     return {
       inserted,
