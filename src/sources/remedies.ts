@@ -50,7 +50,8 @@ const REMEDIES: Readonly<Record<string, Remedy>> = {
     fix: `Check client_id: ${APP} > Overview.`,
   },
   AF10001: {
-    problem: 'the token lacks a permission this call needs (ActivityFeed.Read; ActivityFeed.ReadDlp for DLP.All)',
+    problem:
+      'the token lacks a permission this call needs (ActivityFeed.Read; ActivityFeed.ReadDlp for DLP.All)',
     fix: `${APP} > API permissions > Add a permission > Office 365 Management APIs > Application permissions > ActivityFeed.Read (and ActivityFeed.ReadDlp for DLP.All) > Add, then Grant admin consent.`,
   },
   AF20010: {
@@ -80,6 +81,24 @@ const REMEDIES: Readonly<Record<string, Remedy>> = {
   AF429: {
     problem: 'throttled by Microsoft',
     fix: 'm365hunt backs off and retries. Lower requests_per_minute, or make sure publisher_id is a tenant GUID (PublisherIdentifier gives the tenant its own quota).',
+  },
+  // Microsoft Graph (the Graph sources of issue 8).
+  Authentication_RequestFromNonPremiumTenantOrB2CTenant: {
+    problem:
+      'no Entra ID P1/P2 licence: Microsoft serves sign-in logs only to tenants with Entra ID P1 or P2',
+    fix: 'Assign Microsoft Entra ID P1 or P2 (alone, or in Microsoft 365 E3/E5 or Business Premium) to at least one user: Microsoft 365 admin center > Billing > Licenses. Until then turn sign-ins off with "entra_id": {"sign_ins": false}; directory audits, reports and message trace need no premium licence.',
+  },
+  Authorization_RequestDenied: {
+    problem: 'the app lacks the Microsoft Graph permission this call needs',
+    fix: `${APP} > API permissions > Add a permission > Microsoft Graph > Application permissions > AuditLog.Read.All and Directory.Read.All (sign-ins, audits), Reports.Read.All (usage reports), ExchangeMessageTrace.Read.All (message trace) > Add, then Grant admin consent.`,
+  },
+  TooManyRequests: {
+    problem: 'throttled by Microsoft Graph',
+    fix: 'm365hunt waits as Retry-After says and retries. Sign-ins and audits allow 5 requests per 10 seconds, each usage report 14 per 10 minutes: lower requests_per_10s or requests_per_10min if another tool shares the app.',
+  },
+  InvalidAuthenticationToken: {
+    problem: 'Microsoft Graph refused the token',
+    fix: 'Check the cloud setting (the token must be for the Graph host of your cloud) and that the app is consented in this tenant.',
   },
   AUDIT_DISABLED: {
     problem: 'unified audit logging is off in the tenant',

@@ -21,6 +21,11 @@ export class ServerClock {
     return this.offsetMs;
   }
 
+  /** Whether an answer's `Date` has been seen (before that, now() is the local time). */
+  get synced(): boolean {
+    return this.observed;
+  }
+
   /** Records a `Date` header seen on an answer to a request sent at `sentAt` (local ms). */
   observe(dateHeader: string | null, sentAt: number): void {
     if (!dateHeader) return;

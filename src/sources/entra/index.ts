@@ -1,0 +1,31 @@
+// Entra ID through Microsoft Graph (reference §C7, §C8): interactive sign-ins
+// (`/auditLogs/signIns`, needs Entra ID P1/P2) into `cloud.azure.ad.signin` and directory audits
+// (`/auditLogs/directoryAudits`) into `cloud.azure.ad.audit`. Both are time-filtered logs read by
+// the shared LogStreamCollector; they share one request budget (5 per 10 s per app and tenant).
+import { DIRECTORY_AUDIT, SIGNIN } from '../../store/schema.js';
+import type { LogStreamSpec } from '../graph/log-stream.js';
+
+export const ENTRA_SOURCE = 'entra';
+
+export const SIGN_INS: LogStreamSpec = {
+  source: ENTRA_SOURCE,
+  stream: 'signIns',
+  family: SIGNIN.id,
+  path: 'auditLogs/signIns',
+  timeField: 'createdDateTime',
+  // 30 days with Entra ID P1/P2.
+  retentionMs: 30 * 86_400_000,
+};
+
+export const DIRECTORY_AUDITS: LogStreamSpec = {
+  source: ENTRA_SOURCE,
+  stream: 'directoryAudits',
+  family: DIRECTORY_AUDIT.id,
+  path: 'auditLogs/directoryAudits',
+  timeField: 'activityDateTime',
+  // 30 days with Entra ID P1/P2 (7 without): asking for older entries is harmless.
+  retentionMs: 30 * 86_400_000,
+};
+
+/** Graph's answer when the tenant has no Entra ID P1/P2 licence (sign-in logs only). */
+export const NO_PREMIUM_CODE = 'Authentication_RequestFromNonPremiumTenantOrB2CTenant';
