@@ -6,12 +6,55 @@ import { compileLinq } from '../linq/index.js';
 import { RESPOND_ACTIONS, RESPOND_ACTIONS_TABLE } from '../store/respond-family.js';
 import { createCatalog } from '../store/schema.js';
 import type { SqlValue, Store } from '../store/store.js';
-import type { ActionEventRecord, ActionKind, ActionStatus, StepName, Via } from './model.js';
+import type {
+  ActionEventRecord,
+  ActionKind,
+  ActionStatus,
+  ActionView,
+  Actor,
+  StepName,
+  Via,
+} from './model.js';
 
 const ALL_TIME = { from: new Date(Date.UTC(1970, 0, 1)), to: new Date(Date.UTC(2200, 0, 1)) };
 
 export function rowId(actionId: string, step: StepName): string {
   return `${actionId}.${step}.${randomUUID()}`;
+}
+
+/** What every row of an action repeats. */
+export type ActionHead = Pick<
+  ActionView,
+  'id' | 'kind' | 'user' | 'tenant' | 'client' | 'alertId' | 'rule'
+>;
+
+/** A row of the log: the step, who took it and when, and what it adds (`extra`). */
+export function stepRow(
+  head: ActionHead,
+  stepNo: number,
+  step: StepName,
+  status: ActionStatus,
+  by: Actor,
+  at: Date,
+  extra: Partial<ActionEventRecord> = {},
+): ActionEventRecord {
+  return {
+    Id: rowId(head.id, step),
+    CreationTime: at.toISOString(),
+    ActionId: head.id,
+    StepNo: stepNo,
+    Step: step,
+    Status: status,
+    Action: head.kind,
+    UserId: head.user,
+    Tenant: head.tenant,
+    Client: head.client,
+    Actor: by.name,
+    Via: by.via,
+    ...(head.alertId ? { AlertId: head.alertId } : {}),
+    ...(head.rule ? { Rule: head.rule } : {}),
+    ...extra,
+  };
 }
 
 /** Appends rows (one record set per tenant: the store keeps the tenant of each row). */

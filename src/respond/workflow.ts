@@ -14,24 +14,28 @@ import { parseDuration } from '../util/duration.js';
 import { createLogger, type Logger } from '../util/log.js';
 import { matchesTenant, respondConfig, type RespondConfig } from './config.js';
 import { RespondError } from './errors.js';
-import { executePlan } from './execute.js';
-import { GraphClient, GraphFailure } from './graph/client.js';
-import { appendRows, listSummaries, readRows, rowId, type ActionSummary } from './log.js';
+import { GraphClient } from './graph/client.js';
+import {
+  appendRows,
+  listSummaries,
+  readRows,
+  stepRow,
+  type ActionHead,
+  type ActionSummary,
+} from './log.js';
 import {
   ACTION_KINDS,
   foldAction,
-  summarise,
   type ActionEventRecord,
   type ActionSpec,
   type ActionStatus,
   type ActionView,
   type Actor,
-  type ChangeResult,
-  type CheckResult,
   type Plan,
   type StepName,
 } from './model.js';
 import { planAction } from './plan.js';
+import { checkColumns, finalStatus, planLine, runApproved } from './run.js';
 import { verifyPlan } from './verify.js';
 
 export interface ResponderOptions {
@@ -225,30 +229,14 @@ export class Responder {
   }
 
   private rowOf(
-    view: Pick<ActionView, 'id' | 'kind' | 'user' | 'tenant' | 'client' | 'alertId' | 'rule'>,
+    head: ActionHead,
     stepNo: number,
     step: StepName,
     status: ActionStatus,
     by: Actor,
     extra: Partial<ActionEventRecord> = {},
   ): ActionEventRecord {
-    return {
-      Id: rowId(view.id, step),
-      CreationTime: this.now().toISOString(),
-      ActionId: view.id,
-      StepNo: stepNo,
-      Step: step,
-      Status: status,
-      Action: view.kind,
-      UserId: view.user,
-      Tenant: view.tenant,
-      Client: view.client,
-      Actor: by.name,
-      Via: by.via,
-      ...(view.alertId ? { AlertId: view.alertId } : {}),
-      ...(view.rule ? { Rule: view.rule } : {}),
-      ...extra,
-    };
+    return stepRow(head, stepNo, step, status, by, this.now(), extra);
   }
 
   /**
@@ -271,7 +259,7 @@ export class Responder {
       // Nobody to act on, or an account never to touch: no proposal. Anything else (a permission
       // Graph refused) is recorded with the proposal, for the approver to see and fix.
       if (error instanceof RespondError) throw error;
-      if (!(error instanceof GraphFailure || error instanceof Error)) throw error;
+      if (!(error instanceof Error)) throw error;
       planError = error.message;
     }
     const head = {
@@ -449,87 +437,21 @@ export class Responder {
     return instance;
   }
 
-  /** Runs an approved action: a fresh plan, the changes, the checks. Called holding the lease. */
-  private async execute(rows: ActionEventRecord[], by: Actor): Promise<ActionView> {
+  /** Runs an approved action (see run.ts). Called holding the lease. */
+  private execute(rows: ActionEventRecord[], by: Actor): Promise<ActionView> {
     const view = foldAction(rows)!;
-    const all = [...rows];
-    const append = async (row: ActionEventRecord) => {
-      all.push(row);
-      await appendRows(this.store, [row]);
-      // Long runs (throttling) keep the lease.
-      await this.store.acquireLease(`respond:${view.id}`, this.owner, LEASE_MS);
-    };
-    const next = (step: StepName, status: ActionStatus, extra: Partial<ActionEventRecord> = {}) =>
-      this.rowOf(view, all.length + 1, step, status, by, extra);
-    let results: ChangeResult[] = [];
-    try {
-      const graph = this.graph(this.instanceById(view.tenant));
-      const plan = await planAction({ graph, store: this.store, config: this.settings }, view.spec);
-      await append(
-        next('started', 'running', { Plan: plan, Target: plan.user.upn, Detail: planLine(plan) }),
-      );
-      results = await executePlan(graph, plan, (r) =>
-        append(next('executed', 'running', resultColumns(r))),
-      );
-      const checks = await verifyPlan(graph, plan, results);
-      for (const c of checks) await append(next('verified', 'running', checkColumns(c)));
-      const status = finalStatus(results, checks);
-      const done = foldAction(all)!;
-      await append(
-        next('completed', status, {
-          Target: plan.user.upn,
-          Detail: summarise({ ...done, status }),
-        }),
-      );
-      this.log.info(`${view.id} ${view.kind} ${view.user}: ${status}`);
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      const hint = error instanceof GraphFailure ? error.remedy : (error as { hint?: string }).hint;
-      await append(
-        next('completed', 'failed', { Detail: `${message}${hint ? ` — ${hint}` : ''}` }),
-      );
-      this.log.error(`${view.id} failed: ${message}`);
-    }
-    return foldAction(all)!;
+    return runApproved(
+      {
+        store: this.store,
+        config: this.settings,
+        log: this.log,
+        now: () => this.now(),
+        graph: () => this.graph(this.instanceById(view.tenant)),
+        // Long runs (throttling) keep the lease.
+        renew: () => this.store.acquireLease(`respond:${view.id}`, this.owner, LEASE_MS),
+      },
+      rows,
+      by,
+    );
   }
-}
-
-function finalStatus(
-  results: readonly ChangeResult[],
-  checks: readonly CheckResult[],
-): ActionStatus {
-  if (results.some((r) => r.outcome === 'failed' || r.outcome === 'skipped')) return 'failed';
-  if (checks.some((c) => c.outcome === 'failed')) return 'failed';
-  if (checks.some((c) => c.outcome === 'pending')) return 'executed';
-  return 'verified';
-}
-
-function planLine(plan: Plan): string {
-  const changes = plan.changes.filter((c) => c.decision === 'change').length;
-  const already = plan.changes.length - changes;
-  return `${changes} change${changes === 1 ? '' : 's'} to make, ${already} already so, ${plan.skipped.length} left alone${plan.missingPermissions.length ? `; missing permissions: ${plan.missingPermissions.map((m) => m.permission).join(', ')}` : ''}`;
-}
-
-function resultColumns(r: ChangeResult): Partial<ActionEventRecord> {
-  return {
-    Result: r,
-    Target: r.target,
-    Outcome: r.outcome,
-    ...(r.graph ? { Operation: `${r.graph.method} ${r.graph.path}` } : {}),
-    ...(r.graph?.status ? { HttpStatus: r.graph.status } : {}),
-    ...(r.graph?.code ? { GraphCode: r.graph.code } : {}),
-    Detail: `${r.message}${r.remedy ? ` — ${r.remedy}` : ''}${r.outcome === 'failed' && r.graph?.excerpt ? ` [Graph: ${r.graph.excerpt}]` : ''}`,
-  };
-}
-
-function checkColumns(c: CheckResult): Partial<ActionEventRecord> {
-  return {
-    Check: c,
-    Target: c.target,
-    Outcome: c.outcome,
-    ...(c.graph ? { Operation: `${c.graph.method} ${c.graph.path}` } : {}),
-    ...(c.graph?.status ? { HttpStatus: c.graph.status } : {}),
-    ...(c.graph?.code ? { GraphCode: c.graph.code } : {}),
-    Detail: c.message,
-  };
 }
