@@ -30,14 +30,12 @@ describe('a missing Graph permission', () => {
     without('User.Read.All', 'Directory.Read.All');
     let error: (Error & { hint?: string }) | undefined;
     try {
-      await world
-        .responder()
-        .dryRun({
-          kind: 'disable-user',
-          user: members[0]!,
-          revokeSessions: true,
-          removeSharing: false,
-        });
+      await world.responder().dryRun({
+        kind: 'disable-user',
+        user: members[0]!,
+        revokeSessions: true,
+        removeSharing: false,
+      });
     } catch (e) {
       error = e as Error & { hint?: string };
     }
