@@ -146,4 +146,23 @@ describe('a missing Graph permission', () => {
     expect(d.outcome).toBe('failed');
     expect(d.remedy).toMatch(/Files.Read.All > Add permissions/);
   });
+
+  it('picks up a permission granted after its token was issued, without a restart', async () => {
+    without('User.RevokeSessions.All');
+    const responder = world.responder();
+    const spec = {
+      kind: 'revoke-sessions' as const,
+      user: members[2]!,
+      revokeSessions: false,
+      removeSharing: false,
+    };
+    expect((await responder.dryRun(spec)).missingPermissions[0]?.permission).toBe(
+      'User.RevokeSessions.All',
+    );
+    // The admin grants it; the responder's token still lacks it until a new one is asked for.
+    world.sim.setApp({ roles: { graph: [...DEFAULT_GRAPH_ROLES] } });
+    const view = await responder.run(spec, operator);
+    expect(view.status).toBe('verified');
+    expect(view.results[0]?.outcome).toBe('done');
+  });
 });

@@ -10,7 +10,13 @@ import type { ServerClock } from '../../sources/http/server-clock.js';
 import { remedyFor } from '../../sources/remedies.js';
 import { redact } from '../../util/log.js';
 import type { GraphAnswerRef } from '../model.js';
-import { diagnose403, type Diagnosis, type GraphOperation, tokenRoles } from './permissions.js';
+import {
+  diagnose403,
+  missingFor,
+  type Diagnosis,
+  type GraphOperation,
+  tokenRoles,
+} from './permissions.js';
 
 export interface GraphCall {
   readonly method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -65,7 +71,6 @@ export interface GraphClientOptions {
 export class GraphClient {
   private readonly base: string;
   private readonly audience: string;
-  private rolesCache: Promise<string[] | null> | undefined;
 
   constructor(private readonly options: GraphClientOptions) {
     this.base = `${options.instance.endpoints.graph}/v1.0`;
@@ -83,17 +88,30 @@ export class GraphClient {
 
   /**
    * The application permissions in the app's Graph token (its `roles` claim), or null when the
-   * token cannot be read. Only the claim is kept; the token itself never leaves this function.
+   * token cannot be read. Read from the current token each time (MSAL keeps it), so that a grant
+   * shows as soon as a new token carries it. Only the claim is kept; the token never leaves here.
    */
-  roles(): Promise<string[] | null> {
-    this.rolesCache ??= this.options.tokens
-      .token(this.audience)
-      .then(tokenRoles)
-      .catch(() => null);
-    return this.rolesCache;
+  async roles(refresh = false): Promise<string[] | null> {
+    try {
+      return tokenRoles(await this.options.tokens.token(this.audience, { refresh }));
+    } catch {
+      return null;
+    }
   }
 
   async call(call: GraphCall, op: GraphOperation, target: string): Promise<GraphResult> {
+    try {
+      return await this.once(call, op, target);
+    } catch (error) {
+      // A permission granted since the token was issued: a new token carries it (once).
+      if (!(error instanceof GraphFailure) || !error.diagnosis?.missing.length) throw error;
+      const fresh = await this.roles(true);
+      if (fresh === null || missingFor(op, fresh).length > 0) throw error;
+      return this.once(call, op, target);
+    }
+  }
+
+  private async once(call: GraphCall, op: GraphOperation, target: string): Promise<GraphResult> {
     const url = /^https?:\/\//.test(call.path) ? call.path : `${this.base}${call.path}`;
     const shown = displayPath(url);
     const throttledBefore = this.options.http.counters.throttled;
