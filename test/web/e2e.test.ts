@@ -1,12 +1,12 @@
 // End to end in headless Chromium on a test-sized demo: sign in, run the eight seed queries and
 // see their rows, the editor's completion and positioned errors, the dashboards, an alert followed
-// to its user page, the user page, the action log, and a viewer refused in the app and at the API.
+// to its user page, the user disabled (dry run, then for real) and seen in the action log, and a
+// viewer refused in the app and at the API.
 // Each page's screenshot lands in test-results/screenshots/.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadPacks } from '../../src/alerts/rules/packs.js';
 import { Accounts } from '../../src/server/auth/accounts.js';
 import { startDemo, type Demo } from '../../src/server/demo.js';
 import { setLogLevel } from '../../src/util/log.js';
@@ -16,10 +16,6 @@ import { chromiumMissing, launch, screenshot, signIn, VIEWPORT } from './browser
 const WEB_BUILT = existsSync(fileURLToPath(new URL('../../dist/web/index.html', import.meta.url)));
 const skip =
   chromiumMissing() ?? (WEB_BUILT ? undefined : 'dist/web is not built: run npm run build');
-const PACKS_WITH_RULES = loadPacks().rules.size > 0;
-const RESPOND_LANDED = existsSync(
-  fileURLToPath(new URL('../../src/respond/index.ts', import.meta.url)),
-);
 const VIEWER = { name: 'vera', password: 'viewer-password-e2e' };
 
 describe.skipIf(skip !== undefined)('the web app in Chromium', () => {
@@ -125,7 +121,7 @@ describe.skipIf(skip !== undefined)('the web app in Chromium', () => {
       .toMatch(/ rows( \(limit reached\))? in \d+ ms/);
   });
 
-  it.skipIf(!PACKS_WITH_RULES)('opens an alert and follows it to the user page', async () => {
+  it('opens an alert and follows it to the user page', async () => {
     await page.goto(`${demo.url}/alerts`);
     const item = page.locator('.alert-item').filter({ hasText: insider() }).first();
     await item.waitFor({ timeout: 30_000 });
@@ -148,24 +144,20 @@ describe.skipIf(skip !== undefined)('the web app in Chromium', () => {
     await screenshot(page, '07-user');
   });
 
-  it.skipIf(!RESPOND_LANDED)(
-    'disables the user with a dry run, then for real, and logs it',
-    async () => {
-      await page.goto(`${demo.url}/users/${encodeURIComponent(insider())}`);
-      await page.getByTestId('dry-run').click();
-      await page.getByTestId('plan').waitFor();
-      await page.getByTestId('confirm').click();
-      await page.getByTestId('done').waitFor();
-      await page.goto(`${demo.url}/actions`);
-      await page.locator('.grid-row').filter({ hasText: insider() }).first().waitFor();
-      await screenshot(page, '08-actions');
-    },
-  );
+  it('disables the user with a dry run, then for real, and logs it', async () => {
+    await page.goto(`${demo.url}/users/${encodeURIComponent(insider())}`);
+    await page.getByTestId('dry-run').click();
+    await page.getByTestId('plan').waitFor();
+    await page.getByTestId('confirm').click();
+    await page.getByTestId('done').waitFor();
+    await page.goto(`${demo.url}/actions`);
+    await page.locator('.grid-row').filter({ hasText: insider() }).first().waitFor();
+    await screenshot(page, '08-actions');
+  });
 
   it('shows the action log and settings pages', async () => {
     await page.goto(`${demo.url}/actions`);
     await page.getByRole('heading', { name: 'Action log' }).waitFor();
-    if (!RESPOND_LANDED) await screenshot(page, '08-actions');
     await page.goto(`${demo.url}/settings`);
     await page.getByRole('heading', { name: 'Accounts' }).waitFor();
     await screenshot(page, '09-settings');
@@ -211,8 +203,4 @@ describe.skipIf(skip !== undefined)('the web app in Chromium', () => {
       await viewerContext.close();
     }
   });
-
-  it.todo(
-    'respond: disable the user from the alert with a dry run, then for real, and see it in the log (waits for src/respond, issue 6)',
-  );
 });
