@@ -218,7 +218,7 @@ export const DASHBOARDS: readonly Dashboard[] = [
         id: 'inactivity',
         title: 'Inactivity alerts',
         kind: 'alerts',
-        rule: 'inactivity',
+        rule: 'health-',
         description: 'Collectors or workloads that went silent.',
       },
     ],
