@@ -71,8 +71,8 @@ export function grantFix(op: GraphOperation, permissions?: readonly string[]): s
   return (
     `${PORTAL} > Add a permission > Microsoft Graph > Application permissions > ` +
     `${least.join(' and ')} > Add permissions, then Grant admin consent for your tenant ` +
-    `(the status must read "Granted"). m365hunt asks for a new token on its next run, which carries ` +
-    `the permission.${broader ? ` Broader permissions that also work: ${broader}.` : ''}`
+    `(the status must read "Granted"). When Graph refuses, m365hunt asks once for a new token, which ` +
+    `carries a permission granted since.${broader ? ` Broader permissions that also work: ${broader}.` : ''}`
   );
 }
 
