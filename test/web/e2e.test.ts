@@ -68,6 +68,27 @@ describe.skipIf(skip !== undefined)('the web app in Chromium', () => {
     if (n === '5') await screenshot(page, '02-search-seed-5');
   });
 
+  it('keeps only the rows in view in the page (virtualised grid)', async () => {
+    const link = new URLSearchParams({
+      q: 'from cloud.office365.management',
+      from: 'now-7d',
+      to: 'now',
+    });
+    await page.goto(`${demo.url}/search?${link.toString()}`);
+    const counter = page.getByTestId('result-count');
+    await expect
+      .poll(() => counter.textContent(), { timeout: 30_000 })
+      .toMatch(/ rows( \(limit reached\))? in \d+ ms/);
+    const rows = Number((await counter.textContent())!.replace(/,/g, '').split(' ')[0]);
+    expect(rows).toBeGreaterThan(1000);
+    await expect(page.locator('.grid-row').count()).resolves.toBeLessThan(80);
+    // Scrolling to the end shows the last rows, still few in the page.
+    await page.locator('.grid').first().focus();
+    await page.keyboard.press('End');
+    await page.locator(`.grid-row[aria-rowindex="${rows + 1}"]`).waitFor();
+    await expect(page.locator('.grid-row').count()).resolves.toBeLessThan(80);
+  });
+
   it('completes table names and runs with Ctrl-Enter', async () => {
     await page.goto(`${demo.url}/search`);
     const editor = page.locator('.cm-content');
