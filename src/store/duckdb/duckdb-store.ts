@@ -29,7 +29,12 @@ import type {
   StreamStatus,
 } from '../store.js';
 import { allDdl, SCHEMA_VERSION } from './ddl.js';
-import { insertStatement, parseStatement, quarantineStatement } from './ingest-sql.js';
+import {
+  insertStatement,
+  parseStatement,
+  quarantineStatement,
+  SPAN_STATEMENT,
+} from './ingest-sql.js';
 import { quoteIdent } from './types.js';
 
 export interface DuckDbStoreOptions {
@@ -198,25 +203,42 @@ export class DuckDbStore implements Store {
     await c.run('BEGIN TRANSACTION');
     try {
       const maxSeqRow = await c.runAndReadAll(`SELECT value FROM _meta WHERE key = 'max_seq'`);
-      let seq = BigInt(String(maxSeqRow.getRows()[0]?.[0] ?? '0'));
+      const base = BigInt(String(maxSeqRow.getRows()[0]?.[0] ?? '0'));
       for (const id of families) {
         const family = familyById(id);
+        const table = quoteIdent(family.id);
         await c.run(parseStatement(family));
-        const result = await c.run(insertStatement(family), [toDuckValue(seq), toDuckValue(now)]);
-        const n = Number(result.rowsChanged);
-        if (n > 0) {
-          firstSeq ??= seq + 1n;
-          seq += BigInt(n);
-          lastSeq = seq;
-          inserted += n;
-          await c.run(
-            `INSERT OR IGNORE INTO _subtables SELECT DISTINCT $1, _subtable FROM ${quoteIdent(family.id)} WHERE _seq > $2`,
-            [family.id, firstSeq - 1n],
-          );
+        const span = (await c.runAndReadAll(SPAN_STATEMENT)).getRows()[0];
+        if (span?.[0] != null && span[1] != null) {
+          const result = await c.run(insertStatement(family), [
+            toDuckValue(base),
+            toDuckValue(now),
+            span[0],
+            span[1],
+          ]);
+          const n = Number(result.rowsChanged);
+          if (n > 0) {
+            inserted += n;
+            const range = (
+              await c.runAndReadAll(`SELECT min(_seq), max(_seq) FROM ${table} WHERE _seq > $1`, [
+                base,
+              ])
+            ).getRows()[0];
+            const lo = BigInt(String(range?.[0]));
+            const hi = BigInt(String(range?.[1]));
+            firstSeq = firstSeq === null || lo < firstSeq ? lo : firstSeq;
+            lastSeq = lastSeq === null || hi > lastSeq ? hi : lastSeq;
+            await c.run(
+              `INSERT OR IGNORE INTO _subtables SELECT DISTINCT $1, _subtable FROM ${table} WHERE _seq > $2`,
+              [family.id, base],
+            );
+          }
         }
         const q = await c.run(quarantineStatement(family), [toDuckValue(now)]);
         quarantined += Number(q.rowsChanged);
       }
+      // Sequence numbers are staging positions: the next commit starts after all of this one's.
+      const seq = base + BigInt(total);
       await c.run(`UPDATE _meta SET value = $1 WHERE key = 'max_seq'`, [String(seq)]);
       if (batch.cursor) {
         const { key, state } = batch.cursor;

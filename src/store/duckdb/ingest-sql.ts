@@ -90,7 +90,8 @@ function sourceIp(family: TableFamily): string {
 function columnValue(family: TableFamily, column: ColumnDef): string {
   switch (column.derived) {
     case 'seq':
-      return '$1 + row_number() OVER (ORDER BY r.ord)';
+      // The staging position: increasing in commit order; records dropped leave gaps.
+      return '$1 + r.ord + 1';
     case 'ingested':
       return '$2::TIMESTAMP';
     case 'tenant':
@@ -118,9 +119,10 @@ function columnValue(family: TableFamily, column: ColumnDef): string {
 }
 
 /**
- * `_rows` → the family's table. New records only: not already stored (same id and event time:
- * the time lets the engine skip row groups of other periods) and the first of their id in the batch.
- * Parameters: $1 the last sequence number used, $2 the commit time.
+ * `_rows` → the family's table. New records only: the first of their id in the batch, and not
+ * already stored. Stored rows are compared on id and event time within the batch's time span
+ * ($3..$4, bound as constants so DuckDB skips the row groups of other periods).
+ * Parameters: $1 the last sequence number used, $2 the commit time, $3 and $4 the time span.
  */
 export function insertStatement(family: TableFamily): string {
   const names = family.columns.map((c) => quoteIdent(c.name)).join(', ');
@@ -129,13 +131,17 @@ export function insertStatement(family: TableFamily): string {
   const id = quoteIdent(family.idPath);
   return `INSERT INTO ${table} (${names})
     SELECT ${values}
-    FROM (SELECT * FROM _rows q
-          WHERE q.reason IS NULL
-            AND NOT EXISTS (SELECT 1 FROM ${table} m WHERE m.${id} = q.id AND m.eventdate = q.eventdate)
-          QUALIFY row_number() OVER (PARTITION BY q.id ORDER BY q.ord) = 1) r
+    FROM (SELECT DISTINCT ON (q.id) * FROM _rows q WHERE q.reason IS NULL ORDER BY q.id, q.ord) r
+    LEFT JOIN (SELECT ${id} AS id, eventdate FROM ${table}
+               WHERE eventdate BETWEEN $3::TIMESTAMP AND $4::TIMESTAMP) m
+      ON m.id = r.id AND m.eventdate = r.eventdate
     JOIN _stage s ON s.ord = r.ord
-    JOIN _stage_sets ss ON ss.set_idx = r.set_idx`;
+    JOIN _stage_sets ss ON ss.set_idx = r.set_idx
+    WHERE m.id IS NULL`;
 }
+
+/** The time span of the valid records in `_rows` (for `insertStatement`). */
+export const SPAN_STATEMENT = `SELECT min(eventdate), max(eventdate) FROM _rows WHERE reason IS NULL`;
 
 /** `_rows` rejected → quarantine. Parameter: $1 the commit time. */
 export function quarantineStatement(family: TableFamily): string {
