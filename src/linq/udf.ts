@@ -1,10 +1,14 @@
 // Engine functions the DuckDB SQL of LINQ relies on, registered on each connection by the store:
-// `linq_jq(program, json)` runs jq programs that are not simple paths (see jq-engine.ts).
+// `linq_jq(program, json)` runs jq programs that are not simple paths (see jq-engine.ts), and the
+// GeoIP lookups (`m365hunt_geo_*`, see src/enrich/geoip-duckdb.ts).
 import { DuckDBScalarFunction, VARCHAR, type DuckDBConnection } from '@duckdb/node-api';
+import { registerGeoIpFunctions } from '../enrich/geoip-duckdb.js';
 import { jqEvalBatch } from './jq-engine.js';
 
 /** Registers the functions LINQ's DuckDB SQL may call. Call once per connection. */
 export function registerLinqFunctions(connection: DuckDBConnection): void {
+  // countrycode, asn, asorg (with the GeoIP function table, src/enrich/geoip-linq.ts).
+  registerGeoIpFunctions(connection);
   connection.registerScalarFunction(
     DuckDBScalarFunction.create({
       name: 'linq_jq',

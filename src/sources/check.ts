@@ -4,6 +4,7 @@ import type { CollectorInstance } from '../config/load.js';
 import { requiredRole } from '../records/content-types.js';
 import { createLogger } from '../util/log.js';
 import { createTenantClients } from './collection.js';
+import { checkGraph } from './graph/check.js';
 import { ApiError } from './http/api-error.js';
 import { remedyFor } from './remedies.js';
 
@@ -63,7 +64,10 @@ export async function checkInstance(
           : undefined,
     });
   }
-  if (instance.contentTypes.length === 0) return lines;
+  // The Microsoft Graph sources (entra_id, reports, message_trace) have checks of their own.
+  if (instance.contentTypes.length === 0)
+    return [...lines, ...(await checkGraph(instance, options))];
+  lines.push(...(await checkGraph(instance, options)));
   let token: string;
   try {
     token = await runtime.tokens.token(instance.audiences.manage);

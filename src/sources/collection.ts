@@ -9,6 +9,7 @@ import { MsalTokenProvider, type TokenProvider } from './auth/token-provider.js'
 import { HttpClient, type RetryPolicy } from './http/http-client.js';
 import { RateLimiter } from './http/rate-limiter.js';
 import { ServerClock } from './http/server-clock.js';
+import { GraphSources } from './graph/sources.js';
 import { ManagementActivityApi } from './management-activity/api.js';
 import { DEFAULT_BUDGET_BYTES, MemoryBudget } from './memory-budget.js';
 import {
@@ -24,6 +25,8 @@ export interface TenantRuntime {
   readonly tokens: TokenProvider;
   readonly api: ManagementActivityApi;
   readonly collector: ManagementActivityCollector;
+  /** The Microsoft Graph sources of the tenant (`entra_id`, `reports`, `message_trace`). */
+  readonly graph: GraphSources;
 }
 
 export interface CollectionOptions {
@@ -98,7 +101,19 @@ export function createTenantRuntime(
     onCommit: options.onCommit,
     budget: options.budget,
   });
-  return { instance, ...clients, collector };
+  const graph = new GraphSources({
+    store,
+    instance,
+    tokens: clients.tokens,
+    clock: clients.clock,
+    hostchain: hostchainFor(instance),
+    log: options.log.child(instance.name),
+    progress: options.progress,
+    onCommit: options.onCommit,
+    fetch: options.fetch,
+    retry: options.retry,
+  });
+  return { instance, ...clients, collector, graph };
 }
 
 export interface PassSummary {
@@ -117,13 +132,15 @@ export class Collection {
   ) {
     const shared = { ...options, budget: options.budget ?? new MemoryBudget(DEFAULT_BUDGET_BYTES) };
     this.tenants = config.instances
-      .filter((i) => i.enabled && i.contentTypes.length > 0)
+      .filter(
+        (i) => i.enabled && (i.contentTypes.length > 0 || Object.keys(i.graphServices).length > 0),
+      )
       .map((i) => createTenantRuntime(i, store, shared));
   }
 
   private async tenantPass(t: TenantRuntime, subscribe: boolean): Promise<PassSummary> {
     const subscriptionErrors: string[] = [];
-    if (subscribe) {
+    if (subscribe && t.instance.contentTypes.length > 0) {
       try {
         const states = await t.collector.ensureSubscriptions();
         for (const [ct, state] of states) {
@@ -134,8 +151,8 @@ export class Collection {
         subscriptionErrors.push(error instanceof Error ? error.message : String(error));
       }
     }
-    const results = await t.collector.pass();
-    return { tenant: t.instance.name, results, subscriptionErrors };
+    const [management, graph] = await Promise.all([t.collector.pass(), t.graph.pass()]);
+    return { tenant: t.instance.name, results: [...management, ...graph], subscriptionErrors };
   }
 
   /** One pass over every tenant and content type. */

@@ -11,9 +11,13 @@ import { createCatalog } from '../../store/schema.js';
 import type { Dialect } from '../../store/store.js';
 import { M365HuntError } from '../../util/errors.js';
 import { loadConfig } from '../../config/load.js';
-import { registerLinqFunctions } from '../../linq/udf.js';
-import { openStore } from '../../store/open.js';
-import { addStoreOptions, storeUrlFromOptions, type StoreCliOptions } from '../store-options.js';
+import { geoipFunctionTable } from '../../enrich/geoip-linq.js';
+import {
+  addStoreOptions,
+  openStoreFromOptions,
+  storeUrlFromOptions,
+  type StoreCliOptions,
+} from '../store-options.js';
 
 interface QueryOptions extends StoreCliOptions {
   file?: string;
@@ -90,25 +94,21 @@ export function registerQuery(program: Command): void {
           from,
           to,
           now,
+          functions: geoipFunctionTable(),
           ...(limit !== undefined ? { limit } : {}),
         });
         process.stdout.write(`${compiled.explain()}\n`);
         return;
       }
-      // the store of the options, read-only, with LINQ's engine functions (jq) on DuckDB connections
       const config = options.config ? loadConfig(options.config) : undefined;
-      const store = await openStore(storeUrlFromOptions(options, config), {
-        readOnly: true,
-        duckdb: {
-          ...(config?.store.memoryLimit ? { memoryLimit: config.store.memoryLimit } : {}),
-          onConnect: registerLinqFunctions,
-        },
-      });
+      const store = await openStoreFromOptions(options, { readOnly: true, config });
       try {
         const result = await runLinq(store, text, {
           from,
           to,
           now,
+          // countrycode, asn, asorg from the shipped GeoIP databases (DuckDB stores).
+          functions: geoipFunctionTable(),
           ...(limit !== undefined ? { limit } : {}),
         });
         await writeResult(

@@ -3,12 +3,22 @@
 import type { Command } from 'commander';
 import { loadConfig, type ResolvedConfig } from '../../config/load.js';
 import type { StreamStatus } from '../../store/store.js';
+import { geoIp } from '../../enrich/geoip.js';
 import { formatDuration } from '../../util/duration.js';
 import { addStoreOptions, openStoreFromOptions, type StoreCliOptions } from '../store-options.js';
 import { renderTable } from '../table.js';
 
-const LAG_WARNING_MS = 5 * 86_400_000;
-const RETENTION_MS = 7 * 86_400_000;
+const DAY = 86_400_000;
+/**
+ * How long Microsoft keeps each source's data, and the lag that deserves a warning. Usage
+ * reports are a daily snapshot that is one to two days old by design.
+ */
+const RETENTION: Readonly<Record<string, { keptMs: number; warnMs: number; what: string }>> = {
+  management: { keptMs: 7 * DAY, warnMs: 5 * DAY, what: 'content' },
+  entra: { keptMs: 30 * DAY, warnMs: 20 * DAY, what: 'sign-ins and audits' },
+  message_trace: { keptMs: 90 * DAY, warnMs: 60 * DAY, what: 'message trace' },
+  reports: { keptMs: Infinity, warnMs: 4 * DAY, what: 'reports' },
+};
 
 export interface StatusRow {
   tenant: string;
@@ -34,12 +44,18 @@ export function statusRows(
     const cursor = s.cursor as { listedThrough?: string } | null;
     const through = cursor?.listedThrough ?? null;
     const lag = through ? now - Date.parse(through) : null;
+    const r = RETENTION[s.key.source] ?? RETENTION.management!;
     let warning: string | null = null;
-    if (lag !== null && lag > LAG_WARNING_MS) {
+    if (lag !== null && lag > r.warnMs) {
       warning =
-        lag >= RETENTION_MS
-          ? 'behind more than 7 days: Microsoft has deleted content that was not collected'
-          : `behind ${formatDuration(lag)}: Microsoft deletes content after 7 days, collect within ${formatDuration(RETENTION_MS - lag)}`;
+        r.keptMs === Infinity
+          ? `no new report for ${formatDuration(lag)}`
+          : lag >= r.keptMs
+            ? `behind more than ${formatDuration(r.keptMs)}: Microsoft has deleted ${r.what} that was not collected`
+            : `behind ${formatDuration(lag)}: Microsoft deletes ${r.what} after ${formatDuration(r.keptMs)}, collect within ${formatDuration(r.keptMs - lag)}`;
+    } else if (s.lastError && /no Entra ID P1\/P2 licence/.test(s.lastError)) {
+      warning =
+        'no Entra ID P1/P2 licence: Microsoft serves sign-in logs only to tenants with Entra ID P1 or P2 (assign one, or set "sign_ins": false)';
     } else if (!through && s.lastError) {
       warning = 'never collected';
     }
@@ -59,6 +75,12 @@ export function statusRows(
   });
 }
 
+/** The GeoIP databases in use and their dates (lookups are only as current as these). */
+export function geoIpLine(): string {
+  const dbs = geoIp().databases();
+  return `GeoIP: ${dbs.map((d) => `${d.kind} ${d.package} ${d.version} (data of ${d.date})`).join('; ')}`;
+}
+
 export function registerStatus(program: Command): void {
   const command = program
     .command('status')
@@ -74,10 +96,17 @@ export function registerStatus(program: Command): void {
       const rows = statusRows(await store.streamStatus(), config);
       const quarantined = await store.quarantine(5);
       if (options.format === 'json') {
-        console.log(JSON.stringify({ streams: rows, warnings: config?.warnings ?? [] }, null, 2));
+        console.log(
+          JSON.stringify(
+            { streams: rows, warnings: config?.warnings ?? [], geoip: geoIp().databases() },
+            null,
+            2,
+          ),
+        );
         return;
       }
       for (const w of config?.warnings ?? []) console.log(`warning: ${w}`);
+      console.log(geoIpLine());
       if (rows.length === 0) {
         console.log(
           `Nothing collected yet in ${store.location}. Run \`m365hunt collect --config FILE\`.`,

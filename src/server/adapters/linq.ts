@@ -1,5 +1,6 @@
 // The query port over the LINQ compiler: the same compileLinq/runLinq the CLI's `query` uses.
-import { compileLinq, defaultFunctions, parseTimeSpec, runLinq } from '../../linq/index.js';
+import { geoipFunctionTable } from '../../enrich/geoip-linq.js';
+import { compileLinq, parseTimeSpec, runLinq } from '../../linq/index.js';
 import { createCatalog, MANAGEMENT, type Catalog } from '../../store/schema.js';
 import type { Store } from '../../store/store.js';
 import type { FunctionInfo, QueryEngine } from '../ports.js';
@@ -20,6 +21,7 @@ export function linqEngine(store: Store): QueryEngine {
         from: range.from,
         to: range.to,
         catalog: await currentCatalog(),
+        functions: geoipFunctionTable(),
       });
     },
     check(text) {
@@ -29,10 +31,11 @@ export function linqEngine(store: Store): QueryEngine {
         catalog: catalog?.value ?? createCatalog(),
         from: new Date(now.getTime() - 86_400_000),
         to: now,
+        functions: geoipFunctionTable(),
       });
     },
     functions() {
-      functions ??= [...defaultFunctions().values()]
+      functions ??= [...geoipFunctionTable().values()]
         .map((f) => ({ name: f.name, kind: f.kind, signature: f.signature, doc: f.doc }))
         .sort((a, b) => a.name.localeCompare(b.name));
       return functions;

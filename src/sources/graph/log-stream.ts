@@ -69,7 +69,8 @@ export class LogStreamCollector {
     private readonly options: LogStreamOptions,
     private readonly d: LogStreamDeps,
   ) {
-    this.maxPerCommit = d.maxRecordsPerCommit ?? 20_000;
+    // Five pages of 1,000: a few MiB held per stream between commits.
+    this.maxPerCommit = d.maxRecordsPerCommit ?? 5_000;
   }
 
   get key(): StreamKey {

@@ -122,6 +122,7 @@ export class GraphSources {
 
   /** One pass over every Graph stream of the tenant. */
   async pass(): Promise<StreamPassResult[]> {
+    if (!this.enabled) return [];
     await this.syncClock();
     const [logs, reports] = await Promise.all([
       Promise.all(this.logs.map((l) => l.pass())),
