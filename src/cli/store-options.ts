@@ -2,6 +2,7 @@
 // (`duckdb:PATH`, `chdb:DIR`, `clickhouse://host:port/db`), or the store named in `--config`.
 import type { Command } from 'commander';
 import { loadConfig, type ResolvedConfig } from '../config/load.js';
+import { registerLinqFunctions } from '../linq/udf.js';
 import { DEFAULT_DB, openStore } from '../store/open.js';
 import type { Store } from '../store/store.js';
 import { M365HuntError } from '../util/errors.js';
@@ -38,6 +39,11 @@ export async function openStoreFromOptions(
   const config = extra.config ?? (options.config ? loadConfig(options.config) : undefined);
   return openStore(storeUrlFromOptions(options, config), {
     readOnly: extra.readOnly,
-    duckdb: config?.store.memoryLimit ? { memoryLimit: config.store.memoryLimit } : undefined,
+    duckdb: {
+      ...(config?.store.memoryLimit ? { memoryLimit: config.store.memoryLimit } : {}),
+      // LINQ's engine functions (jq programs that are not simple paths, GeoIP) on every DuckDB
+      // connection, so queries and rules run alike in every command.
+      onConnect: registerLinqFunctions,
+    },
   });
 }
