@@ -25,7 +25,6 @@ export interface CreateOptions {
 
 export function createDeps(options: CreateOptions): ServerDeps {
   const settings = options.settings ?? DEFAULT_SETTINGS;
-  const holder: { alerts: AlertsPort | undefined } = { alerts: options.alerts };
   return {
     store: options.store,
     config: options.config,
@@ -41,7 +40,7 @@ export function createDeps(options: CreateOptions): ServerDeps {
       perAccount: settings.login.per_account,
       perAddress: settings.login.per_address,
     }),
-    metrics: new ServerMetrics(options.store, options.config, () => holder.alerts),
+    metrics: new ServerMetrics(options.store, options.config, () => options.alerts),
     log: options.log ?? createLogger('server'),
     queries: linqEngine(options.store),
     alerts: options.alerts,
