@@ -224,6 +224,11 @@ export abstract class SqlGenerator {
   /** The time range of the query, which its subqueries share. */
   private range: GenerateOptions | undefined;
 
+  /** `x IN (…)`; `literals` when every item is a non-null literal (a dialect may use a list). */
+  protected membership(x: string, items: string[], negated: boolean, _literals: boolean): string {
+    return `(${x} ${negated ? 'NOT IN' : 'IN'} (${items.join(', ')}))`;
+  }
+
   protected typedNull(t: LType): string {
     return `CAST(NULL AS ${this.sqlType(t)})`;
   }
@@ -258,7 +263,8 @@ export abstract class SqlGenerator {
       case 'in_list':
       case 'not_in_list': {
         const [x, ...rest] = all();
-        return `(${x} ${e.op === 'in_list' ? 'IN' : 'NOT IN'} (${rest.join(', ')}))`;
+        const literals = e.args.slice(1).every((arg) => arg.k === 'lit');
+        return this.membership(x!, rest, e.op === 'not_in_list', literals);
       }
       case 'between':
         return `(${a(0)} BETWEEN ${a(1)} AND ${a(2)})`;
