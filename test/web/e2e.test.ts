@@ -17,6 +17,7 @@ const WEB_BUILT = existsSync(fileURLToPath(new URL('../../dist/web/index.html', 
 const skip =
   chromiumMissing() ?? (WEB_BUILT ? undefined : 'dist/web is not built: run npm run build');
 const VIEWER = { name: 'vera', password: 'viewer-password-e2e' };
+const ANALYST = { name: 'ana', password: 'analyst-password-e2e' };
 
 describe.skipIf(skip !== undefined)('the web app in Chromium', () => {
   let demo: Demo;
@@ -28,6 +29,7 @@ describe.skipIf(skip !== undefined)('the web app in Chromium', () => {
     setLogLevel('error');
     demo = await startDemo({ port: 0, users: 30, days: 1 });
     await new Accounts(demo.store).create(VIEWER.name, 'viewer', VIEWER.password);
+    await new Accounts(demo.store).create(ANALYST.name, 'analyst', ANALYST.password);
     browser = await launch();
     context = await browser.newContext({ viewport: VIEWPORT });
     page = await context.newPage();
@@ -174,6 +176,43 @@ describe.skipIf(skip !== undefined)('the web app in Chromium', () => {
     await page.goto(`${demo.url}/actions`);
     await page.locator('.grid-row').filter({ hasText: insider() }).first().waitFor();
     await screenshot(page, '08-actions');
+  });
+
+  it('lets an analyst propose, a responder approve, and undoes a disable', async () => {
+    const other = demo.scenarios.find((s) => s.name === 'mail-forwarding')!.actors[0]!;
+    const analystContext = await browser.newContext({ viewport: VIEWPORT });
+    const analyst = await analystContext.newPage();
+    try {
+      await signIn(analyst, demo.url, ANALYST.name, ANALYST.password);
+      await analyst.goto(`${demo.url}/users/${encodeURIComponent(other)}`);
+      await expect(analyst.getByTestId('dry-run').count()).resolves.toBe(0);
+      await analyst.getByTestId('propose').click();
+      await analyst.getByTestId('done').waitFor();
+    } finally {
+      await analystContext.close();
+    }
+    await page.goto(`${demo.url}/actions`);
+    const proposed = page
+      .locator('.grid-row')
+      .filter({ hasText: other })
+      .filter({ hasText: 'proposed' });
+    await proposed.getByRole('button', { name: 'Approve' }).click();
+    await page
+      .locator('.grid-row')
+      .filter({ hasText: other })
+      .filter({ hasText: /verified|executed/ })
+      .waitFor({ timeout: 30_000 });
+    // The insider's disable, undone: the account is enabled again, as a new step of the log.
+    const insiderRow = page
+      .locator('.grid-row')
+      .filter({ hasText: insider() })
+      .filter({ hasText: 'disable-user' });
+    await insiderRow.getByTestId('undo').first().click();
+    await page
+      .locator('.grid-row')
+      .filter({ hasText: insider() })
+      .filter({ hasText: 'undone' })
+      .waitFor({ timeout: 30_000 });
   });
 
   it('shows the action log and settings pages', async () => {

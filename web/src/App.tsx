@@ -125,7 +125,7 @@ export function App() {
     );
   else if (path.startsWith('/users/'))
     page = <UserPage me={me} upn={decodeURIComponent(path.slice('/users/'.length))} />;
-  else if (path.startsWith('/actions')) page = <Actions />;
+  else if (path.startsWith('/actions')) page = <Actions me={me} />;
   else if (path.startsWith('/settings')) page = <Settings me={me} />;
   else page = <Search me={me} />;
 

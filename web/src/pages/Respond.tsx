@@ -23,7 +23,11 @@ function Outcome({ action }: { action: Action }) {
   );
 }
 
-export function RespondPanel({ upn }: { upn: string }) {
+/**
+ * `run`: a responder's dry run, then confirmation. `propose`: an analyst's proposal, recorded with
+ * its dry run for a responder to approve in the action log.
+ */
+export function RespondPanel({ upn, mode = 'run' }: { upn: string; mode?: 'run' | 'propose' }) {
   const [revoke, setRevoke] = useState(true);
   const [sharing, setSharing] = useState(true);
   const [since, setSince] = useState('7d');
@@ -39,6 +43,18 @@ export function RespondPanel({ upn }: { upn: string }) {
     since,
     dryRun,
   });
+  const propose = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const { dryRun: _dryRun, ...proposal } = request(false);
+      setDone(await call<Action>('POST', '/api/actions/propose', proposal));
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
   const submit = async (dryRun: boolean) => {
     setBusy(true);
     setError(null);
@@ -87,7 +103,15 @@ export function RespondPanel({ upn }: { upn: string }) {
         </label>
       </fieldset>
       <div class="toolbar">
-        {plan === null ? (
+        {mode === 'propose' ? (
+          <button
+            disabled={busy || done !== null}
+            onClick={() => void propose()}
+            data-testid="propose"
+          >
+            Propose: disable {upn}, for a responder to approve
+          </button>
+        ) : plan === null ? (
           <button disabled={busy} onClick={() => void submit(true)} data-testid="dry-run">
             Dry run: disable {upn}…
           </button>
@@ -116,7 +140,7 @@ export function RespondPanel({ upn }: { upn: string }) {
       ) : null}
       {done ? (
         <div class="plan done" data-testid="done" role="status">
-          <h3>Done</h3>
+          <h3>{mode === 'propose' ? 'Proposed: awaiting a responder' : 'Done'}</h3>
           <Outcome action={done} />
           <Link href="/actions">See it in the action log</Link>
         </div>

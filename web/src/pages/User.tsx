@@ -30,14 +30,14 @@ export function UserPage({ me, upn }: { me: Me; upn: string }) {
         </h1>
         <TimeRange value={range} onChange={setRange} />
       </div>
-      {atLeast(me.role, 'responder') && page ? (
+      {atLeast(me.role, 'analyst') && page ? (
         !page.respond ? (
           <p class="state empty" data-testid="respond-unavailable">
-            Response actions (disable the account, revoke sessions, remove sharing) arrive with the
-            responder module.
+            Response actions (disable the account, revoke sessions, remove sharing) are not
+            available on this server.
           </p>
         ) : (
-          <RespondPanel upn={upn} />
+          <RespondPanel upn={upn} mode={atLeast(me.role, 'responder') ? 'run' : 'propose'} />
         )
       ) : null}
       {error ? <ErrorBox error={error} /> : null}
