@@ -4,7 +4,7 @@
 // range. Everything stays LINQ, so the engine is the same on DuckDB and ClickHouse, and every value
 // it adds is a bound literal.
 import { compileLinq } from '../../linq/index.js';
-import type { Catalog } from '../../store/schema.js';
+import { createCatalog, type Catalog } from '../../store/schema.js';
 import type { SqlValue, Store } from '../../store/store.js';
 import type { ClientScope } from '../rules/profiles.js';
 import { ENTITY_KINDS, type EntityKind } from '../rules/schema.js';
@@ -61,6 +61,14 @@ function setLiteral(values: readonly string[]): string {
   return `{${values.map(linqString).join(', ')}}`;
 }
 
+const TABLES = createCatalog();
+
+/** The record id field of the table a query reads (`Id`, or `id` in the Graph tables). */
+function idField(text: string): string {
+  const table = /^\s*(?:\/\/[^\n]*\n\s*)*from\s+(\S+)/.exec(text)?.[1];
+  return (table && TABLES.resolve(table)?.family.idPath) || 'Id';
+}
+
 /** The LINQ text the engine runs for a rule: the rule's query and the engine's clauses. */
 export function engineText(q: RowQuery): string {
   const lines = [q.text.replace(/\s+$/, '')];
@@ -70,7 +78,7 @@ export function engineText(q: RowQuery): string {
   }
   const selects = [
     `client as ${COL.client}`,
-    `str(Id) as ${COL.id}`,
+    `str(${idField(q.text)}) as ${COL.id}`,
     `message as ${COL.raw}`,
     `${joinKey(q.keys ?? []) || '""'} as ${COL.key}`,
     `${q.distinct ? `nvl(str(${q.distinct}), "")` : '""'} as ${COL.distinct}`,

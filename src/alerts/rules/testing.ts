@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { openStore } from '../../store/open.js';
+import { createCatalog, MANAGEMENT, type TableFamily } from '../../store/schema.js';
 import type { Store } from '../../store/store.js';
 import { parseDuration } from '../../util/duration.js';
 import { createLogger } from '../../util/log.js';
@@ -81,29 +82,53 @@ function isRepeat(
   return typeof item.repeat === 'number' && typeof item.record === 'object' && item.record !== null;
 }
 
-/** Test records as raw JSON: repeats expanded (`{i}` = index), missing Ids filled in. */
+/**
+ * The table family of a test record: `_table` (a LINQ table name such as
+ * `cloud.azure.ad.signin`) when the record names one, else `fallback` (the rule's own table).
+ */
+function familyOf(record: Record<string, unknown>, fallback: TableFamily): TableFamily {
+  const table = record._table;
+  if (typeof table !== 'string') return fallback;
+  const resolved = CATALOG.resolve(table);
+  if (!resolved) throw new Error(`_table: unknown table ${table}`);
+  return resolved.family;
+}
+
+/** A family's time in the form its source writes: Graph's ISO with Z, else Microsoft's CreationTime. */
+function timeText(family: TableFamily, ms: number): string {
+  return family.id === MANAGEMENT.id ? creationTime(ms) : `${creationTime(ms)}Z`;
+}
+
+/**
+ * Test records as raw JSON: repeats expanded (`{i}` = index), missing ids filled in (the id and
+ * time fields of each record's family: `Id`/`CreationTime`, or `id`/`createdDateTime`, …).
+ */
 export function expandRecords(
   items: readonly TestRecord[],
   seed: string,
+  fallback: TableFamily = MANAGEMENT,
 ): Array<Record<string, unknown>> {
   const out: Array<Record<string, unknown>> = [];
   items.forEach((item, k) => {
     if (isRepeat(item)) {
+      const family = familyOf(item.record, fallback);
+      const { idPath, timePath } = family;
       const step = item.every ? (parseDuration(item.every) ?? 0) : 0;
       const start =
-        typeof item.record.CreationTime === 'string' ? parseTime(item.record.CreationTime) : NaN;
+        typeof item.record[timePath] === 'string' ? parseTime(item.record[timePath]) : NaN;
       for (let i = 0; i < item.repeat; i++) {
         const r = substitute(item.record, i) as Record<string, unknown>;
-        if (!Number.isNaN(start)) r.CreationTime = creationTime(start + i * step);
-        r.Id =
-          typeof item.record.Id === 'string'
-            ? `${item.record.Id}-${i}`
+        if (!Number.isNaN(start)) r[timePath] = timeText(family, start + i * step);
+        r[idPath] =
+          typeof item.record[idPath] === 'string'
+            ? `${item.record[idPath]}-${i}`
             : stableId(`${seed}|${k}|${i}`);
         out.push(r);
       }
     } else {
       const r = { ...item } as Record<string, unknown>;
-      if (typeof r.Id !== 'string') r.Id = stableId(`${seed}|${k}`);
+      const { idPath } = familyOf(r, fallback);
+      if (typeof r[idPath] !== 'string') r[idPath] = stableId(`${seed}|${k}`);
       out.push(r);
     }
   });
@@ -115,13 +140,38 @@ function batchesOf(test: RuleTestCase): Array<{ now?: string; records: readonly 
   return (test.batches ?? []).map((b: TestBatch) => (Array.isArray(b) ? { records: b } : b));
 }
 
-function latestTime(records: ReadonlyArray<Record<string, unknown>>): number | undefined {
+function latestTime(
+  records: ReadonlyArray<Record<string, unknown>>,
+  fallback: TableFamily,
+): number | undefined {
   let max: number | undefined;
   for (const r of records) {
-    const t = typeof r.CreationTime === 'string' ? parseTime(r.CreationTime) : NaN;
+    const { timePath } = familyOf(r, fallback);
+    const value = r[timePath];
+    const t = typeof value === 'string' ? parseTime(value) : NaN;
     if (!Number.isNaN(t) && (max === undefined || t > max)) max = t;
   }
   return max;
+}
+
+const CATALOG = createCatalog();
+
+/**
+ * Test records' default family: the one the rule reads when all its queries read one family
+ * (a rule on `cloud.azure.ad.signin` takes sign-ins as they are); otherwise the Management API's,
+ * and records of other tables say theirs with `_table`.
+ */
+function ruleFamily(rule: Rule): TableFamily {
+  const texts = rule.def.query
+    ? [rule.def.query]
+    : (rule.def.sequence?.steps ?? []).map((s) => s.query);
+  const families = new Set(
+    texts.map((text) => {
+      const table = /^\s*(?:\/\/[^\n]*\n\s*)*from\s+(\S+)/.exec(text)?.[1];
+      return (table && CATALOG.resolve(table)?.family) || MANAGEMENT;
+    }),
+  );
+  return families.size === 1 ? [...families][0]! : MANAGEMENT;
 }
 
 function check(test: RuleTestCase, alerts: readonly AlertView[]): string | undefined {
@@ -175,23 +225,31 @@ export async function runCase(
       now: () => now,
     });
     for (const [b, batch] of batchesOf(test).entries()) {
-      const records = expandRecords(batch.records, `${rule.id}|${test.name}|${b}`);
+      const fallback = ruleFamily(rule);
+      const records = expandRecords(batch.records, `${rule.id}|${test.name}|${b}`, fallback);
+      // One record set per family (records of several tables: a sequence across sources).
+      const byFamily = new Map<string, string[]>();
+      for (const r of records) {
+        const family = familyOf(r, fallback).id;
+        const { _table: _omit, ...raw } = r;
+        let list = byFamily.get(family);
+        if (!list) byFamily.set(family, (list = []));
+        list.push(JSON.stringify(raw));
+      }
       if (records.length > 0) {
         await store.ingest({
-          sets: [
-            {
-              family: 'management',
-              tenant,
-              client,
-              hostchain: TEST_HOSTCHAIN,
-              contentType: null,
-              origin: `${rule.file}#${test.name}`,
-              records: records.map((r) => JSON.stringify(r)),
-            },
-          ],
+          sets: [...byFamily].map(([family, texts]) => ({
+            family,
+            tenant,
+            client,
+            hostchain: TEST_HOSTCHAIN,
+            contentType: family === MANAGEMENT.id ? null : 'test',
+            origin: `${rule.file}#${test.name}`,
+            records: texts,
+          })),
         });
       }
-      const latest = latestTime(records);
+      const latest = latestTime(records, fallback);
       now = batch.now
         ? new Date(parseTime(batch.now))
         : latest !== undefined
