@@ -1,6 +1,7 @@
 // Wires the configuration to running collectors: per tenant one token provider, one rate limit,
 // one server clock and one HTTP client, shared by its content types. The CLI's `collect` and the
 // server use this, and nothing else, to collect.
+import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { CollectorInstance, ResolvedConfig } from '../config/load.js';
 import type { Store } from '../store/store.js';
@@ -120,7 +121,12 @@ export interface PassSummary {
   readonly tenant: string;
   readonly results: readonly StreamPassResult[];
   readonly subscriptionErrors: readonly string[];
+  /** Set when another collector process holds this tenant: nothing was collected by this one. */
+  readonly heldBy?: 'another collector';
 }
+
+/** How long a tenant's lease lasts without renewal (a crashed holder frees it after this). */
+const LEASE_MS = 10 * 60_000;
 
 export class Collection {
   readonly tenants: readonly TenantRuntime[];
@@ -138,7 +144,49 @@ export class Collection {
       .map((i) => createTenantRuntime(i, store, shared));
   }
 
+  /** Identifies this process among collectors sharing a store. */
+  readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+
+  /**
+   * Collectors sharing a store (ClickHouse) take a lease per tenant, renewed while they work, so
+   * that no tenant is collected by two processes at once.
+   */
   private async tenantPass(t: TenantRuntime, subscribe: boolean): Promise<PassSummary> {
+    const lease = `collect:${t.instance.tenantId}`;
+    if (!(await this.store.acquireLease(lease, this.owner, LEASE_MS))) {
+      this.options.log.debug(`${t.instance.name}: collected by another collector process; skipped`);
+      return {
+        tenant: t.instance.name,
+        results: [],
+        subscriptionErrors: [],
+        heldBy: 'another collector',
+      };
+    }
+    const renew = setInterval(() => {
+      this.store.acquireLease(lease, this.owner, LEASE_MS).catch((error: unknown) => {
+        this.options.log.warn(
+          `${t.instance.name}: cannot renew the collection lease: ${String(error)}`,
+        );
+      });
+    }, LEASE_MS / 3);
+    renew.unref();
+    try {
+      return await this.collectTenant(t, subscribe);
+    } finally {
+      clearInterval(renew);
+    }
+  }
+
+  /** Gives up this process's tenant leases (at shutdown), so another collector may take over. */
+  async releaseLeases(): Promise<void> {
+    for (const t of this.tenants) {
+      await this.store
+        .releaseLease(`collect:${t.instance.tenantId}`, this.owner)
+        .catch(() => undefined);
+    }
+  }
+
+  private async collectTenant(t: TenantRuntime, subscribe: boolean): Promise<PassSummary> {
     const subscriptionErrors: string[] = [];
     if (subscribe && t.instance.contentTypes.length > 0) {
       try {

@@ -275,3 +275,34 @@ describe('Management Activity collector', () => {
     expect(log).not.toContain('second~tenant~secret-value');
   });
 });
+
+describe('several collector processes on one store', () => {
+  it('collect a tenant once: the second waits for the lease the first holds', async () => {
+    const sim = await startTestSimulator({ users: 20, days: 1, seed: 21 });
+    const dir = freshDir();
+    const { config } = await simConfig(sim, dir);
+    const shared = await openStore(join(dir, 'store.duckdb'));
+    try {
+      const first = new Collection(config, shared, { log: quietLog });
+      const second = new Collection(config, shared, { log: quietLog });
+      const [a, b] = await Promise.all([first.pass(true), second.pass(true)]);
+      const held = [...a, ...b].filter((s) => s.heldBy);
+      const worked = [...a, ...b].filter((s) => !s.heldBy);
+      expect(held).toHaveLength(1);
+      expect(worked).toHaveLength(1);
+      await first.releaseLeases();
+      await second.releaseLeases();
+      // Once released, either may take the tenant.
+      const again = await second.pass();
+      expect(again[0]!.heldBy).toBeUndefined();
+      const expected = new Set((await truthLines(sim)).map((l) => l.Id));
+      expect(compareIds(expected, await storedIds(shared))).toEqual({
+        missing: [],
+        extra: [],
+        duplicates: 0,
+      });
+    } finally {
+      await shared.close();
+    }
+  });
+});

@@ -80,6 +80,7 @@ function printSummary(summaries: readonly PassSummary[]): boolean {
     }
   >();
   for (const s of summaries) {
+    if (s.heldBy) console.log(`${s.tenant}: collected by another collector process (skipped here)`);
     for (const e of s.subscriptionErrors) console.error(`${s.tenant}: subscription: ${e}`);
     for (const r of s.results) {
       const id = `${s.tenant} ${r.key.stream}`;
@@ -192,6 +193,7 @@ export function registerCollect(program: Command): void {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
       await alerts?.stop();
+      await collection.releaseLeases();
       await store.close();
     }
   });
