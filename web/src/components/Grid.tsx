@@ -22,6 +22,8 @@ interface Props {
 function widths(columns: readonly Column[], rows: readonly Cell[][]): number[] {
   const sample = rows.slice(0, 200);
   return columns.map((c, i) => {
+    // A column of buttons (the action log's steps) has a width of its own.
+    if (c.type === 'action') return 140;
     let longest = c.name.length;
     for (const r of sample)
       longest = Math.max(longest, Math.min(80, cellText(r[i] ?? null).length));
