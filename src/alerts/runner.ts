@@ -3,6 +3,8 @@
 // time to pass, not data), runs never overlap, and notifications are delivered on their own track
 // so that a slow webhook never delays evaluation. Nothing here throws into the collector: the
 // commit hook only sets a timer, and every failure is logged and retried on the next run.
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { ResolvedConfig } from '../config/load.js';
 import type { Store } from '../store/store.js';
 import { describeError } from '../util/errors.js';
@@ -20,7 +22,12 @@ export interface RunnerOptions {
   readonly onRun?: (summary: RunSummary) => void;
 }
 
+const ENGINE_LEASE = 'alerts:engine';
+const ENGINE_LEASE_MS = 10 * 60_000;
+
 export class AlertRunner {
+  /** Identifies this process among those sharing a store. */
+  readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private readonly engine: AlertEngine;
   private readonly log: Logger;
   private debounceTimer: NodeJS.Timeout | undefined;
@@ -72,6 +79,11 @@ export class AlertRunner {
       do {
         this.again = false;
         try {
+          // Several processes may share a ClickHouse store: one evaluates at a time.
+          if (!(await this.store.acquireLease(ENGINE_LEASE, this.owner, ENGINE_LEASE_MS))) {
+            this.log.debug('another process is evaluating the rules; skipped');
+            continue;
+          }
           const summary = await this.engine.run();
           if (summary.raised > 0 || summary.errors.length > 0) {
             this.log.info(
@@ -129,6 +141,7 @@ export class AlertRunner {
     this.stopped = true;
     await this.running;
     await this.delivering;
+    await this.store.releaseLease(ENGINE_LEASE, this.owner).catch(() => undefined);
   }
 }
 
