@@ -12,7 +12,7 @@ const rules = [...packs.rules.values()];
 describe('bundled rule packs', () => {
   it('load without problems', () => {
     expect(packs.problems).toEqual([]);
-    expect(packs.packs.map((p) => p.name).sort()).toEqual(['exfiltration', 'seed']);
+    expect(packs.packs.map((p) => p.name).sort()).toEqual(['entra', 'exfiltration', 'seed']);
   });
 
   it('compile as the engine runs them, for DuckDB and ClickHouse', () => {
