@@ -27,6 +27,8 @@ export interface Dashboard {
 }
 
 const M = 'cloud.office365.management';
+const SIGNIN = 'cloud.azure.ad.signin';
+const TRACE = 'cloud.office365.messagetracing';
 const SHARING_OPS = [
   'SharingSet',
   'AnonymousLinkCreated',
@@ -184,6 +186,55 @@ export const DASHBOARDS: readonly Dashboard[] = [
         kind: 'table',
         query: `from ${M}.microsoftteams select jqeval(jqcompile(".ParticipantInfo.HasForeignTenantUsers"),jsonparse(message)) as foreign where isnotnull(foreign) group by UserId, Operation, foreign select count() as events`,
         description: 'Seed use case 6, grouped by user and operation.',
+      },
+    ],
+  },
+  {
+    id: 'entra',
+    title: 'Entra ID sign-ins and mail flow',
+    description:
+      'Sign-ins by application and country (Graph sign-in logs) and where mail goes (message trace).',
+    range: 'now-2d',
+    panels: [
+      {
+        id: 'signins-by-app',
+        title: 'Sign-ins by application',
+        kind: 'bar',
+        label: 'appDisplayName',
+        value: 'signins',
+        query: `from ${SIGNIN} group by appDisplayName select count() as signins order by signins desc limit 15`,
+        description: 'The applications people sign in to.',
+      },
+      {
+        id: 'signins-by-country',
+        title: 'Sign-ins by country',
+        kind: 'bar',
+        label: 'countryOrRegion',
+        value: 'signins',
+        query: `from ${SIGNIN} group by countryOrRegion select count() as signins order by signins desc limit 15`,
+        description: "Microsoft's location of each sign-in; a new country stands out.",
+      },
+      {
+        id: 'signins-by-user-country',
+        title: 'Successful sign-ins by user, country and application',
+        kind: 'table',
+        query: `from ${SIGNIN} where errorCode = 0 group by userPrincipalName, countryOrRegion, appDisplayName select count() as signins, max(eventdate) as last_seen order by signins desc limit 100`,
+        description: 'Who signed in from where, to what.',
+      },
+      {
+        id: 'mail-flow',
+        title: 'Messages per hour, inside and outside',
+        kind: 'timeseries',
+        series: 'direction',
+        query: `from ${TRACE} select ifthenelse(lower(split(senderAddress, "@", 1)) = lower(split(recipientAddress, "@", 1)), "inside", "outside") as direction group every 1h by direction select count() as messages`,
+        description: 'Mail delivered per hour (one per recipient).',
+      },
+      {
+        id: 'outside-senders',
+        title: 'Senders to outside domains',
+        kind: 'table',
+        query: `from ${TRACE} select lower(split(recipientAddress, "@", 1)) as domain where domain != lower(split(senderAddress, "@", 1)) group by senderAddress select count() as messages, hllppcount(domain) as domains, sum(size) as bytes order by domains desc limit 50`,
+        description: 'Who sends how much mail to how many outside domains.',
       },
     ],
   },
