@@ -72,10 +72,13 @@ describe('Graph sources crash safety', () => {
       const sim = await startTestSimulator({
         users: 30,
         days: 2,
+        // Slow answers, so that a whole collection takes longer than any run is given: runs are
+        // killed while they collect, whatever the machine's speed.
         switches: {
           graphPageSize: 25,
           auditLogThrottlePer10Seconds: 0,
           reportThrottlePer10Minutes: 0,
+          latencyMs: 200,
         },
       });
       const dir = join(tempDir(), 'graph-crash');
@@ -92,6 +95,8 @@ describe('Graph sources crash safety', () => {
         const run = await collect(file, delay);
         if (run.signal === 'SIGKILL') killed++;
         else expect(run.code, run.stderr).toBe(0);
+        // Time passes between runs: new entries, and late ones before the cursor.
+        await sim.advance(20 * 60_000);
       }
       expect(killed).toBeGreaterThanOrEqual(6);
       const final = await collect(file);
