@@ -59,7 +59,7 @@ describe('collector crash safety', () => {
     { timeout: 900_000 },
     async () => {
       const sim = await startTestSimulator({
-        users: 40,
+        users: 60,
         days: 2,
         switches: { duplicateRate: 0.05 },
       });
@@ -67,7 +67,9 @@ describe('collector crash safety', () => {
       mkdirSync(dir);
       const { file } = await simConfig(sim, dir, { concurrency: 4 });
       let killed = 0;
-      for (const delay of delays(20261125, 20, 400, 6000)) {
+      for (const delay of delays(20261125, 20, 500, 3500)) {
+        // New content before every run, so that each one has work to be killed in the middle of.
+        await sim.advance(4 * 3_600_000);
         const run = await collect(file, delay);
         if (run.signal === 'SIGKILL') killed++;
         else expect(run.code, run.stderr).toBe(0);
@@ -89,9 +91,10 @@ describe('collector crash safety', () => {
           sql: 'SELECT count(*) AS n, count(DISTINCT _seq) AS distinct_seq, max(_seq) AS max_seq FROM management',
           params: [],
         });
-        // Sequence numbers stay unique across crashes (the alert engine relies on them).
+        // Sequence numbers stay unique across crashes (the alert engine relies on them), and none
+        // is above the position the store reports (dropped duplicates leave gaps).
         expect(Number(seqs[0]!.distinct_seq)).toBe(Number(seqs[0]!.n));
-        expect(BigInt(seqs[0]!.max_seq as bigint)).toBe(await store.maxSeq());
+        expect(BigInt(seqs[0]!.max_seq as bigint)).toBeLessThanOrEqual(await store.maxSeq());
       } finally {
         await store.close();
       }

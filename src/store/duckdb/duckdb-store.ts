@@ -146,6 +146,9 @@ export class DuckDbStore implements Store {
       }
       await c.run(`INSERT OR REPLACE INTO _meta VALUES ('schema_version', '${SCHEMA_VERSION}')`);
       await c.run(`INSERT OR IGNORE INTO _meta VALUES ('max_seq', '0')`);
+      // DuckDB lets one process write the file, and this one just opened it: any lease found here
+      // belongs to a process that ended (a crash), and must not keep its tenant or action waiting.
+      await c.run(`DELETE FROM _leases`);
     });
   }
 
