@@ -3,6 +3,7 @@
 // each entity, and a key filter), compiled for the store's dialect over an ingest range or a time
 // range. Everything stays LINQ, so the engine is the same on DuckDB and ClickHouse, and every value
 // it adds is a bound literal.
+import { geoipFunctionTable } from '../../enrich/geoip-linq.js';
 import { compileLinq } from '../../linq/index.js';
 import { createCatalog, type Catalog } from '../../store/schema.js';
 import type { SqlValue, Store } from '../../store/store.js';
@@ -143,6 +144,7 @@ export async function queryRows(
   const compiled = compileLinq(engineText(q), {
     dialect: store.dialect,
     catalog,
+    functions: geoipFunctionTable(),
     from: range.from ?? ALL_TIME.from,
     to: range.to ?? ALL_TIME.to,
     now,
@@ -209,6 +211,7 @@ export function checkRowQuery(catalog: Catalog, q: RowQuery, dialect: 'duckdb' |
   return compileLinq(engineText(q), {
     dialect,
     catalog,
+    functions: geoipFunctionTable(),
     from: ALL_TIME.from,
     to: ALL_TIME.to,
     keepSeq: true,
@@ -231,6 +234,7 @@ async function groupedRows(
   const compiled = compileLinq(text, {
     dialect: store.dialect,
     catalog,
+    functions: geoipFunctionTable(),
     from: range.from ?? ALL_TIME.from,
     to: range.to ?? ALL_TIME.to,
     now,
