@@ -71,6 +71,9 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     scenarios: ['all'],
     speed: options.speed ?? 6,
     now: new Date(Date.now() - CLOCK_LEAD_MS),
+    // Graph's audit-log limit (5 requests per 10 s) would make the demo's sign-in backfill slow;
+    // the demo is about what the data shows, so the simulator lets it through.
+    switches: { auditLogThrottlePer10Seconds: 1000 },
   });
   const cleanups: Array<() => Promise<unknown>> = [() => simulator.close()];
   const close = async () => {
@@ -89,6 +92,12 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     config.inputs.office365.backfill = `${days + 1}d`;
     // The simulator answers from memory on loopback: more blobs in flight make the backfill faster.
     config.inputs.office365.concurrency = 16;
+    // Entra ID sign-ins and audits, usage reports and message trace feed the sign-in and mail
+    // dashboards and the takeover rules.
+    const services = config.inputs.office365.services as Record<string, unknown>;
+    services.entra_id = { requests_per_10s: 100 };
+    services.message_trace = { requests_per_minute: 6000 };
+    services.reports = {};
     config.server = { host: options.host ?? '127.0.0.1', port: options.port ?? 8080 };
     await writeFile(file, `${JSON.stringify(config, null, 2)}\n`);
     const resolved = loadConfig(file);
@@ -181,7 +190,7 @@ export function guidedTour(
       : `1. Alerts (${url}/alerts): look for ${who}, who ${insider?.title.toLowerCase() ?? 'shares strategic files outside'}.`,
     `2. Follow ${who} to the user page (${url}/users/${encodeURIComponent(who)}): files shared outside and with whom, sign-in addresses, timeline.`,
     `3. Search: which accounts share strategic files, and with whom (seed use case 5):\n   ${search}`,
-    `4. Dashboards (${url}/dashboards): sharing and exfiltration, sign-ins${spray ? ` (the password spray on ${spray.actors.slice(0, 2).join(', ')})` : ''}, Teams, collector health.`,
+    `4. Dashboards (${url}/dashboards): sharing and exfiltration, sign-ins${spray ? ` (the password spray on ${spray.actors.slice(0, 2).join(', ')})` : ''}, Teams, Entra ID sign-ins by country and mail flow, collector health.`,
     `5. Respond: on ${who}'s page, a responder disables the account (dry run first, then confirm) and sees it in the action log.`,
   ];
   const others = scenarios.filter((s) => s !== insider && s !== spray);
