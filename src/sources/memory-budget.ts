@@ -29,5 +29,5 @@ export class MemoryBudget {
   }
 }
 
-/** Default: 64 MiB of record text in flight per process. */
-export const DEFAULT_BUDGET_BYTES = 64 * 1024 * 1024;
+/** Default: 32 MiB of record text (characters) in flight per process: about 25,000 records of look-ahead while a commit of 5,000 runs. */
+export const DEFAULT_BUDGET_BYTES = 32 * 1024 * 1024;

@@ -93,7 +93,7 @@ export class ManagementActivityCollector {
   constructor(private readonly o: CollectorOptions) {
     this.blobAttempts = o.blobAttempts ?? 3;
     this.budget = o.budget ?? new MemoryBudget(DEFAULT_BUDGET_BYTES);
-    this.maxPerCommit = o.maxRecordsPerCommit ?? 20_000;
+    this.maxPerCommit = o.maxRecordsPerCommit ?? 5_000;
   }
 
   key(contentType: ContentType): StreamKey {

@@ -1,9 +1,10 @@
-// Runs one `collect --once` in this process and prints what it measured as JSON, so that the
-// benchmark reads the collector's own peak memory (the simulator runs in another process).
-import { loadConfig } from '../../src/config/load.js';
-import { Collection } from '../../src/sources/collection.js';
-import { openStore } from '../../src/store/open.js';
-import { createLogger, setLogLevel } from '../../src/util/log.js';
+// Runs one `collect --once` from the built package (dist/, as `npx m365hunt` runs it) and prints
+// what it measured as JSON, so that the benchmark reads the collector's own peak memory (the
+// simulator runs in another process).
+import { loadConfig } from '../../dist/config/load.js';
+import { Collection } from '../../dist/sources/collection.js';
+import { openStore } from '../../dist/store/open.js';
+import { createLogger, setLogLevel } from '../../dist/util/log.js';
 
 const [configFile, storeFile, memoryLimit] = process.argv.slice(2);
 if (!configFile || !storeFile) throw new Error('usage: collect-child CONFIG STORE [MEMORY_LIMIT]');
