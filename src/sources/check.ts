@@ -15,7 +15,8 @@ export interface CheckLine {
   readonly fix?: string;
 }
 
-function failure(what: string, error: unknown): CheckLine {
+/** A failed check, with the portal step that fixes it when the error is a known one. */
+export function failure(what: string, error: unknown): CheckLine {
   const message = error instanceof Error ? error.message : String(error);
   const code = error instanceof ApiError ? error.code : null;
   const remedy = remedyFor(code, message);

@@ -1,10 +1,8 @@
 // The collector killed with SIGKILL at random moments and restarted each time: what it stores in
 // the end is still exactly the ground truth. The collector runs as its own process (the CLI), the
 // simulator in this one.
-import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/open.js';
 import {
@@ -14,44 +12,8 @@ import {
   storedIds,
   truthLines,
 } from '../helpers/simulator.js';
+import { collectOnce, killDelays } from '../helpers/collect-process.js';
 import { tempDir } from '../helpers/temp.js';
-
-const repo = fileURLToPath(new URL('../..', import.meta.url));
-const main = join(repo, 'src/cli/main.ts');
-
-interface Run {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stderr: string;
-}
-
-function collect(config: string, killAfterMs?: number): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', main, 'collect', '--config', config, '--once', '--quiet'],
-      { cwd: repo, stdio: ['ignore', 'ignore', 'pipe'] },
-    );
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer =
-      killAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), killAfterMs);
-    child.on('error', reject);
-    child.on('exit', (code, signal) => {
-      if (timer) clearTimeout(timer);
-      resolve({ code, signal, stderr });
-    });
-  });
-}
-
-/** A seeded sequence of kill delays, so a failure can be replayed. */
-function delays(seed: number, n: number, min: number, max: number): number[] {
-  let x = seed;
-  return Array.from({ length: n }, () => {
-    x = (x * 1103515245 + 12345) % 2147483648;
-    return Math.round(min + (x / 2147483648) * (max - min));
-  });
-}
 
 describe('collector crash safety', () => {
   it(
@@ -67,16 +29,16 @@ describe('collector crash safety', () => {
       mkdirSync(dir);
       const { file } = await simConfig(sim, dir, { concurrency: 4 });
       let killed = 0;
-      for (const delay of delays(20261125, 20, 500, 3500)) {
+      for (const delay of killDelays(20261125, 20, 500, 3500)) {
         // New content before every run, so that each one has work to be killed in the middle of.
         await sim.advance(4 * 3_600_000);
-        const run = await collect(file, delay);
+        const run = await collectOnce(file, delay);
         if (run.signal === 'SIGKILL') killed++;
         else expect(run.code, run.stderr).toBe(0);
       }
       // Most runs must really have been killed mid-way, or the test proves nothing.
       expect(killed).toBeGreaterThanOrEqual(15);
-      const final = await collect(file);
+      const final = await collectOnce(file);
       expect(final.code, final.stderr).toBe(0);
 
       const store = await openStore(join(dir, 'store.duckdb'));

@@ -1,49 +1,15 @@
 // The Graph sources killed with SIGKILL at random moments and restarted each time (the CLI as its
 // own process, the simulator in this one): in the end each source holds exactly its ground
 // truth, and ingest sequence numbers stay unique.
-import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { SimulatorHandle } from '../../src/simulator/index.js';
 import { openStore } from '../../src/store/open.js';
 import type { Store } from '../../src/store/store.js';
 import { simConfig, startTestSimulator } from '../helpers/simulator.js';
+import { collectOnce, killDelays } from '../helpers/collect-process.js';
 import { tempDir } from '../helpers/temp.js';
-
-const repo = fileURLToPath(new URL('../..', import.meta.url));
-const main = join(repo, 'src/cli/main.ts');
-
-function collect(
-  config: string,
-  killAfterMs?: number,
-): Promise<{ code: number | null; signal: string | null; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', main, 'collect', '--config', config, '--once', '--quiet'],
-      { cwd: repo, stdio: ['ignore', 'ignore', 'pipe'] },
-    );
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer =
-      killAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), killAfterMs);
-    child.on('error', reject);
-    child.on('exit', (code, signal) => {
-      if (timer) clearTimeout(timer);
-      resolve({ code, signal, stderr });
-    });
-  });
-}
-
-function delays(seed: number, n: number, min: number, max: number): number[] {
-  let x = seed;
-  return Array.from({ length: n }, () => {
-    x = (x * 1103515245 + 12345) % 2147483648;
-    return Math.round(min + (x / 2147483648) * (max - min));
-  });
-}
 
 async function compare(
   sim: SimulatorHandle,
@@ -91,15 +57,15 @@ describe('Graph sources crash safety', () => {
         },
       });
       let killed = 0;
-      for (const delay of delays(20261126, 10, 1500, 6000)) {
-        const run = await collect(file, delay);
+      for (const delay of killDelays(20261126, 10, 1500, 6000)) {
+        const run = await collectOnce(file, delay);
         if (run.signal === 'SIGKILL') killed++;
         else expect(run.code, run.stderr).toBe(0);
         // Time passes between runs: new entries, and late ones before the cursor.
         await sim.advance(20 * 60_000);
       }
       expect(killed).toBeGreaterThanOrEqual(6);
-      const final = await collect(file);
+      const final = await collectOnce(file);
       expect(final.code, final.stderr).toBe(0);
       const store = await openStore(join(dir, 'store.duckdb'));
       try {

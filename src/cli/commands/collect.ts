@@ -6,6 +6,7 @@ import { loadConfig } from '../../config/load.js';
 import { Collection, type PassSummary } from '../../sources/collection.js';
 import type {
   CollectorProgress,
+  StreamPassResult,
   StreamProgress,
 } from '../../sources/management-activity/collector.js';
 import type { StreamKey } from '../../store/store.js';
@@ -68,17 +69,7 @@ function progressReporter(): { progress: CollectorProgress; stop(): void } {
 }
 
 function printSummary(summaries: readonly PassSummary[]): boolean {
-  const totals = new Map<
-    string,
-    {
-      blobs: number;
-      inserted: number;
-      duplicates: number;
-      quarantined: number;
-      skipped: number;
-      error: string | null;
-    }
-  >();
+  const totals = new Map<string, Omit<StreamPassResult, 'key'>>();
   for (const s of summaries) {
     if (s.heldBy) console.log(`${s.tenant}: collected by another collector process (skipped here)`);
     for (const e of s.subscriptionErrors) console.error(`${s.tenant}: subscription: ${e}`);

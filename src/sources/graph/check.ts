@@ -4,24 +4,9 @@
 // the portal's words (a tenant without Entra ID P1/P2 is told so).
 import type { CollectorInstance } from '../../config/load.js';
 import { createLogger } from '../../util/log.js';
-import type { CheckLine } from '../check.js';
-import { tokenRoles } from '../check.js';
+import { failure, tokenRoles, type CheckLine } from '../check.js';
 import { createTenantClients } from '../collection.js';
-import { ApiError } from '../http/api-error.js';
-import { remedyFor } from '../remedies.js';
 import { resolveGraphOptions, type GraphOptions } from './options.js';
-
-function failure(what: string, error: unknown): CheckLine {
-  const message = error instanceof Error ? error.message : String(error);
-  const code = error instanceof ApiError ? error.code : null;
-  const remedy = remedyFor(code, message);
-  return {
-    ok: false,
-    what,
-    detail: remedy ? `${remedy.problem} (${code ?? 'error'}): ${message}` : message,
-    fix: remedy?.fix,
-  };
-}
 
 /** The Graph permissions each enabled source needs. */
 export function requiredGraphRoles(options: GraphOptions): Array<{ role: string; for: string }> {
