@@ -62,8 +62,14 @@ const USERS = Array.from({ length: 500 }, (_, i) => `user${i}@contoso.com`);
 const IPS = Array.from({ length: 300 }, (_, i) => `198.51.${100 + (i % 50)}.${i % 250}`);
 const ORG = '0b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d';
 
-function record(): string {
-  const time = new Date(START + Math.floor(rand() * DAYS * 86_400_000)).toISOString().slice(0, 19);
+/**
+ * A record made available at `at` (ms since START). Like the API's, records come in availability
+ * order and are older than that by up to a few hours (Microsoft's delay), never from the future.
+ */
+function record(at: number): string {
+  const time = new Date(START + Math.max(0, at - Math.floor(rand() * 3 * 3_600_000)))
+    .toISOString()
+    .slice(0, 19);
   const user = pick(USERS);
   const ip = pick(IPS);
   const base = {
@@ -182,7 +188,9 @@ function record(): string {
 function* batches(): Generator<{ batch: IngestBatch; bytes: number; texts: string[] }> {
   state = 0x9e3779b9;
   for (let done = 0; done < TOTAL; done += BATCH) {
-    const texts = Array.from({ length: Math.min(BATCH, TOTAL - done) }, record);
+    const texts = Array.from({ length: Math.min(BATCH, TOTAL - done) }, (_, i) =>
+      record(((done + i) / TOTAL) * DAYS * 86_400_000),
+    );
     const collector = done % (2 * BATCH) === 0 ? '12345' : '67890';
     yield {
       texts,
