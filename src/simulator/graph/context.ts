@@ -31,6 +31,15 @@ export function fail(
   return graphError(e.status, e.code, e.message, req.now, req.clientRequestId, headers);
 }
 
+/** Graph's 429 answer; `retryAfter` seconds in a Retry-After header, or none when null. */
+export function tooManyRequests(req: GraphRequest, retryAfter: number | null): GraphAnswer {
+  return fail(
+    req,
+    { status: 429, code: 'TooManyRequests', message: 'Too many requests, please try again later.' },
+    retryAfter === null ? {} : { 'Retry-After': String(retryAfter) },
+  );
+}
+
 /** Application permissions that allow each kind of call (least privileged first). */
 export const NEEDS = {
   readUser: [

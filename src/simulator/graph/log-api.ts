@@ -7,7 +7,7 @@
 import { createHmac } from 'node:crypto';
 import type { Simulator } from '../simulator.js';
 import { activityLogs, type LogEntry, type LogSource } from './activity-logs.js';
-import { type GraphHandler, type GraphRequest, fail, ok } from './context.js';
+import { type GraphHandler, type GraphRequest, fail, ok, tooManyRequests } from './context.js';
 import type { GraphAnswer } from './errors.js';
 import { takeToken } from './throttle.js';
 
@@ -158,16 +158,8 @@ function list(sim: Simulator, req: GraphRequest, spec: SourceSpec): GraphAnswer 
     const retry = takeToken(sim, `auditLogs:${req.appId}`, sw.auditLogThrottlePer10Seconds, 10);
     if (retry !== null) {
       sim.counters.inc('graph.auditLogs.throttled');
-      return fail(
-        req,
-        {
-          status: 429,
-          code: 'TooManyRequests',
-          message: 'Too many requests, please try again later.',
-        },
-        // The switch decides whether a Retry-After is sent; its value is the bucket's own.
-        sw.retryAfterSeconds === null ? {} : { 'Retry-After': String(retry) },
-      );
+      // The switch decides whether a Retry-After is sent; its value is the bucket's own.
+      return tooManyRequests(req, sw.retryAfterSeconds === null ? null : retry);
     }
   }
   const skip = req.query.get('$skiptoken') ?? req.query.get('$skipToken');

@@ -19,7 +19,7 @@ import type { TenantUser } from '../tenant/model.js';
 import { hash32 } from '../util/prng.js';
 import { DAY, MINUTE } from '../util/time.js';
 import { activityLogs } from './activity-logs.js';
-import { type GraphHandler, fail } from './context.js';
+import { type GraphHandler, fail, tooManyRequests } from './context.js';
 import { takeToken } from './throttle.js';
 
 interface Download {
@@ -332,15 +332,7 @@ export const getReport: GraphHandler = (sim, req, [fn = '', args = '']) => {
   );
   if (retry !== null) {
     sim.counters.inc('graph.reports.throttled');
-    return fail(
-      req,
-      {
-        status: 429,
-        code: 'TooManyRequests',
-        message: 'Too many requests, please try again later.',
-      },
-      sw.retryAfterSeconds === null ? {} : { 'Retry-After': String(retry) },
-    );
+    return tooManyRequests(req, sw.retryAfterSeconds === null ? null : retry);
   }
   const token = randomUUID();
   state(sim).downloads.set(token, {

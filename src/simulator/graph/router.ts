@@ -1,7 +1,7 @@
 // The Graph subset's routes and JSON batching. Paths are matched on the raw (percent-encoded)
 // path so that UPNs with #EXT# (sent as %23EXT%23) and `root:/path:` addressing work as on Graph.
 import type { Simulator } from '../simulator.js';
-import { type GraphHandler, type GraphRequest, fail, ok } from './context.js';
+import { type GraphHandler, type GraphRequest, fail, ok, tooManyRequests } from './context.js';
 import {
   deletePermission,
   getDrive,
@@ -173,15 +173,7 @@ export function batch(
       } else {
         const retry = throttled();
         if (retry !== null) {
-          answer = fail(
-            req,
-            {
-              status: 429,
-              code: 'TooManyRequests',
-              message: 'Too many requests, please try again later.',
-            },
-            retry > 0 ? { 'Retry-After': String(retry) } : {},
-          );
+          answer = tooManyRequests(req, retry > 0 ? retry : null);
         } else {
           const url = new URL(s.url.startsWith('/') ? s.url : `/${s.url}`, 'http://graph.invalid');
           answer = dispatch(sim, {
