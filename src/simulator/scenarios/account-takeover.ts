@@ -91,26 +91,7 @@ export const accountTakeover: ScenarioDefinition = {
         );
         continue;
       }
-      kit.push(
-        kit.share(
-          at,
-          'SharingInvitationCreated',
-          me,
-          drive,
-          item,
-          ip,
-          ATTACKER_UA,
-          { name: drop.email, type: 'Guest' },
-          {
-            kind: 'invitation',
-            roles: ['read'],
-            recipients: [{ email: drop.email, displayName: drop.displayName, id: null }],
-            linkId: null,
-            createdBy: victim.index,
-          },
-          '<Type>View</Type><MembersCanShareApplied>False</MembersCanShareApplied>',
-        ),
-      );
+      kit.push(kit.inviteToView(at, me, drive, item, ip, ATTACKER_UA, drop, victim.index));
     }
     t += files.length * 150_000 + 5 * MINUTE;
     // Mail out: attachments to personal mailboxes and unknown businesses.

@@ -119,26 +119,7 @@ export const insiderExfiltration: ScenarioDefinition = {
     }
 
     // An invitation to a personal address (not in the directory).
-    kit.push(
-      kit.share(
-        t,
-        'SharingInvitationCreated',
-        me,
-        drive,
-        strategic[3] ?? projects,
-        ip,
-        ua,
-        { name: gmail.email, type: 'Guest' },
-        {
-          kind: 'invitation',
-          roles: ['read'],
-          recipients: [{ email: gmail.email, displayName: gmail.displayName, id: null }],
-          linkId: null,
-          createdBy: u.index,
-        },
-        '<Type>View</Type><MembersCanShareApplied>False</MembersCanShareApplied>',
-      ),
-    );
+    kit.push(kit.inviteToView(t, me, drive, strategic[3] ?? projects, ip, ua, gmail, u.index));
     t += 2 * MINUTE;
 
     // A specific-people link for the personal address and the competitor.
@@ -325,25 +306,9 @@ export const insiderExfiltration: ScenarioDefinition = {
         const item = strategic[k % strategic.length] ?? projects;
         const to = personal[(k + 1) % Math.max(1, personal.length)] ?? gmail;
         out.push(
-          kit.share(
-            at,
-            'SharingInvitationCreated',
-            me,
-            drive,
-            item,
-            ip,
-            ua,
-            { name: to.email, type: 'Guest' },
-            {
-              kind: 'invitation',
-              roles: ['read'],
-              recipients: [{ email: to.email, displayName: to.displayName, id: null }],
-              linkId: null,
-              createdBy: u.index,
-            },
-            '<Type>View</Type><MembersCanShareApplied>False</MembersCanShareApplied>',
-            { key: `${kit.name}.tail.${k}.share` },
-          ),
+          kit.inviteToView(at, me, drive, item, ip, ua, to, u.index, {
+            key: `${kit.name}.tail.${k}.share`,
+          }),
         );
         for (let j = 0; j < 3; j++) {
           const pick = pool[(k * 3 + j) % pool.length];

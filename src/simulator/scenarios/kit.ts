@@ -238,6 +238,39 @@ export class ScenarioKit {
     };
   }
 
+  /** `SharingInvitationCreated`: a read invitation of someone outside the directory to one file. */
+  inviteToView(
+    t: number,
+    actor: Actor,
+    drive: Drive,
+    item: DriveItem,
+    ip: string,
+    userAgent: string,
+    to: { readonly email: string; readonly displayName: string },
+    createdBy: number,
+    opts: { key?: string } = {},
+  ): ActivityEvent & { kind: 'share' } {
+    return this.share(
+      t,
+      'SharingInvitationCreated',
+      actor,
+      drive,
+      item,
+      ip,
+      userAgent,
+      { name: to.email, type: 'Guest' },
+      {
+        kind: 'invitation',
+        roles: ['read'],
+        recipients: [{ email: to.email, displayName: to.displayName, id: null }],
+        linkId: null,
+        createdBy,
+      },
+      '<Type>View</Type><MembersCanShareApplied>False</MembersCanShareApplied>',
+      opts,
+    );
+  }
+
   exchange(
     t: number,
     u: TenantUser,
