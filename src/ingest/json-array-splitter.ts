@@ -27,12 +27,13 @@ const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
 const COMMA = 0x2c;
 
-function isSpace(c: number): boolean {
+/** JSON whitespace. */
+export function isSpace(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 }
 
 /** Index just past the closing quote of the string whose opening quote is at `open`. */
-function skipString(text: string, open: number): number {
+export function skipString(text: string, open: number): number {
   let i = open + 1;
   for (;;) {
     const q = text.indexOf('"', i);

@@ -43,17 +43,22 @@ export interface LogCursor {
   listedThrough: string;
 }
 
-export interface LogStreamDeps {
+/** What every Graph source's collector works with, whatever its HTTP clients. */
+export interface GraphSourceDeps {
   readonly store: Store;
   readonly instance: CollectorInstance;
-  readonly http: HttpClient;
   readonly clock: ServerClock;
   readonly hostchain: string;
   readonly log: Logger;
   readonly progress?: CollectorProgress;
+  /** Hook for crash tests: called after each commit. */
   readonly onCommit?: () => void;
   /** Records per commit (one transaction). */
   readonly maxRecordsPerCommit?: number;
+}
+
+export interface LogStreamDeps extends GraphSourceDeps {
+  readonly http: HttpClient;
 }
 
 /** Graph's time literal: UTC, seconds, `Z`, unquoted in `$filter`. */

@@ -1,33 +1,21 @@
 // A Graph collection page, `{"@odata.context": …, "value": [ … ], "@odata.nextLink": "…"}`,
 // split without parsing the records: each record's exact text (the stored `message` is the
 // record as received, and the engine parses it), and the nextLink to follow verbatim.
-import { JsonSplitError, splitJsonArray } from '../../ingest/json-array-splitter.js';
+import {
+  isSpace,
+  JsonSplitError,
+  skipString,
+  splitJsonArray,
+} from '../../ingest/json-array-splitter.js';
 
 export interface ODataPage {
   readonly records: string[];
   readonly nextLink: string | null;
 }
 
-function isSpace(c: number): boolean {
-  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
-}
-
 function skipSpace(text: string, i: number): number {
   while (i < text.length && isSpace(text.charCodeAt(i))) i++;
   return i;
-}
-
-/** Index past the string whose opening quote is at `open`. */
-function skipString(text: string, open: number): number {
-  let i = open + 1;
-  for (;;) {
-    const q = text.indexOf('"', i);
-    if (q < 0) throw new JsonSplitError('unterminated string', open);
-    let backslashes = 0;
-    for (let k = q - 1; k > open && text.charCodeAt(k) === 0x5c; k--) backslashes++;
-    if ((backslashes & 1) === 0) return q + 1;
-    i = q + 1;
-  }
 }
 
 /** Index past the JSON value starting at `i` (structure only; scalars are not checked). */

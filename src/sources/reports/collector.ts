@@ -5,15 +5,13 @@
 // cursor holds the refresh date stored, commits with the rows, and a report whose refresh date
 // is already stored is not stored again. 14 requests per 10 minutes per report are allowed:
 // each report has its own limiter.
-import type { CollectorInstance } from '../../config/load.js';
 import { usageReport, type UsageReportDef } from '../../records/usage-reports.js';
-import type { Store, StreamKey } from '../../store/store.js';
+import type { StreamKey } from '../../store/store.js';
 import { M365HuntError } from '../../util/errors.js';
-import type { Logger } from '../../util/log.js';
 import type { HttpClient } from '../http/http-client.js';
-import type { ServerClock } from '../http/server-clock.js';
-import type { CollectorProgress, StreamPassResult } from '../management-activity/collector.js';
+import type { StreamPassResult } from '../management-activity/collector.js';
 import { runStreamPass } from '../stream-pass.js';
+import type { GraphSourceDeps } from '../graph/log-stream.js';
 import type { ReportsOptions } from '../graph/options.js';
 import { reportRecords } from './csv.js';
 
@@ -27,19 +25,11 @@ export interface ReportCursor {
   period: string;
 }
 
-export interface ReportsDeps {
-  readonly store: Store;
-  readonly instance: CollectorInstance;
+export interface ReportsDeps extends GraphSourceDeps {
   /** One client per report: each has its own limiter (14 requests per 10 minutes). */
   readonly httpFor: (fn: string) => HttpClient;
   /** For the download URL: no token, no limiter. */
   readonly download: HttpClient;
-  readonly clock: ServerClock;
-  readonly hostchain: string;
-  readonly log: Logger;
-  readonly progress?: CollectorProgress;
-  readonly onCommit?: () => void;
-  readonly maxRecordsPerCommit?: number;
 }
 
 export class ReportsCollector {
