@@ -82,7 +82,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   };
   try {
     const file = join(dir, 'm365hunt.json');
-    await simulator.writeConfig(file);
+    // With the Graph sources: they feed the sign-in and mail dashboards and the takeover rules.
+    await simulator.writeConfig(file, { graph: true });
     // Poll often and backfill only the simulated history: a demo should feel live.
     const config = JSON.parse(await readFile(file, 'utf8')) as {
       inputs: { office365: Record<string, unknown> };
@@ -92,12 +93,6 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     config.inputs.office365.backfill = `${days + 1}d`;
     // The simulator answers from memory on loopback: more blobs in flight make the backfill faster.
     config.inputs.office365.concurrency = 16;
-    // Entra ID sign-ins and audits, usage reports and message trace feed the sign-in and mail
-    // dashboards and the takeover rules.
-    const services = config.inputs.office365.services as Record<string, unknown>;
-    services.entra_id = { requests_per_10s: 100 };
-    services.message_trace = { requests_per_minute: 6000 };
-    services.reports = {};
     config.server = { host: options.host ?? '127.0.0.1', port: options.port ?? 8080 };
     await writeFile(file, `${JSON.stringify(config, null, 2)}\n`);
     const resolved = loadConfig(file);

@@ -2,7 +2,7 @@
 // ground truth, turn the realism switches, advance the clock. See README "## The simulator".
 import { chmod, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { M365HuntConfig } from '../config/types.js';
+import type { M365HuntConfig, ServiceConfig } from '../config/types.js';
 import type { TruthLine } from '../records/audit-record.js';
 import type { AppPatch } from './auth/app-registry.js';
 import { createCertificate } from './auth/x509.js';
@@ -53,8 +53,12 @@ export interface SimulatorHandle {
   truth(opts?: { availableOnly?: boolean; source?: GraphTruthSource }): AsyncIterable<TruthLine>;
   counters(): Record<string, number>;
   scenarios(): ScenarioInfo[];
-  /** Writes a collector config (src/config/types.ts format) and `<file>.secret` (mode 0600). */
-  writeConfig(file: string): Promise<void>;
+  /**
+   * Writes a collector config (src/config/types.ts format) and `<file>.secret` (mode 0600).
+   * `graph`: the Graph sources too (Entra ID, message trace, usage reports), at request rates
+   * within the simulator's own audit-log limit.
+   */
+  writeConfig(file: string, options?: { graph?: boolean }): Promise<void>;
   /** Changes the registered app (roles, secrets, certificates, consent). */
   setApp(patch: AppPatch): void;
   /** Tenant lifecycle errors: 'deleted' → AF20011, 'misconfigured' → AF20012. */
@@ -117,8 +121,16 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       return { ...sim.counters.snapshot(), ...stats };
     },
     scenarios: () => sim.scenarios.infos(),
-    writeConfig: async (file) => {
+    writeConfig: async (file, options = {}) => {
       const secretFile = `${resolve(file)}.secret`;
+      const auditLimit = sim.switches.auditLogThrottlePer10Seconds;
+      const graph: Record<string, ServiceConfig> = options.graph
+        ? {
+            entra_id: { requests_per_10s: auditLimit > 0 ? Math.min(100, auditLimit) : 100 },
+            message_trace: { requests_per_minute: 6000 },
+            reports: {},
+          }
+        : {};
       const config: M365HuntConfig = {
         inputs: {
           office365: {
@@ -136,6 +148,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
               exchange: {},
               sharepoint: {},
               dlp: {},
+              ...graph,
             },
             cloud: 'commercial',
             endpoints: { login: server.url, manage: server.url, graph: server.url },

@@ -7,7 +7,7 @@
 // - an alert whose evidence is all benign is a false positive; the target is fewer than 1 per
 //   1,000 user-days (users × days of history);
 // - inactivity alerts have no evidence records: they are reported apart, as data-flow health.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../config/load.js';
@@ -109,16 +109,8 @@ export async function evaluatePacks(options: EvaluationOptions): Promise<Evaluat
         .join(', ')}`,
     );
     const configFile = join(dir, 'config.json');
-    await sim.writeConfig(configFile);
     // The Graph sources too: the takeover rules read sign-ins and message trace.
-    const raw = JSON.parse(readFileSync(configFile, 'utf8')) as {
-      inputs: { office365: { services: Record<string, unknown> } };
-    };
-    Object.assign(raw.inputs.office365.services, {
-      entra_id: { requests_per_10s: 100 },
-      message_trace: { requests_per_minute: 6000 },
-    });
-    writeFileSync(configFile, JSON.stringify(raw));
+    await sim.writeConfig(configFile, { graph: true });
     const config = loadConfig(configFile);
     const store = await openStore(join(dir, 'eval.duckdb'));
     try {
