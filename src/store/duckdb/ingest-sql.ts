@@ -49,20 +49,26 @@ function fromJsonSpec(family: TableFamily): string {
   return literal(JSON.stringify(spec));
 }
 
-/** Stage → `_rows`: parsed fields, the id, the event time and why a record is rejected (or NULL). */
+/**
+ * Stage → `_rows`: the id, the event time and why a record is rejected (or NULL). Only the two
+ * key fields are kept: the insert parses the new records again for the promoted fields, which
+ * costs less than keeping a struct of every field for records that may be duplicates.
+ */
 export function parseStatement(family: TableFamily): string {
-  const id = field(family.idPath);
+  const keySpec = literal(
+    JSON.stringify({ [family.idPath]: 'VARCHAR', [family.timePath]: 'VARCHAR' }),
+  );
+  const id = `struct_extract(k.v, ${literal(family.idPath)})`;
   // Zone-less times are UTC: the connection's TimeZone is UTC.
-  const time = `TRY_CAST(${field(family.timePath)} AS TIMESTAMPTZ)::TIMESTAMP`;
+  const time = `TRY_CAST(struct_extract(k.v, ${literal(family.timePath)}) AS TIMESTAMPTZ)::TIMESTAMP`;
   return `CREATE OR REPLACE TEMP TABLE _rows AS
-    SELECT r.ord, r.set_idx, ${id} AS id, ${time} AS eventdate,
-      CASE WHEN r.v IS NULL THEN 'not valid JSON'
+    SELECT k.ord, k.set_idx, ${id} AS id, ${time} AS eventdate,
+      CASE WHEN k.v IS NULL THEN 'not valid JSON'
            WHEN ${id} IS NULL OR ${id} = '' THEN 'no ${family.idPath} field'
            WHEN ${time} IS NULL THEN '${family.timePath} missing or not a time'
-      END AS reason,
-      r.v
-    FROM (SELECT ord, set_idx, try(from_json(text, ${fromJsonSpec(family)})) AS v FROM _stage
-          WHERE set_idx IN (SELECT set_idx FROM _stage_sets WHERE family = ${literal(family.id)})) r`;
+      END AS reason
+    FROM (SELECT ord, set_idx, try(from_json(text, ${keySpec})) AS v FROM _stage
+          WHERE set_idx IN (SELECT set_idx FROM _stage_sets WHERE family = ${literal(family.id)})) k`;
 }
 
 function inferredContentType(): string {
@@ -107,7 +113,7 @@ function columnValue(family: TableFamily, column: ColumnDef): string {
     case 'client':
       return 'ss.client';
     case 'message':
-      return 's.text';
+      return 'r.text';
     case 'srcIp':
       return sourceIp(family);
     case undefined:
@@ -129,15 +135,17 @@ export function insertStatement(family: TableFamily): string {
   const values = family.columns.map((c) => columnValue(family, c)).join(',\n      ');
   const table = quoteIdent(family.id);
   const id = quoteIdent(family.idPath);
+  // Narrow rows through the dedup (ord, id, time), the record text joined back for the new ones.
   return `INSERT INTO ${table} (${names})
     SELECT ${values}
-    FROM (SELECT DISTINCT ON (q.id) * FROM _rows q WHERE q.reason IS NULL ORDER BY q.id, q.ord) r
-    LEFT JOIN (SELECT ${id} AS id, eventdate FROM ${table}
-               WHERE eventdate BETWEEN $3::TIMESTAMP AND $4::TIMESTAMP) m
-      ON m.id = r.id AND m.eventdate = r.eventdate
-    JOIN _stage s ON s.ord = r.ord
-    JOIN _stage_sets ss ON ss.set_idx = r.set_idx
-    WHERE m.id IS NULL`;
+    FROM (SELECT n.ord, n.set_idx, n.eventdate, s.text, try(from_json(s.text, ${fromJsonSpec(family)})) AS v
+          FROM (SELECT q.ord, q.set_idx, q.eventdate FROM _rows q
+                SEMI JOIN (SELECT min(ord) AS ord FROM _rows WHERE reason IS NULL GROUP BY id) f ON f.ord = q.ord
+                ANTI JOIN (SELECT ${id} AS id, eventdate FROM ${table}
+                           WHERE eventdate BETWEEN $3::TIMESTAMP AND $4::TIMESTAMP) m
+                  ON m.id = q.id AND m.eventdate = q.eventdate) n
+          JOIN _stage s ON s.ord = n.ord) r
+    JOIN _stage_sets ss ON ss.set_idx = r.set_idx`;
 }
 
 /** The time span of the valid records in `_rows` (for `insertStatement`). */
