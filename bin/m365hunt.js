@@ -10,4 +10,8 @@ if (!existsSync(fileURLToPath(main))) {
   );
   process.exit(2);
 }
+// DuckDB's allocator reads its options when DuckDB loads, before the command reads its
+// configuration: a configuration that bounds memory sets them first (src/store/duckdb/allocator.ts).
+const { prepareAllocator } = await import('../dist/store/duckdb/allocator.js');
+prepareAllocator(process.argv.slice(2));
 await import(main.href);

@@ -1,13 +1,17 @@
 // Runs one `collect --once` from the built package (dist/, as `npx m365hunt` runs it) and prints
 // what it measured as JSON, so that the benchmark reads the collector's own peak memory (the
 // simulator runs in another process).
-import { loadConfig } from '../../dist/config/load.js';
-import { Collection } from '../../dist/sources/collection.js';
-import { openStore } from '../../dist/store/open.js';
-import { createLogger, setLogLevel } from '../../dist/util/log.js';
-
 const [configFile, storeFile, memoryLimit] = process.argv.slice(2);
 if (!configFile || !storeFile) throw new Error('usage: collect-child CONFIG STORE [MEMORY_LIMIT]');
+// As `npx m365hunt` does for a configuration with store.memory_limit: the allocator's options
+// must be in place before DuckDB loads.
+const { ALLOCATOR_ENV, BOUNDED_ALLOCATOR_CONF } =
+  await import('../../dist/store/duckdb/allocator.js');
+if (memoryLimit) process.env[ALLOCATOR_ENV] ??= BOUNDED_ALLOCATOR_CONF;
+const { loadConfig } = await import('../../dist/config/load.js');
+const { Collection } = await import('../../dist/sources/collection.js');
+const { openStore } = await import('../../dist/store/open.js');
+const { createLogger, setLogLevel } = await import('../../dist/util/log.js');
 setLogLevel('error');
 const config = loadConfig(configFile);
 const store = await openStore(storeFile, { duckdb: memoryLimit ? { memoryLimit } : undefined });
