@@ -44,11 +44,6 @@ export interface DuckDbStoreOptions {
   threads?: number;
   /** WAL size that triggers a checkpoint (default 64MB). */
   checkpointThreshold?: string;
-  /**
-   * Rows per row group of the tables written (DuckDB's default is 122,880; with `memoryLimit`
-   * set, `BOUNDED_ROW_GROUP_SIZE`).
-   */
-  rowGroupSize?: number;
   /** Open without write access (no ingest). */
   readOnly?: boolean;
   /** Called with each new connection, e.g. to register LINQ's scalar functions. */
@@ -75,15 +70,6 @@ const STAGE_DDL = `CREATE OR REPLACE TEMP TABLE _stage (ord INTEGER, set_idx INT
 const STAGE_SETS_DDL = `CREATE OR REPLACE TEMP TABLE _stage_sets (set_idx INTEGER, family VARCHAR,
   tenant VARCHAR, client VARCHAR, hostchain VARCHAR, content_type VARCHAR, origin VARCHAR)`;
 
-/**
- * Row groups of a store whose memory is bounded. A checkpoint builds each row group's compressed
- * columns in memory that `memory_limit` does not count: with DuckDB's 122,880 rows (160 MB of raw
- * records in `message` alone) a 1-million-record backfill peaked at 593–674 MiB RSS, more as the
- * table grew; with 16,384 at 517–531 MiB, and at 446–453 with the allocator options of
- * `allocator.ts` (README, "Memory on a small machine").
- */
-export const BOUNDED_ROW_GROUP_SIZE = 16_384;
-
 export class DuckDbStore implements Store {
   readonly dialect = 'duckdb' as const;
   readonly location: string;
@@ -95,7 +81,6 @@ export class DuckDbStore implements Store {
     private readonly instance: DuckDBInstance,
     readonly path: string,
     private readonly options: DuckDbStoreOptions,
-    private readonly catalog?: string,
   ) {
     this.location = `duckdb:${path}`;
   }
@@ -123,26 +108,9 @@ export class DuckDbStore implements Store {
     // checkpoints ingest faster (256 MB: 44k records/s against 26k over 210k records) but replay
     // more WAL after a crash; 64 MB is the compromise (see the README's store section).
     config.checkpoint_threshold = options.checkpointThreshold ?? '64MB';
-    const rowGroupSize =
-      options.rowGroupSize ?? (options.memoryLimit ? BOUNDED_ROW_GROUP_SIZE : undefined);
     let instance: DuckDBInstance;
-    let catalog: string | undefined;
     try {
-      if (rowGroupSize !== undefined && file !== ':memory:') {
-        // The row group size is an option of ATTACH, not of the instance: the file is attached
-        // to an in-memory instance and made every connection's default catalog.
-        const { access_mode: _readOnly, ...shared } = config;
-        instance = await DuckDBInstance.create(':memory:', shared);
-        const c = await instance.connect();
-        try {
-          catalog = 'store';
-          await c.run(
-            `ATTACH '${file.replace(/'/g, "''")}' AS store (ROW_GROUP_SIZE ${Math.trunc(rowGroupSize)}${options.readOnly ? ', READ_ONLY' : ''})`,
-          );
-        } finally {
-          c.closeSync();
-        }
-      } else instance = await DuckDBInstance.create(file, config);
+      instance = await DuckDBInstance.create(file, config);
     } catch (error) {
       if (isLockError(error)) {
         throw new M365HuntError(`The store ${file} is in use by another m365hunt process.`, {
@@ -154,7 +122,7 @@ export class DuckDbStore implements Store {
         cause: error,
       });
     }
-    const store = new DuckDbStore(instance, file, options, catalog);
+    const store = new DuckDbStore(instance, file, options);
     if (!options.readOnly) await store.migrate();
     return store;
   }
@@ -163,7 +131,6 @@ export class DuckDbStore implements Store {
     if (this.closed) throw new M365HuntError('The store is closed.');
     const connection = await this.instance.connect();
     await connection.run(`SET TimeZone = 'UTC'`);
-    if (this.catalog) await connection.run(`USE ${this.catalog}`);
     await this.options.onConnect?.(connection);
     return connection;
   }
