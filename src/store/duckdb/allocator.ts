@@ -1,7 +1,7 @@
 // DuckDB allocates through its own jemalloc, which reads its settings once, when DuckDB's library
 // loads: before any configuration is read. A store with bounded memory (`store.memory_limit`) wants
-// freed pages returned to the system at once instead of kept for a second for reuse: on a
-// 1-million-record backfill that lowered the collector's peak from 518 to 453 MiB, for 16% less
+// freed pages returned to the system at once instead of kept for a second for reuse: storing
+// 252,000 records under a 128MB limit peaked at 380–389 MiB instead of 422–431, for 18% less
 // ingest throughput. Queries pay more (a sort of 1,000 wide rows took 2.6× as long), so the
 // setting applies only when memory is bounded. The entry point calls `prepareAllocator` before it
 // loads anything that loads DuckDB.
