@@ -5,9 +5,8 @@ const [configFile, storeFile, memoryLimit] = process.argv.slice(2);
 if (!configFile || !storeFile) throw new Error('usage: collect-child CONFIG STORE [MEMORY_LIMIT]');
 // As `npx m365hunt` does for a configuration with store.memory_limit: the allocator's options
 // must be in place before DuckDB loads.
-const { ALLOCATOR_ENV, BOUNDED_ALLOCATOR_CONF } =
-  await import('../../dist/store/duckdb/allocator.js');
-if (memoryLimit) process.env[ALLOCATOR_ENV] ??= BOUNDED_ALLOCATOR_CONF;
+const { boundAllocator } = await import('../../dist/store/duckdb/allocator.js');
+if (memoryLimit) boundAllocator();
 const { loadConfig } = await import('../../dist/config/load.js');
 const { Collection } = await import('../../dist/sources/collection.js');
 const { openStore } = await import('../../dist/store/open.js');

@@ -36,10 +36,16 @@ export function configBoundsMemory(file: string): boolean {
 }
 
 /**
- * Sets the allocator options for a bounded store when the command's configuration bounds memory.
- * An option already in the environment wins (set it to an empty string to keep jemalloc's own).
- * Returns whether the bounded options are in place.
+ * Sets the allocator options for a bounded store, unless the environment already names options
+ * (set it to an empty string to keep jemalloc's own). Returns whether the bounded options are in
+ * place. Call before anything loads DuckDB.
  */
+export function boundAllocator(env: NodeJS.ProcessEnv = process.env): boolean {
+  env[ALLOCATOR_ENV] ??= BOUNDED_ALLOCATOR_CONF;
+  return env[ALLOCATOR_ENV] === BOUNDED_ALLOCATOR_CONF;
+}
+
+/** `boundAllocator` when the command's configuration (`--config`) bounds memory. */
 export function prepareAllocator(
   argv: readonly string[],
   env: NodeJS.ProcessEnv = process.env,
@@ -47,6 +53,5 @@ export function prepareAllocator(
   if (env[ALLOCATOR_ENV] !== undefined) return env[ALLOCATOR_ENV] === BOUNDED_ALLOCATOR_CONF;
   const file = configArgument(argv);
   if (file === undefined || !configBoundsMemory(file)) return false;
-  env[ALLOCATOR_ENV] = BOUNDED_ALLOCATOR_CONF;
-  return true;
+  return boundAllocator(env);
 }

@@ -16,9 +16,9 @@ function literal(text: string): string {
  * text (parsed once with the record) and extract the rest from it, so a value of an unexpected
  * shape gives NULL rather than making the whole record unreadable.
  */
-function field(path: string): string {
+function field(path: string, row = 'r'): string {
   const { top, rest } = splitPath(path);
-  const value = `struct_extract(r.v, ${literal(top)})`;
+  const value = `struct_extract(${row}.v, ${literal(top)})`;
   if (rest.length === 0) return value;
   const jsonPath = `$${rest.map((s) => (typeof s === 'number' ? `[${s}]` : `.${JSON.stringify(s)}`)).join('')}`;
   return `json_extract_string(${value}, ${literal(jsonPath)})`;
@@ -58,9 +58,9 @@ export function parseStatement(family: TableFamily): string {
   const keySpec = literal(
     JSON.stringify({ [family.idPath]: 'VARCHAR', [family.timePath]: 'VARCHAR' }),
   );
-  const id = `struct_extract(k.v, ${literal(family.idPath)})`;
+  const id = field(family.idPath, 'k');
   // Zone-less times are UTC: the connection's TimeZone is UTC.
-  const time = `TRY_CAST(struct_extract(k.v, ${literal(family.timePath)}) AS TIMESTAMPTZ)::TIMESTAMP`;
+  const time = `TRY_CAST(${field(family.timePath, 'k')} AS TIMESTAMPTZ)::TIMESTAMP`;
   return `CREATE OR REPLACE TEMP TABLE _rows AS
     SELECT k.ord, k.set_idx, ${id} AS id, ${time} AS eventdate,
       CASE WHEN k.v IS NULL THEN 'not valid JSON'
@@ -120,7 +120,8 @@ function columnValue(family: TableFamily, column: ColumnDef): string {
       break;
   }
   const paths = column.paths ?? [column.name];
-  const raw = paths.length === 1 ? field(paths[0]!) : `coalesce(${paths.map(field).join(', ')})`;
+  const raw =
+    paths.length === 1 ? field(paths[0]!) : `coalesce(${paths.map((p) => field(p)).join(', ')})`;
   return column.type === 'string' ? raw : `TRY_CAST(${raw} AS ${duckdbType(column.type)})`;
 }
 
