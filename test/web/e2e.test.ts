@@ -82,7 +82,9 @@ describe.skipIf(skip !== undefined)('the web app in Chromium', () => {
       .poll(() => counter.textContent(), { timeout: 30_000 })
       .toMatch(/ rows( \(limit reached\))? in \d+ ms/);
     const rows = Number((await counter.textContent())!.replace(/,/g, '').split(' ')[0]);
-    expect(rows).toBeGreaterThan(1000);
+    // Far more rows than the page holds (the demo's count in range depends on its clock; 200 is
+    // well under what a day of a 30-user tenant gives at any hour).
+    expect(rows).toBeGreaterThan(200);
     await expect(page.locator('.grid-row').count()).resolves.toBeLessThan(80);
     // Scrolling to the end shows the last rows, still few in the page.
     await page.locator('.grid').first().focus();
