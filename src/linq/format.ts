@@ -4,7 +4,7 @@
 import type { Writable } from 'node:stream';
 import type { SqlValue } from '../store/store.js';
 
-export const OUTPUT_FORMATS = ['table', 'json', 'ndjson', 'csv'] as const;
+export const OUTPUT_FORMATS = ['table', 'vertical', 'json', 'ndjson', 'csv'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 export interface OutputColumn {
@@ -119,10 +119,46 @@ async function write(out: Writable, text: string): Promise<void> {
 }
 
 export interface WriteOptions {
-  /** Width of the terminal, for `table`. */
+  /** Width of the terminal, for `table` and `vertical`. */
   width?: number;
-  /** Rows of the first chunk used to size the table's columns. */
+  /**
+   * Rows held back to size the table's columns from (default 10,000): every row of most answers,
+   * so that a wider value further down is not cut; rows past it stream in the widths found.
+   */
   sampleRows?: number;
+}
+
+/** A row as `name | value` lines under a `-[ row n ]-` rule (psql's expanded display). */
+function verticalRow(
+  names: readonly string[],
+  values: readonly string[],
+  n: number,
+  width: number,
+) {
+  const label = Math.max(...names.map((h) => h.length));
+  const room = Math.max(20, width - label - 3);
+  const lines = [
+    `-[ row ${n} ]${'-'.repeat(Math.max(0, Math.min(width, 60) - String(n).length - 10))}`,
+  ];
+  names.forEach((h, i) => {
+    const text = (values[i] ?? '').replace(/[\r\n\t]+/g, ' ');
+    // Long values wrap under themselves rather than being cut: the point of this format.
+    for (let at = 0; at === 0 || at < text.length; at += room)
+      lines.push(`${(at === 0 ? h : '').padEnd(label)} | ${text.slice(at, at + room)}`.trimEnd());
+  });
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * Whether a table must cut its columns far below what they hold to fit the width: then one row per
+ * block (`vertical`) reads better.
+ */
+function tooWide(header: readonly string[], cells: readonly (readonly string[])[], width: number) {
+  const natural = header.map((h, i) =>
+    Math.min(80, Math.max(h.length, ...cells.map((r) => (r[i] ?? '').length))),
+  );
+  const fitted = gridWidths(header, cells, width);
+  return fitted.some((w, i) => w < Math.min(natural[i]!, 16));
 }
 
 /** Streams a result to `out` in a format; returns the number of rows written. */
@@ -133,9 +169,37 @@ export async function writeResult(
   options: WriteOptions = {},
 ): Promise<number> {
   const cols = result.columns;
+  const names = cols.map((c) => c.name);
+  const width = options.width ?? 160;
   let rows = 0;
-  let widths: number[] | undefined;
   let first = true;
+  // table: rows held until the widths are known (from every held row), then streamed.
+  let held: string[][] | null = format === 'table' || format === 'vertical' ? [] : null;
+  let layout: { kind: 'table'; widths: number[] } | { kind: 'vertical' } | undefined;
+  const sample = options.sampleRows ?? 10_000;
+  const lineOf = (r: readonly string[], widths: readonly number[]) =>
+    `${r
+      .map((v, i) => cell(v, widths[i]!))
+      .join('  ')
+      .trimEnd()}\n`;
+  let n = 0;
+  const render = (cells: readonly (readonly string[])[]) => {
+    let text = '';
+    if (!layout) {
+      layout =
+        format === 'vertical' || (cells.length > 0 && tooWide(names, cells, width))
+          ? { kind: 'vertical' }
+          : { kind: 'table', widths: gridWidths(names, cells, width) };
+      if (layout.kind === 'table') {
+        text += lineOf(names, layout.widths);
+        text += `${layout.widths.map((w) => '-'.repeat(w)).join('  ')}\n`;
+      }
+    }
+    for (const r of cells)
+      text +=
+        layout.kind === 'table' ? lineOf(r, layout.widths) : verticalRow(names, r, ++n, width);
+    return text;
+  };
   if (format === 'csv') await write(out, `${cols.map((c) => csvField(c.name)).join(',')}\r\n`);
   if (format === 'json') await write(out, '[');
   for await (const chunk of result.chunks()) {
@@ -154,25 +218,16 @@ export async function writeResult(
         for (const r of chunk)
           text += `${r.map((v, i) => csvField(valueText(v, cols[i]?.type ?? 'str'))).join(',')}\r\n`;
         break;
-      case 'table': {
+      case 'table':
+      case 'vertical': {
         const cells = chunk.map((r) => cols.map((c, i) => valueText(r[i], c.type)));
-        if (!widths) {
-          widths = gridWidths(
-            cols.map((c) => c.name),
-            cells.slice(0, options.sampleRows ?? 200),
-            options.width ?? 160,
-          );
-          text += `${cols
-            .map((c, i) => cell(c.name, widths![i]!))
-            .join('  ')
-            .trimEnd()}\n`;
-          text += `${widths.map((w) => '-'.repeat(w)).join('  ')}\n`;
-        }
-        for (const r of cells)
-          text += `${r
-            .map((v, i) => cell(v, widths![i]!))
-            .join('  ')
-            .trimEnd()}\n`;
+        if (held) {
+          held.push(...cells);
+          if (held.length >= sample) {
+            text += render(held);
+            held = null;
+          }
+        } else text += render(cells);
         break;
       }
     }
@@ -180,21 +235,9 @@ export async function writeResult(
     await write(out, text);
   }
   if (format === 'json') await write(out, rows === 0 ? ']\n' : '\n]\n');
-  if (format === 'table') {
-    if (!widths) {
-      const w = gridWidths(
-        cols.map((c) => c.name),
-        [],
-        options.width ?? 160,
-      );
-      await write(
-        out,
-        `${cols
-          .map((c, i) => cell(c.name, w[i]!))
-          .join('  ')
-          .trimEnd()}\n${w.map((x) => '-'.repeat(x)).join('  ')}\n`,
-      );
-    }
+  if (format === 'table' || format === 'vertical') {
+    // Every row held (most answers), or none at all: the header alone then.
+    if (held) await write(out, render(held));
     await write(out, `(${rows} row${rows === 1 ? '' : 's'})\n`);
   }
   return rows;

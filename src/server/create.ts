@@ -21,10 +21,12 @@ export interface CreateOptions {
   readonly respond?: RespondPort;
   readonly webRoot?: string;
   readonly log?: Logger;
+  readonly now?: () => Date;
 }
 
 export function createDeps(options: CreateOptions): ServerDeps {
   const settings = options.settings ?? DEFAULT_SETTINGS;
+  const now = options.now ?? (() => new Date());
   return {
     store: options.store,
     config: options.config,
@@ -40,12 +42,13 @@ export function createDeps(options: CreateOptions): ServerDeps {
       perAccount: settings.login.per_account,
       perAddress: settings.login.per_address,
     }),
-    metrics: new ServerMetrics(options.store, options.config, () => options.alerts),
+    metrics: new ServerMetrics(options.store, options.config, () => options.alerts, now),
     log: options.log ?? createLogger('server'),
     queries: linqEngine(options.store),
     alerts: options.alerts,
     respond: options.respond,
     webRoot: options.webRoot,
+    now,
   };
 }
 

@@ -2,6 +2,7 @@
 // store (backfill with progress), the rule packs evaluated, the app served with a generated admin
 // password, and the tenant kept producing activity in accelerated time until stopped.
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { listAlerts } from '../alerts/store/alert-store.js';
@@ -10,10 +11,12 @@ import { startSimulator, type ScenarioInfo, type SimulatorHandle } from '../simu
 import { Collection } from '../sources/collection.js';
 import type { StreamProgress } from '../sources/management-activity/collector.js';
 import type { Store } from '../store/store.js';
+import { M365HuntError } from '../util/errors.js';
 import { createLogger, type Logger } from '../util/log.js';
 import { alertRunner } from './adapters/alerts.js';
 import { Accounts } from './auth/accounts.js';
 import { generatePassword } from './auth/passwords.js';
+import { Tokens } from './auth/tokens.js';
 import { openServerStore } from './open-store.js';
 import { startServer, type RunningServer } from './runtime.js';
 import { serverSettings } from './settings.js';
@@ -26,6 +29,12 @@ export interface DemoOptions {
   readonly days?: number;
   /** Simulated seconds per real second once running. */
   readonly speed?: number;
+  /**
+   * The simulated present at start (default: the real one). The server's "now" (time ranges,
+   * collection lag) and the alert and respond clocks follow the simulated clock from there, so
+   * that a pinned `now` makes the demo's data and every answer independent of the wall clock.
+   */
+  readonly now?: Date;
   readonly seed?: number;
   /** Working folder; a new temporary one (removed on close) by default. */
   readonly dir?: string;
@@ -37,26 +46,27 @@ export interface DemoOptions {
 export interface Demo {
   readonly url: string;
   readonly admin: { readonly name: string; readonly password: string };
+  /** A viewer API token for the terminal (`query --server`), shown once like the password. */
+  readonly cliToken: string;
   readonly scenarios: readonly ScenarioInfo[];
   readonly tour: readonly string[];
   readonly simulator: SimulatorHandle;
   readonly server: RunningServer;
   readonly store: Store;
   readonly dir: string;
+  /** The store's location (`duckdb:/tmp/…/m365hunt.duckdb`), for the CLI. */
+  readonly storeLocation: string;
   readonly records: number;
   readonly alerts: number;
   close(): Promise<void>;
 }
 
-/**
- * The simulated clock starts this far behind real time and runs `speed` times faster, so that the
- * live activity stays in the past of the app's "now" for the length of a demo (with the defaults,
- * 12 h / (6 − 1) ≈ 2.4 hours).
- */
-const CLOCK_LEAD_MS = 12 * 3_600_000;
-
 export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   const log = options.log ?? createLogger('demo');
+  const host = options.host ?? '127.0.0.1';
+  const port = options.port ?? 8080;
+  // A busy port must fail now, not after the whole backfill.
+  await assertPortFree(host, port);
   const ownDir = !options.dir;
   const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'm365hunt-demo-')));
   // One day of history: every scenario fits in it, and the backfill stays around 20 s (each
@@ -70,7 +80,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     days,
     scenarios: ['all'],
     speed: options.speed ?? 6,
-    now: new Date(Date.now() - CLOCK_LEAD_MS),
+    now: options.now ?? new Date(),
     // Graph's audit-log limit (5 requests per 10 s) would make the demo's sign-in backfill slow;
     // the demo is about what the data shows, so the simulator lets it through.
     switches: { auditLogThrottlePer10Seconds: 1000 },
@@ -93,7 +103,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     config.inputs.office365.backfill = `${days + 1}d`;
     // The simulator answers from memory on loopback: more blobs in flight make the backfill faster.
     config.inputs.office365.concurrency = 16;
-    config.server = { host: options.host ?? '127.0.0.1', port: options.port ?? 8080 };
+    config.server = { host, port };
     await writeFile(file, `${JSON.stringify(config, null, 2)}\n`);
     const resolved = loadConfig(file);
     const store = await openServerStore({}, resolved);
@@ -101,6 +111,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
 
     const password = generatePassword();
     await new Accounts(store).create('admin', 'admin', password);
+    const cliToken = (await new Tokens(store).create('admin', 'terminal (demo)', 'viewer')).token;
 
     const streams = new Map<string, StreamProgress>();
     const collection = new Collection(resolved, store, {
@@ -122,7 +133,10 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     for (const s of summaries)
       for (const r of s.results) if (r.error) log.warn(`${r.key.stream}: ${r.error}`);
 
-    const engine = alertRunner(store, resolved, log.child('alerts'));
+    // The app lives in the simulated tenant's time: "now" in a range, the lag of collection, and
+    // the times of alerts and actions all read the simulator's clock.
+    const now = () => simulator.now();
+    const engine = alertRunner(store, resolved, log.child('alerts'), now);
     await engine?.trigger();
     const raisedAlerts = await listAlerts(store);
     const raised = raisedAlerts.length;
@@ -134,18 +148,21 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       engine,
       collect: true,
       log: log.child('server'),
+      now,
     });
     cleanups.push(() => server.close());
     const scenarios = simulator.scenarios();
     return {
       url: server.url,
       admin: { name: 'admin', password },
+      cliToken,
       scenarios,
       tour: guidedTour(server.url, scenarios, raisedAlerts),
       simulator,
       server,
       store,
       dir,
+      storeLocation: store.location,
       records,
       alerts: raised,
       close,
@@ -195,4 +212,23 @@ export function guidedTour(
       lines.push(`   - ${s.title} (${s.actors.slice(0, 2).join(', ') || 'no named actor'})`);
   }
   return lines;
+}
+
+/** Fails with a clear error when something already listens on host:port (0: any port will do). */
+export async function assertPortFree(host: string, port: number): Promise<void> {
+  if (port === 0) return;
+  await new Promise<void>((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', (error: NodeJS.ErrnoException) => {
+      reject(
+        new M365HuntError(
+          error.code === 'EADDRINUSE'
+            ? `Port ${port} on ${host} is in use by another program.`
+            : `Cannot listen on ${host}:${port}: ${error.message}`,
+          { hint: 'Stop that program, or give another port: --port 8081 (or --port 0 for any).' },
+        ),
+      );
+    });
+    probe.listen({ host, port, exclusive: true }, () => probe.close(() => resolve()));
+  });
 }

@@ -26,4 +26,9 @@ export interface ServerDeps {
   readonly respond: RespondPort | undefined;
   /** Folder of the built web app (dist/web); undefined: the API only. */
   readonly webRoot: string | undefined;
+  /**
+   * The server's present: what `now` means in a time range, and what collection lag is measured
+   * against. The real clock, except in the demo, whose simulated tenant has a clock of its own.
+   */
+  readonly now: () => Date;
 }

@@ -73,6 +73,8 @@ export interface ServerOptions {
   readonly collection?: Partial<CollectionOptions>;
   readonly webRoot?: string | null;
   readonly log?: Logger;
+  /** The server's present (see ServerDeps.now); the real clock by default. */
+  readonly now?: () => Date;
 }
 
 export interface RunningServer extends Listening {
@@ -87,9 +89,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     config: options.config,
     settings: options.settings,
     alerts: options.alerts ?? alertsPort(options.store),
-    respond: options.respond ?? respondPort(options.store, options.config, log.child('respond')),
+    respond:
+      options.respond ??
+      respondPort(options.store, options.config, log.child('respond'), {
+        ...(options.now ? { now: options.now } : {}),
+      }),
     webRoot: options.webRoot === null ? undefined : (options.webRoot ?? defaultWebRoot()),
     log,
+    ...(options.now ? { now: options.now } : {}),
   });
   if (!deps.webRoot)
     log.warn('the web app is not built (dist/web): serving the API only; run `npm run build`');

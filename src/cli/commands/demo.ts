@@ -33,6 +33,10 @@ export function registerDemo(program: Command): void {
     .option('--users <n>', 'accounts in the simulated tenant', '60')
     .option('--days <n>', 'days of simulated history to collect first (1 to 7)', '1')
     .option('--speed <n>', 'simulated seconds per real second while it runs', '6')
+    .option(
+      '--now <time>',
+      'the simulated present at start, ISO (default: now); the same --now and seed give the same data',
+    )
     .option('-v, --verbose', 'debug logging')
     .action(
       async (options: {
@@ -40,6 +44,7 @@ export function registerDemo(program: Command): void {
         users: string;
         days: string;
         speed: string;
+        now?: string;
         verbose?: boolean;
       }) => {
         if (options.verbose) setLogLevel('debug');
@@ -57,6 +62,11 @@ export function registerDemo(program: Command): void {
           throw new M365HuntError('--users must be a whole number from 10 to 5000.');
         if (!(speed >= 1 && speed <= 600))
           throw new M365HuntError('--speed must be from 1 to 600.');
+        const now = options.now === undefined ? undefined : new Date(options.now);
+        if (now && Number.isNaN(now.getTime()))
+          throw new M365HuntError(`--now ${options.now} is not a time.`, {
+            hint: 'Give an ISO time such as 2026-03-02T15:00:00Z.',
+          });
         const started = Date.now();
         console.log(
           `Starting the simulated tenant (every attack scenario) and collecting its last ${days === 1 ? 'day' : `${days} days`}…`,
@@ -65,6 +75,7 @@ export function registerDemo(program: Command): void {
           port,
           users,
           speed,
+          ...(now ? { now } : {}),
           log: createLogger('demo'),
           progress: progressLine(),
         });
@@ -77,11 +88,16 @@ export function registerDemo(program: Command): void {
             '',
             `  Open      ${demo.url}`,
             `  Sign in   ${demo.admin.name} / ${demo.admin.password}   (generated for this run; shown once)`,
+            `  Store     ${demo.storeLocation}`,
+            '',
+            'Hunt from a terminal while it runs (the demo holds the store; the CLI asks the server):',
+            `  export M365HUNT_SERVER=${demo.url} M365HUNT_TOKEN=${demo.cliToken}`,
+            `  npx m365hunt query 'from cloud.office365.management group by Workload select count() as events' --from now-1d`,
             '',
             'A short tour:',
             ...demo.tour.map((l) => `  ${l}`),
             '',
-            `The simulated tenant keeps working (${speed}× real time) and the collector polls it every 10 s.`,
+            `The simulated tenant keeps working (${speed}× real time; the app's "now" is its clock, ${demo.simulator.now().toISOString().slice(0, 16)}Z at start) and the collector polls it every 10 s.`,
             'Ctrl-C stops everything.',
           ].join('\n'),
         );

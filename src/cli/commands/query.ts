@@ -11,6 +11,7 @@ import { createCatalog } from '../../store/schema.js';
 import type { Dialect } from '../../store/store.js';
 import { M365HuntError } from '../../util/errors.js';
 import { loadConfig } from '../../config/load.js';
+import { remoteQuery } from '../remote-query.js';
 import { geoipFunctionTable } from '../../enrich/geoip-linq.js';
 import {
   addStoreOptions,
@@ -27,6 +28,8 @@ interface QueryOptions extends StoreCliOptions {
   limit?: string;
   explain?: boolean;
   dialect?: Dialect;
+  server?: string;
+  token?: string;
 }
 
 function dialectOfUrl(url: string): Dialect {
@@ -72,6 +75,14 @@ export function registerQuery(program: Command): void {
     )
     .option('--limit <n>', 'return at most n rows')
     .option('--explain', 'print the SQL and its parameters instead of running the query')
+    .option(
+      '--server <url>',
+      'ask a running `serve` or `demo` at this address instead of opening the store (env M365HUNT_SERVER)',
+    )
+    .option(
+      '--token <token>',
+      'API token for --server (env M365HUNT_TOKEN; made in Settings or with `users token`)',
+    )
     .addOption(
       new Option(
         '--dialect <engine>',
@@ -98,6 +109,11 @@ export function registerQuery(program: Command): void {
           ...(limit !== undefined ? { limit } : {}),
         });
         process.stdout.write(`${compiled.explain()}\n`);
+        return;
+      }
+      const server = options.server ?? process.env.M365HUNT_SERVER;
+      if (server && !options.db && !options.store && !options.config) {
+        await huntThroughServer(server, text, options, { from, to }, limit);
         return;
       }
       const config = options.config ? loadConfig(options.config) : undefined;
@@ -129,4 +145,36 @@ export function registerQuery(program: Command): void {
       throw error;
     }
   });
+}
+
+/** The query through a running server's API (see remote-query.ts), written as a local one is. */
+async function huntThroughServer(
+  server: string,
+  text: string,
+  options: QueryOptions,
+  range: { from: Date; to: Date },
+  limit: number | undefined,
+): Promise<void> {
+  const token = options.token ?? process.env.M365HUNT_TOKEN;
+  if (!token) {
+    throw new M365HuntError(`--server ${server} needs an API token.`, {
+      hint: 'Pass it in M365HUNT_TOKEN or --token (make one in Settings, API tokens, or with `m365hunt users token`).',
+    });
+  }
+  // Relative times are read by the server, whose "now" is the one its data lives in (the demo's
+  // simulated clock); a range given only by its end is sent as read here.
+  const from = options.from ?? (options.to ? range.from.toISOString() : 'now-1d');
+  const to = options.to ?? 'now';
+  let truncated = false;
+  const result = await remoteQuery(
+    { server, token, query: text, from, to, ...(limit !== undefined ? { limit } : {}) },
+    () => (truncated = true),
+  );
+  await writeResult(result, options.format, process.stdout, {
+    width: process.stdout.isTTY ? process.stdout.columns : 160,
+  });
+  if (truncated)
+    process.stderr.write(
+      'note: the server stopped at its row limit (server.max_rows); narrow the range or add --limit.\n',
+    );
 }

@@ -102,10 +102,11 @@ export function alertRunner(
   store: Store,
   config: ResolvedConfig | undefined,
   log: Logger,
+  now?: () => Date,
 ): AlertRunner | undefined {
   const alerting = setupAlerting(config, { tolerant: true });
   if (!alerting.config.enabled) return undefined;
   for (const w of alerting.config.warnings) log.warn(w);
   for (const p of alerting.packs.problems) log.warn(`rule left out: ${formatProblem(p)}`);
-  return new AlertRunner(store, alerting, { log });
+  return new AlertRunner(store, alerting, { log, ...(now ? { now } : {}) });
 }

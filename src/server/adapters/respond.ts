@@ -100,6 +100,8 @@ export interface RespondPortOptions {
   readonly fetch?: typeof fetch;
   /** Look for alerts with a suggested response (default: the config's respond.propose_from_alerts). */
   readonly proposeFromAlerts?: boolean;
+  /** When steps happen (the log's times): the server's clock. */
+  readonly now?: () => Date;
 }
 
 /**
@@ -118,6 +120,7 @@ export function respondPort(
     config,
     log,
     ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(options.now ? { now: options.now } : {}),
   });
   const actor = (by: string) => ({ name: by, via: 'server' as const });
 

@@ -33,10 +33,15 @@ export class ServerMetrics {
     private readonly store: Store,
     private readonly config: ResolvedConfig | undefined,
     private readonly alerts: () => AlertsPort | undefined,
+    private readonly now: () => Date = () => new Date(),
   ) {}
 
   async render(): Promise<string> {
-    const rows: StatusRow[] = statusRows(await this.store.streamStatus(), this.config);
+    const rows: StatusRow[] = statusRows(
+      await this.store.streamStatus(),
+      this.config,
+      this.now().getTime(),
+    );
     const by = (pick: (r: StatusRow) => number | null): Sample[] =>
       rows.flatMap((r) => {
         const value = pick(r);

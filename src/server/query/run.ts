@@ -81,10 +81,10 @@ export async function answerQuery(
   engine: QueryEngine,
   metrics: ServerMetrics,
   request: QueryRequest,
-  options: { maxRows: number; format: 'ndjson' | 'csv'; origin: string },
+  options: { maxRows: number; format: 'ndjson' | 'csv'; origin: string; now?: Date },
 ): Promise<Response> {
   const started = performance.now();
-  const range = resolveRange(engine, request.from, request.to);
+  const range = resolveRange(engine, request.from, request.to, options.now);
   let run: QueryRun;
   try {
     run = await engine.run(request.query, range);

@@ -55,6 +55,7 @@ export function queryRoutes(r: Routes, deps: ServerDeps): void {
       maxRows: deps.settings.max_rows,
       format: body.format,
       origin: body.format === 'csv' ? 'export' : body.origin,
+      now: deps.now(),
     });
   });
 }

@@ -6,7 +6,7 @@ import type { Routes } from './types.js';
 
 export function statusRoutes(r: Routes, deps: ServerDeps): void {
   r.add('GET', '/api/status', async (c) => {
-    const streams = statusRows(await deps.store.streamStatus(), deps.config);
+    const streams = statusRows(await deps.store.streamStatus(), deps.config, deps.now().getTime());
     const skipped = (await deps.store.skippedContent()).slice(0, 100).map((s) => ({
       tenant: s.key.tenant,
       stream: s.key.stream,

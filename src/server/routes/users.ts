@@ -71,7 +71,7 @@ export function userRoutes(r: Routes, deps: ServerDeps): void {
         .strict(),
     );
     const engine = engineOf(deps);
-    const range = resolveRange(engine, params.from, params.to);
+    const range = resolveRange(engine, params.from, params.to, deps.now());
     const started = performance.now();
     const sections = await Promise.all(
       userSections(engine, upn).map(async (s) => ({

@@ -114,7 +114,7 @@ export class DuckDbStore implements Store {
     } catch (error) {
       if (isLockError(error)) {
         throw new M365HuntError(`The store ${file} is in use by another m365hunt process.`, {
-          hint: 'DuckDB lets one process write a file at a time: stop that process, or run `m365hunt serve`, which collects, alerts and answers queries in one process.',
+          hint: 'DuckDB lets one process open a file for writing, and no other process meanwhile. While `serve` or `demo` runs, hunt through it: `m365hunt query --server http://127.0.0.1:8080` with an API token in M365HUNT_TOKEN.',
           cause: error,
         });
       }
