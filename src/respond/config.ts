@@ -32,6 +32,11 @@ const respondSchema = z
     protected_users: z.array(z.string().min(3)).default([]),
     /** Most drive items one action looks at (each costs a few Graph calls). */
     max_items: z.number().int().min(1).max(10_000).default(500),
+    /**
+     * Four eyes: whoever proposed an action may not approve it; a second person does. Off only
+     * where one person runs everything (a lab, a demo for one).
+     */
+    four_eyes: z.boolean().default(true),
   })
   .strict();
 
@@ -46,6 +51,7 @@ export interface RespondConfig {
   readonly sinceMs: number;
   readonly protectedUsers: ReadonlySet<string>;
   readonly maxItems: number;
+  readonly fourEyes: boolean;
 }
 
 function fromRaw(raw: RawRespond): RespondConfig {
@@ -58,6 +64,7 @@ function fromRaw(raw: RawRespond): RespondConfig {
     sinceMs: parseDuration(raw.since)!,
     protectedUsers: new Set(raw.protected_users.map((u) => u.toLowerCase())),
     maxItems: raw.max_items,
+    fourEyes: raw.four_eyes,
   };
 }
 

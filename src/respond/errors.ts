@@ -2,7 +2,14 @@
 // 409 and the CLI its exit code), a message and a hint, made here and printed where errors are.
 import { M365HuntError } from '../util/errors.js';
 
-export type RespondErrorKind = 'not-found' | 'conflict' | 'protected' | 'invalid' | 'unavailable';
+export type RespondErrorKind =
+  | 'not-found'
+  | 'conflict'
+  | 'protected'
+  | 'invalid'
+  | 'unavailable'
+  /** The four-eyes rule: the proposer may not approve. */
+  | 'four-eyes';
 
 export class RespondError extends M365HuntError {
   constructor(

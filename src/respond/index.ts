@@ -13,6 +13,7 @@ export { RespondError, type RespondErrorKind } from './errors.js';
 export { listSummaries, readRows, type ActionSummary } from './log.js';
 export { RESPOND_ACTIONS_TABLE } from '../store/respond-family.js';
 export { renderPlan, renderAction } from './render.js';
+export type { DirectoryFacts } from './graph/users.js';
 export {
   ACTION_KINDS,
   ACTION_STATUSES,

@@ -8,8 +8,8 @@ import { describeError } from '../util/errors.js';
 import type { Logger } from '../util/log.js';
 import { autoApproved } from './config.js';
 import { RespondError } from './errors.js';
-import { listSummaries } from './log.js';
-import type { ActionKind, ActionView } from './model.js';
+import { listSummaries, type ActionSummary } from './log.js';
+import type { ActionKind, ActionStatus, ActionView } from './model.js';
 import { isProtected } from './plan.js';
 import { seededActionId, type Proposal, type Responder } from './workflow.js';
 
@@ -48,7 +48,30 @@ export interface SuggestResult {
   readonly errors: string[];
 }
 
-/** Proposes the suggested responses of open alerts that have none yet. */
+/** Statuses of an action still waiting or running: a second proposal for its user would repeat it. */
+const OPEN: readonly ActionStatus[] = ['proposed', 'approved', 'running'];
+
+/**
+ * Whether an action already covers what `kind` would do for its user: one of the same kind still
+ * open, or a disable (open, or done and not undone), which ends the sessions' use and the sharing
+ * by that account too; a disabled account needs no revocation proposed.
+ */
+function covered(existing: readonly ActionSummary[], user: string, kind: ActionKind): boolean {
+  const u = user.toLowerCase();
+  return existing.some(
+    (a) =>
+      a.user.toLowerCase() === u &&
+      ((a.action === kind && OPEN.includes(a.status)) ||
+        (a.action === 'disable-user' &&
+          (OPEN.includes(a.status) || a.status === 'verified' || a.status === 'executed'))),
+  );
+}
+
+/**
+ * Proposes the suggested responses of open alerts, once per user: several alerts about one
+ * account (the same rule firing on each of its bursts, or several rules) make one proposal,
+ * not one each.
+ */
 export async function proposeFromAlerts(
   responder: Responder,
   store: Parameters<typeof listAlerts>[0],
@@ -56,7 +79,8 @@ export async function proposeFromAlerts(
 ): Promise<SuggestResult> {
   const result: SuggestResult = { proposed: [], autoRun: [], errors: [] };
   const alerts = await listAlerts(store, { status: ['new', 'acknowledged'] });
-  const existing = new Set((await listSummaries(store)).map((a) => a.id));
+  const summaries = await listSummaries(store);
+  const existing = new Set(summaries.map((a) => a.id));
   const allowed = new Set(responder.tenants().map((t) => t.tenantId));
   for (const alert of alerts) {
     if (!allowed.has(alert.tenant)) continue;
@@ -68,11 +92,28 @@ export async function proposeFromAlerts(
       const proposal = suggestedProposal(alert, user, responder.settings.since);
       if (!proposal) continue;
       const id = seededActionId(`${alert.id}|${user.toLowerCase()}|${proposal.kind}`);
-      if (existing.has(id)) continue;
+      if (existing.has(id) || covered(summaries, user, proposal.kind)) continue;
       try {
         const rule = { name: `rule:${alert.rule}`, via: 'rule' as const };
         const view = await responder.propose(proposal, rule, id);
         existing.add(view.id);
+        summaries.push({
+          id: view.id,
+          action: view.kind,
+          user: view.user,
+          client: view.client,
+          status: view.status,
+          created: view.created,
+          updated: view.updated,
+          proposedBy: view.proposedBy,
+          via: view.proposedVia,
+          approvedBy: null,
+          alertId: view.alertId,
+          rule: view.rule,
+          reason: view.reason,
+          outcomes: {},
+          checks: {},
+        });
         result.proposed.push(view);
         if (autoApproved(responder.settings, alert.rule)) {
           const ran = await responder.approve(view.id, {

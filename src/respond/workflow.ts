@@ -15,6 +15,7 @@ import { createLogger, type Logger } from '../util/log.js';
 import { matchesTenant, respondConfig, type RespondConfig } from './config.js';
 import { RespondError } from './errors.js';
 import { GraphClient } from './graph/client.js';
+import { readDirectoryFacts, type DirectoryFacts } from './graph/users.js';
 import {
   appendRows,
   listSummaries,
@@ -287,8 +288,12 @@ export class Responder {
     });
   }
 
-  /** Approves a proposal and runs it (execute, then verify). */
-  async approve(id: string, by: Actor): Promise<ActionView> {
+  /**
+   * Approves a proposal and runs it (execute, then verify). Four eyes (respond.four_eyes, on by
+   * default): the person who proposed it may not approve it. `alone` is the break-glass of a
+   * person acting by themselves (the CLI's direct commands, an undo): allowed, and said in the log.
+   */
+  async approve(id: string, by: Actor, options: { alone?: boolean } = {}): Promise<ActionView> {
     const view = await this.get(id);
     return this.locked(view.id, async (current, rows) => {
       if (!current) throw new RespondError('not-found', `There is no action ${id}.`);
@@ -298,7 +303,23 @@ export class Responder {
           `Action ${current.id} is ${current.status}: only a proposed action can be approved.`,
         );
       }
-      const row = this.rowOf(current, rows.length + 1, 'approved', 'approved', by);
+      const same = sameActor(current.proposedBy, by);
+      if (same && this.settings.fourEyes && !options.alone && by.via !== 'auto') {
+        throw new RespondError(
+          'four-eyes',
+          `${by.name} proposed ${current.id}: a second person must approve it (four eyes).`,
+          'Ask another responder to approve it in the action log, or `m365hunt respond approve` as another operator.',
+        );
+      }
+      const row = this.rowOf(current, rows.length + 1, 'approved', 'approved', by, {
+        ...(same
+          ? {
+              Detail: this.settings.fourEyes
+                ? 'approved by the person who proposed it, alone (break-glass)'
+                : 'approved by the person who proposed it (respond.four_eyes is off)',
+            }
+          : {}),
+      });
       await appendRows(this.store, [row]);
       this.log.info(`${by.name} approved ${current.id}`);
       return this.execute([...rows, row], by);
@@ -343,10 +364,19 @@ export class Responder {
     });
   }
 
-  /** Proposes and approves in one go: the responder acting directly. */
+  /**
+   * Proposes and approves in one go: one person acting alone (the CLI's direct commands, an
+   * undo). The log says so; the server offers it only where respond.four_eyes is off.
+   */
   async run(proposal: Proposal, by: Actor): Promise<ActionView> {
     const proposed = await this.propose(proposal, by);
-    return this.approve(proposed.id, by);
+    return this.approve(proposed.id, by, { alone: true });
+  }
+
+  /** The account as the directory shows it now (state, sessions, job facts), for the user page. */
+  async account(user: string, tenant?: string): Promise<DirectoryFacts> {
+    const instance = this.instanceFor(tenant);
+    return readDirectoryFacts(this.graph(instance), user);
   }
 
   /** Re-enables the account a disable-user action disabled. Sessions and sharing stay removed. */
@@ -454,4 +484,9 @@ export class Responder {
       by,
     );
   }
+}
+
+/** Whether two actors are one person: the same name, whatever the channel (web, API, CLI). */
+function sameActor(proposedBy: string, by: Actor): boolean {
+  return proposedBy.trim().toLowerCase() === by.name.trim().toLowerCase();
 }

@@ -83,12 +83,37 @@ export const ENDPOINTS: readonly Endpoint[] = [
     role: 'viewer',
     summary: 'one alert with evidence and entities',
   },
+  {
+    method: 'GET',
+    path: '/api/alerts/assignees',
+    role: 'viewer',
+    summary: 'accounts alerts can be assigned to',
+  },
   { method: 'POST', path: '/api/alerts/:id/ack', role: 'analyst', summary: 'acknowledge an alert' },
   {
     method: 'POST',
     path: '/api/alerts/:id/close',
     role: 'analyst',
-    summary: 'close an alert with a reason',
+    summary: 'close an alert with a classification and a reason',
+  },
+  { method: 'POST', path: '/api/alerts/:id/reopen', role: 'analyst', summary: 'reopen an alert' },
+  {
+    method: 'POST',
+    path: '/api/alerts/:id/assign',
+    role: 'analyst',
+    summary: 'assign an alert to an account (or to nobody)',
+  },
+  {
+    method: 'POST',
+    path: '/api/alerts/:id/comment',
+    role: 'analyst',
+    summary: "add a comment to an alert's history",
+  },
+  {
+    method: 'POST',
+    path: '/api/alerts/triage',
+    role: 'analyst',
+    summary: 'one triage step on many alerts (bulk ack, close, assign, reopen)',
   },
   {
     method: 'GET',

@@ -47,16 +47,31 @@ export interface AlertEntities {
   readonly [kind: string]: readonly string[] | undefined;
 }
 
+export type Classification =
+  'true-positive' | 'benign-positive' | 'false-positive' | 'undetermined';
+
+/** An alert as the triage queue lists it. */
 export interface AlertSummary {
   readonly id: string;
   readonly rule: string;
   readonly title: string;
   readonly severity: string;
   readonly status: AlertStatus;
+  /** When the alert was raised, and when it last changed (triage, more events). */
   readonly created: string;
+  readonly updated?: string;
+  /** Event time of its first and last matching records: when it happened. */
+  readonly firstSeen?: string;
+  readonly lastSeen?: string;
   readonly entities: AlertEntities;
   /** Events grouped into this alert. */
   readonly count?: number;
+  readonly assignee?: string | null;
+  readonly classification?: Classification | null;
+  readonly comments?: number;
+  /** The response its rule suggests (disable-user, …), when any. */
+  readonly suggested?: string | null;
+  readonly tenant?: string;
 }
 
 export interface AlertDetail extends AlertSummary {
@@ -66,8 +81,18 @@ export interface AlertDetail extends AlertSummary {
   readonly evidence: ReadonlyArray<Readonly<Record<string, unknown>>>;
   readonly history?: ReadonlyArray<Readonly<Record<string, unknown>>>;
   readonly closeReason?: string;
+  readonly commentList?: ReadonlyArray<{ at: string; by: string; text: string }>;
+  /** Searches into the alert's records and their surroundings. */
+  readonly hunts?: readonly AlertHunt[];
   /** The response the rule suggests, e.g. { action: 'disable-user', user: 'x@y' }. */
   readonly suggestedResponse?: Readonly<Record<string, unknown>>;
+}
+
+export interface AlertHunt {
+  readonly label: string;
+  readonly query: string;
+  readonly from: string;
+  readonly to: string;
 }
 
 export interface AlertFilter {
@@ -78,11 +103,37 @@ export interface AlertFilter {
   readonly limit: number;
 }
 
+/** A triage step, as the routes pass it on (see src/alerts/store/alert-store.ts). */
+export type TriageStep =
+  | { readonly kind: 'acknowledged' }
+  | {
+      readonly kind: 'closed';
+      readonly reason: string;
+      readonly classification: Classification;
+    }
+  | { readonly kind: 'reopened'; readonly reason?: string }
+  | { readonly kind: 'assigned'; readonly assignee: string | null }
+  | { readonly kind: 'commented'; readonly text: string };
+
+export interface TriageAnswer {
+  readonly changed: readonly AlertSummary[];
+  readonly refused: ReadonlyArray<{ id: string; reason: string }>;
+}
+
 export interface AlertsPort {
   list(filter: AlertFilter): Promise<AlertSummary[]>;
   get(id: string): Promise<AlertDetail | undefined>;
   ack(id: string, by: string): Promise<AlertDetail>;
-  close(id: string, by: string, reason: string): Promise<AlertDetail>;
+  close(
+    id: string,
+    by: string,
+    reason: string,
+    classification?: Classification,
+  ): Promise<AlertDetail>;
+  /** One step on one alert: the alert after it (throws when it cannot apply). */
+  triage?(id: string, step: TriageStep, by: string): Promise<AlertDetail>;
+  /** One step on many alerts in one commit: those changed, and those refused with why. */
+  triageMany?(ids: readonly string[], step: TriageStep, by: string): Promise<TriageAnswer>;
   counts(): Promise<Array<{ status: string; severity: string; count: number }>>;
 }
 
@@ -116,4 +167,16 @@ export interface RespondPort {
   undo?(id: string, by: string, reason?: string): Promise<ActionAnswer>;
   /** Stops background work (proposals from alerts) when the server stops. */
   close?(): Promise<void>;
+  /** Four eyes: a proposal needs a second person's approval (no direct run from the server). */
+  readonly fourEyes?: boolean;
+  /** The account as the directory shows it now, and the actions taken on it. */
+  account?(upn: string): Promise<AccountAnswer>;
+}
+
+export interface AccountAnswer {
+  /** State, sessions and job facts from Graph; null when Graph could not be asked (see error). */
+  readonly directory: Readonly<Record<string, unknown>> | null;
+  readonly error?: string;
+  /** The action log's rows for this account, newest first. */
+  readonly actions: ReadonlyArray<Readonly<Record<string, unknown>>>;
 }

@@ -150,7 +150,7 @@ export const ALERTS: TableFamily = {
   id: 'alerts',
   table: 'm365hunt.alerts',
   description:
-    'Alert events (raised, updated, acknowledged, closed, reopened, recovered, notified).',
+    'Alert events (raised, updated, acknowledged, closed, reopened, recovered, notified, assigned, commented).',
   idPath: 'Id',
   timePath: 'CreationTime',
   ipPaths: ['Ip'],
@@ -167,7 +167,7 @@ export const ALERTS: TableFamily = {
     col(
       'Event',
       'string',
-      'raised, updated, acknowledged, closed, reopened, recovered, notified, notify_failed.',
+      'raised, updated, acknowledged, closed, reopened, recovered, notified, notify_failed, assigned, commented (the classification of a close, the assignee and the comment are in message).',
     ),
     col('Status', 'string', "The alert's status after the event: new, acknowledged or closed."),
     col('Rule', 'string', 'Id of the rule that raised the alert.'),

@@ -1,7 +1,9 @@
 // `m365hunt respond` as a user runs it (its own process, through tsx) on the simulator: the dry
 // run, the refusal to act without confirmation when there is no terminal, acting with --yes, the
 // log (list, show), undo, and a proposal approved later. The actor is the OS user.
+import { readFileSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
+import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { respondWorld, tenantUsers, type RespondWorld } from './helpers.js';
@@ -96,8 +98,22 @@ describe('m365hunt respond', () => {
     const pid = /^(act-\S+)/.exec(p.stdout)?.[1] ?? '';
     expect(p.stdout).toMatch(/PROPOSED/);
     expect(p.stderr).toContain(`respond approve ${pid}`);
-    const a = await respond('approve', pid, '--yes');
-    expect(a.code).toBe(0);
+    // Four eyes: the operator who proposed it may not approve it too.
+    const own = await respond('approve', pid, '--yes');
+    expect(own.code).not.toBe(0);
+    expect(own.stderr).toMatch(/a second person must approve it \(four eyes\)/);
+    // Where one person runs everything, respond.four_eyes: false lets them.
+    const config = JSON.parse(readFileSync(world.file, 'utf8')) as Record<string, unknown>;
+    const single = join(dirname(world.file), 'single-operator.json');
+    writeFileSync(
+      single,
+      JSON.stringify({ ...config, respond: { ...(config.respond ?? {}), four_eyes: false } }),
+    );
+    const a = await runCli(['respond', 'approve', pid, '--yes', '--config', single]);
+    expect(a.code, a.stderr).toBe(0);
     expect(a.stdout).toMatch(/revoke-sessions \S+ {2}VERIFIED/);
+    expect(a.stdout).toMatch(
+      /approved by the person who proposed it \(respond\.four_eyes is off\)/,
+    );
   });
 });

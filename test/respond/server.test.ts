@@ -20,10 +20,11 @@ let sim: SimulatorHandle;
 let store: Store;
 let server: RunningServer;
 let members: string[];
-const bearer: Record<'viewer' | 'analyst' | 'responder', string> = {
+const bearer: Record<'viewer' | 'analyst' | 'responder' | 'admin', string> = {
   viewer: '',
   analyst: '',
   responder: '',
+  admin: '',
 };
 const bodies: string[] = [];
 
@@ -35,7 +36,7 @@ beforeAll(async () => {
   store = await openStore(config.store.url!);
   const accounts = new Accounts(store);
   const tokens = new Tokens(store);
-  for (const role of ['viewer', 'analyst', 'responder'] as const) {
+  for (const role of ['viewer', 'analyst', 'responder', 'admin'] as const) {
     await accounts.create(role, role, `${role}-password-1234`);
     bearer[role] = (await tokens.create(role, `${role} test`, role)).token;
   }
@@ -111,18 +112,28 @@ describe('the respond API', () => {
     expect((await call('responder', 'POST', `/api/actions/${proposed}/approve`)).status).toBe(409);
   });
 
-  it('answers a dry run with the plan and changes nothing; a real run is approved by the caller', async () => {
+  it('answers a dry run with the plan and changes nothing; four eyes: no one runs or approves alone', async () => {
     const dry = await call('responder', 'POST', '/api/actions', request(members[1]!, true));
     expect(dry.status).toBe(200);
     expect(dry.json).toMatchObject({ dryRun: true, user: members[1], accountEnabled: true });
     expect((dry.json.changes as Json[]).map((c) => c.key)).toEqual(['disable', 'revoke']);
     const again = await call('responder', 'POST', '/api/actions', request(members[1]!, true));
     expect(again.json.accountEnabled).toBe(true);
-    const run = await call('responder', 'POST', '/api/actions', request(members[1]!, false));
+    // A real run by one person is refused: it has to be proposed, and approved by someone else.
+    const alone = await call('responder', 'POST', '/api/actions', request(members[1]!, false));
+    expect(alone.status).toBe(403);
+    expect(String(alone.json.error)).toMatch(/Four eyes/);
+    const p = await call('responder', 'POST', '/api/actions/propose', request(members[1]!));
+    const id = String(p.json.id);
+    const own = await call('responder', 'POST', `/api/actions/${id}/approve`);
+    expect(own.status).toBe(403);
+    expect(String(own.json.error)).toMatch(/a second person must approve it/);
+    expect((await call('viewer', 'GET', `/api/actions/${id}`)).json.status).toBe('proposed');
+    const run = await call('admin', 'POST', `/api/actions/${id}/approve`);
     expect(run.json).toMatchObject({
       status: 'verified',
       proposedBy: 'responder',
-      approvedBy: 'responder',
+      approvedBy: 'admin',
     });
     expect((await call('analyst', 'POST', '/api/actions', request(members[1]!, true))).status).toBe(
       403,

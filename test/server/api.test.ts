@@ -332,7 +332,13 @@ describe('queries', () => {
     );
     expect(answer.status, answer.text).toBe(200);
     const page = answer.json<{ sections: Array<{ id: string; rows: unknown[] }> }>();
-    expect(page.sections.map((s) => s.id)).toEqual(['signins', 'shared', 'workloads', 'timeline']);
+    expect(page.sections.map((s) => s.id)).toEqual([
+      'signins',
+      'shared',
+      'workloads',
+      'activity',
+      'timeline',
+    ]);
     expect(page.sections.find((s) => s.id === 'timeline')!.rows.length).toBeGreaterThan(0);
   });
 

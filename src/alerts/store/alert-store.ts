@@ -12,6 +12,7 @@ import { linqString } from '../rules/tunables.js';
 import {
   foldAlert,
   type AlertEventRecord,
+  type Classification,
   type AlertEventType,
   type AlertStatus,
   type AlertView,
@@ -171,28 +172,56 @@ const STATUS_AFTER: Readonly<Record<'acknowledged' | 'closed' | 'reopened', Aler
   reopened: 'acknowledged',
 };
 
-/** Triage: acknowledge, close (with a reason) or reopen an alert; records who and when. */
-export async function changeStatus(
-  store: Store,
-  id: string,
-  change: 'acknowledged' | 'closed' | 'reopened',
+/** One triage step an analyst takes on an alert. */
+export type TriageChange =
+  | { readonly kind: 'acknowledged'; readonly reason?: string }
+  | {
+      readonly kind: 'closed';
+      readonly reason: string;
+      /** Required from people in the app; the CLI may leave it out (older scripts). */
+      readonly classification?: Classification;
+    }
+  | { readonly kind: 'reopened'; readonly reason?: string }
+  | { readonly kind: 'assigned'; readonly assignee: string | null }
+  | { readonly kind: 'commented'; readonly text: string };
+
+/** Why a change cannot apply to an alert as it is, or undefined when it can. */
+function refusal(alert: AlertView, change: TriageChange): string | undefined {
+  switch (change.kind) {
+    case 'acknowledged':
+    case 'closed':
+    case 'reopened':
+      if (!TRANSITIONS[change.kind].includes(alert.status))
+        return `Alert ${alert.id} is ${alert.status}; it cannot be ${change.kind}.`;
+      if (change.kind === 'closed' && !change.reason.trim())
+        return 'Closing an alert needs a reason (--reason TEXT).';
+      return undefined;
+    case 'assigned':
+      return (alert.assignee ?? null) === change.assignee
+        ? `Alert ${alert.id} is ${change.assignee ? `assigned to ${change.assignee}` : 'not assigned'} already.`
+        : undefined;
+    case 'commented':
+      return change.text.trim() ? undefined : 'A comment needs some text.';
+  }
+}
+
+function triageEvent(
+  alert: AlertView,
+  change: TriageChange,
   actor: string,
-  reason?: string,
-  now = new Date(),
-): Promise<AlertView> {
-  const alert = await getAlert(store, id);
-  if (!TRANSITIONS[change].includes(alert.status)) {
-    throw new M365HuntError(`Alert ${alert.id} is ${alert.status}; it cannot be ${change}.`);
-  }
-  if (change === 'closed' && !reason?.trim()) {
-    throw new M365HuntError('Closing an alert needs a reason (--reason TEXT).');
-  }
-  const event: AlertEventRecord = {
+  now: Date,
+): AlertEventRecord {
+  const status =
+    change.kind === 'acknowledged' || change.kind === 'closed' || change.kind === 'reopened'
+      ? STATUS_AFTER[change.kind]
+      : alert.status;
+  const reason = 'reason' in change ? change.reason : undefined;
+  return {
     Id: newEventId(alert.id),
     CreationTime: now.toISOString(),
     AlertId: alert.id,
-    Event: change,
-    Status: STATUS_AFTER[change],
+    Event: change.kind,
+    Status: status,
     Rule: alert.rule,
     Pack: alert.pack,
     Title: alert.title,
@@ -201,12 +230,84 @@ export async function changeStatus(
     ...(alert.entities.ip?.[0] ? { Ip: alert.entities.ip[0] } : {}),
     Actor: actor,
     ...(reason ? { Reason: reason } : {}),
+    ...(change.kind === 'closed' && change.classification
+      ? { Classification: change.classification }
+      : {}),
+    ...(change.kind === 'assigned' ? { Assignee: change.assignee } : {}),
+    ...(change.kind === 'commented' ? { Comment: change.text.trim() } : {}),
     Count: alert.count,
     FirstSeen: alert.first_seen,
     LastSeen: alert.last_seen,
     Tenant: alert.tenant,
     Client: alert.client,
   };
-  await appendEvents(store, [event], [], 'triage');
-  return (await listAlerts(store, { alertIds: [alert.id] }))[0]!;
+}
+
+export interface TriageResult {
+  /** The alerts as they are after the change, in the order asked. */
+  readonly changed: AlertView[];
+  /** Alerts the change did not apply to, and why (already closed, unknown id…). */
+  readonly refused: Array<{ id: string; reason: string }>;
+}
+
+/**
+ * Applies one triage change to several alerts (a bulk action), in one commit: each alert it can
+ * apply to gets an event; the others are named with the reason. Ids are exact (the app's), or a
+ * unique prefix when there is one id (the CLI's).
+ */
+export async function triageAlerts(
+  store: Store,
+  ids: readonly string[],
+  change: TriageChange,
+  actor: string,
+  now = new Date(),
+): Promise<TriageResult> {
+  const unique = [...new Set(ids)];
+  const found =
+    unique.length === 1
+      ? [await getAlert(store, unique[0]!)]
+      : await listAlerts(store, { alertIds: unique });
+  const byId = new Map(found.map((a) => [a.id, a]));
+  const refused: Array<{ id: string; reason: string }> = [];
+  const events: AlertEventRecord[] = [];
+  const touched: string[] = [];
+  for (const id of unique.length === 1 ? [found[0]!.id] : unique) {
+    const alert = byId.get(id);
+    if (!alert) {
+      refused.push({ id, reason: `There is no alert ${id}.` });
+      continue;
+    }
+    const why = refusal(alert, change);
+    if (why) refused.push({ id, reason: why });
+    else {
+      events.push(triageEvent(alert, change, actor, now));
+      touched.push(id);
+    }
+  }
+  await appendEvents(store, events, [], 'triage');
+  const after = touched.length ? await listAlerts(store, { alertIds: touched }) : [];
+  const order = new Map(touched.map((id, i) => [id, i]));
+  return {
+    changed: after.sort((a, b) => order.get(a.id)! - order.get(b.id)!),
+    refused,
+  };
+}
+
+/** Triage: acknowledge, close (with a reason) or reopen an alert; records who and when. */
+export async function changeStatus(
+  store: Store,
+  id: string,
+  change: 'acknowledged' | 'closed' | 'reopened',
+  actor: string,
+  reason?: string,
+  now = new Date(),
+  classification?: Classification,
+): Promise<AlertView> {
+  const step: TriageChange =
+    change === 'closed'
+      ? { kind: 'closed', reason: reason ?? '', ...(classification ? { classification } : {}) }
+      : { kind: change, ...(reason ? { reason } : {}) };
+  const result = await triageAlerts(store, [id], step, actor, now);
+  if (result.refused[0]) throw new M365HuntError(result.refused[0].reason);
+  return result.changed[0]!;
 }

@@ -16,7 +16,22 @@ export type AlertEventType =
   | 'reopened'
   | 'recovered'
   | 'notified'
-  | 'notify_failed';
+  | 'notify_failed'
+  | 'assigned'
+  | 'commented';
+
+/**
+ * What a closed alert turned out to be: Microsoft Sentinel's incident classifications
+ * (https://learn.microsoft.com/en-us/javascript/api/@azure/arm-securityinsight/knownincidentclassification),
+ * so that figures of false positives per rule mean what they mean there.
+ */
+export const CLASSIFICATIONS = [
+  'true-positive',
+  'benign-positive',
+  'false-positive',
+  'undetermined',
+] as const;
+export type Classification = (typeof CLASSIFICATIONS)[number];
 
 export interface Evidence {
   /** Event time of the record (ISO). */
@@ -73,6 +88,12 @@ export interface AlertEventRecord {
   readonly Response?: readonly SuggestedResponse[];
   /** Notification target of a notified/notify_failed event. */
   readonly Target?: string;
+  /** An assigned event: the account now in charge (null: nobody). */
+  readonly Assignee?: string | null;
+  /** A closed event: what the alert turned out to be. */
+  readonly Classification?: Classification;
+  /** A commented event: the note. */
+  readonly Comment?: string;
 }
 
 export interface AlertHistoryEntry {
@@ -81,6 +102,9 @@ export interface AlertHistoryEntry {
   readonly by: string;
   readonly reason?: string;
   readonly target?: string;
+  readonly assignee?: string | null;
+  readonly classification?: Classification;
+  readonly comment?: string;
 }
 
 /** An alert's current state, as `alerts show` and the API give it. */
@@ -112,6 +136,13 @@ export interface AlertView {
   response: SuggestedResponse[];
   recovered: string | null;
   history: AlertHistoryEntry[];
+  /** The account in charge (assigned), or null. */
+  assignee: string | null;
+  /** Set when closed: what the alert turned out to be (null for alerts closed without one). */
+  classification: Classification | null;
+  /** The reason given when it was last closed. */
+  close_reason: string | null;
+  comments: Array<{ at: string; by: string; text: string }>;
 }
 
 const MAX_ENTITY_VALUES = 20;
@@ -155,6 +186,10 @@ export function foldAlert(
     response: [...(first.Response ?? [])],
     recovered: null,
     history: [],
+    assignee: null,
+    classification: null,
+    close_reason: null,
+    comments: [],
   };
   for (const e of events) {
     if (e.Event !== 'raised' && e.Event !== 'updated') view.updated = e.CreationTime;
@@ -164,6 +199,9 @@ export function foldAlert(
       by: e.Actor,
       ...(e.Reason ? { reason: e.Reason } : {}),
       ...(e.Target ? { target: e.Target } : {}),
+      ...(e.Event === 'assigned' ? { assignee: e.Assignee ?? null } : {}),
+      ...(e.Classification ? { classification: e.Classification } : {}),
+      ...(e.Comment ? { comment: e.Comment } : {}),
     });
     switch (e.Event) {
       case 'raised':
@@ -181,9 +219,23 @@ export function foldAlert(
         view.recovered = e.CreationTime;
         break;
       case 'acknowledged':
+        view.status = e.Status;
+        break;
       case 'closed':
+        view.status = e.Status;
+        view.classification = e.Classification ?? null;
+        view.close_reason = e.Reason ?? null;
+        break;
       case 'reopened':
         view.status = e.Status;
+        view.classification = null;
+        view.close_reason = null;
+        break;
+      case 'assigned':
+        view.assignee = e.Assignee ?? null;
+        break;
+      case 'commented':
+        if (e.Comment) view.comments.push({ at: e.CreationTime, by: e.Actor, text: e.Comment });
         break;
       case 'notified':
       case 'notify_failed':

@@ -1,6 +1,6 @@
 // `m365hunt alerts list|show|ack|close|reopen|run`: triage of stored alerts and an on-demand
 // evaluation. Thin adapters over src/alerts.
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { AlertRunner } from '../../alerts/runner.js';
 import { setupAlerting } from '../../alerts/setup.js';
 import {
@@ -9,7 +9,13 @@ import {
   getAlert,
   listAlerts,
 } from '../../alerts/store/alert-store.js';
-import { ALERT_STATUSES, type AlertStatus, type AlertView } from '../../alerts/store/model.js';
+import {
+  ALERT_STATUSES,
+  CLASSIFICATIONS,
+  type AlertStatus,
+  type AlertView,
+  type Classification,
+} from '../../alerts/store/model.js';
 import { loadConfig } from '../../config/load.js';
 import { M365HuntError } from '../../util/errors.js';
 import { createLogger } from '../../util/log.js';
@@ -53,6 +59,10 @@ export function alertJson(a: AlertView): Record<string, unknown> {
     entities: a.entities,
     response: a.response,
     recovered: a.recovered,
+    assignee: a.assignee,
+    classification: a.classification,
+    close_reason: a.close_reason,
+    comments: a.comments,
     history: a.history,
     evidence: a.evidence,
   };
@@ -64,6 +74,10 @@ function showText(a: AlertView): string {
     a.title,
     `rule ${a.rule} (${a.kind}), MITRE ${a.mitre.join(', ')}`,
     `tenant ${a.client}; raised ${a.created}; events ${a.count} from ${a.first_seen} to ${a.last_seen}`,
+    ...(a.assignee ? [`assigned to ${a.assignee}`] : []),
+    ...(a.status === 'closed'
+      ? [`closed as ${a.classification ?? 'unclassified'}: ${a.close_reason ?? ''}`]
+      : []),
     '',
     a.description.trim(),
     '',
@@ -80,7 +94,7 @@ function showText(a: AlertView): string {
   lines.push('', 'history:');
   for (const h of a.history) {
     lines.push(
-      `  ${h.at}  ${h.event.padEnd(13)} ${h.by}${h.target ? ` → ${h.target}` : ''}${h.reason ? `: ${h.reason}` : ''}`,
+      `  ${h.at}  ${h.event.padEnd(13)} ${h.by}${h.target ? ` → ${h.target}` : ''}${h.event === 'assigned' ? ` → ${h.assignee ?? 'nobody'}` : ''}${h.classification ? ` (${h.classification})` : ''}${h.reason ? `: ${h.reason}` : ''}${h.comment ? `: ${h.comment}` : ''}`,
     );
   }
   lines.push('', `evidence (${a.evidence.length} of ${a.count} events):`);
@@ -184,24 +198,43 @@ export function registerAlerts(program: Command): void {
       .description(what)
       .argument('<id>', 'alert id (or a unique prefix)')
       .option('--by <name>', 'who (default: the user running the command)');
-    if (name === 'close') c.requiredOption('--reason <text>', 'why the alert is closed');
-    else c.option('--reason <text>', 'a note for the history');
+    if (name === 'close') {
+      c.requiredOption('--reason <text>', 'why the alert is closed');
+      c.addOption(
+        new Option('--classification <what>', 'what the alert turned out to be').choices([
+          ...CLASSIFICATIONS,
+        ]),
+      );
+    } else c.option('--reason <text>', 'a note for the history');
     addStoreOptions(c);
-    c.action(async (id: string, options: StoreCliOptions & { by?: string; reason?: string }) => {
-      const store = await openStoreFromOptions(options);
-      try {
-        const view = await changeStatus(
-          store,
-          id,
-          change,
-          options.by ?? currentActor(),
-          options.reason,
-        );
-        console.log(`${view.id} is ${view.status}.`);
-      } finally {
-        await store.close();
-      }
-    });
+    c.action(
+      async (
+        id: string,
+        options: StoreCliOptions & {
+          by?: string;
+          reason?: string;
+          classification?: Classification;
+        },
+      ) => {
+        const store = await openStoreFromOptions(options);
+        try {
+          const view = await changeStatus(
+            store,
+            id,
+            change,
+            options.by ?? currentActor(),
+            options.reason,
+            new Date(),
+            options.classification,
+          );
+          console.log(
+            `${view.id} is ${view.status}${view.classification ? ` (${view.classification})` : ''}.`,
+          );
+        } finally {
+          await store.close();
+        }
+      },
+    );
   };
   triage('ack', 'acknowledged', 'Acknowledge an alert (someone is on it).');
   triage('close', 'closed', 'Close an alert, with a reason.');

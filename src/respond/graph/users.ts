@@ -66,3 +66,38 @@ export function revokeSessions(graph: GraphClient, user: UserState): Promise<Gra
     user.upn,
   );
 }
+
+const FACTS =
+  'id,userPrincipalName,displayName,accountEnabled,userType,signInSessionsValidFromDateTime,onPremisesSyncEnabled,jobTitle,department,officeLocation,mail,createdDateTime';
+
+/** The account's state and who they are, as the directory says now (the user page's header). */
+export interface DirectoryFacts extends UserState {
+  readonly jobTitle: string | null;
+  readonly department: string | null;
+  readonly officeLocation: string | null;
+  readonly mail: string | null;
+  readonly createdDateTime: string | null;
+}
+
+export async function readDirectoryFacts(
+  graph: GraphClient,
+  user: string,
+): Promise<DirectoryFacts> {
+  const answer = await graph.call(
+    { method: 'GET', path: `${userPath(user)}?$select=${FACTS}` },
+    'read-user',
+    user,
+  );
+  const o = (answer.body && typeof answer.body === 'object' ? answer.body : {}) as Record<
+    string,
+    unknown
+  >;
+  return {
+    ...userState(answer.body, user),
+    jobTitle: str(o.jobTitle),
+    department: str(o.department),
+    officeLocation: str(o.officeLocation),
+    mail: str(o.mail),
+    createdDateTime: str(o.createdDateTime),
+  };
+}

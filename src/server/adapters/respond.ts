@@ -88,7 +88,9 @@ async function answering<T>(work: () => Promise<T>): Promise<T> {
           ? 409
           : error.kind === 'unavailable'
             ? 503
-            : 400;
+            : error.kind === 'four-eyes'
+              ? 403
+              : 400;
     throw new HttpError(status, {
       error: error.message,
       ...(error.hint ? { hint: error.hint } : {}),
@@ -159,12 +161,26 @@ export function respondPort(
         throw error;
       }
     },
+    fourEyes: responder.settings.fourEyes,
     submit: (request, by) =>
-      answering(async () =>
-        request.dryRun
-          ? planAnswer(await responder.dryRun(proposal(request)))
-          : viewAnswer(await responder.run(proposal(request), actor(by))),
-      ),
+      answering(async () => {
+        if (request.dryRun) return planAnswer(await responder.dryRun(proposal(request)));
+        if (responder.settings.fourEyes) {
+          throw new HttpError(403, {
+            error: `Four eyes: ${by} cannot run ${request.action} ${request.user} alone; propose it, and another responder approves it.`,
+            hint: 'POST /api/actions/propose, then POST /api/actions/{id}/approve as another account (respond.four_eyes is on).',
+          });
+        }
+        return viewAnswer(await responder.run(proposal(request), actor(by)));
+      }),
+    async account(upn) {
+      const actions = (await responder.list({ user: upn })).map(row);
+      try {
+        return { directory: { ...(await responder.account(upn)) }, actions };
+      } catch (error) {
+        return { directory: null, error: describeError(error), actions };
+      }
+    },
     propose: (request, by) =>
       answering(async () => viewAnswer(await responder.propose(proposal(request), actor(by)))),
     approve: (id, by) => answering(async () => viewAnswer(await responder.approve(id, actor(by)))),

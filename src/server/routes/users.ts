@@ -6,7 +6,9 @@ import type { ServerDeps } from '../deps.js';
 import { badRequest } from '../http/errors.js';
 import { queryParams } from '../http/validate.js';
 import type { QueryEngine } from '../ports.js';
-import { collectRows } from '../query/collect.js';
+import { geoIp } from '../../enrich/geoip.js';
+import { collectRows, type Table } from '../query/collect.js';
+import type { JsonValue } from '../query/values.js';
 import { resolveRange } from '../query/run.js';
 import { engineOf } from './query.js';
 import type { Routes } from './types.js';
@@ -18,6 +20,8 @@ export interface UserSection {
   readonly title: string;
   readonly query: string;
   readonly limit: number;
+  /** A column of IP addresses to add the country and the network (AS) of, from GeoIP. */
+  readonly addresses?: string;
 }
 
 /** The user page's queries; exported for the tests and the benchmark. */
@@ -29,6 +33,7 @@ export function userSections(engine: QueryEngine, upn: string): UserSection[] {
       title: 'Sign-in addresses',
       query: `from ${M} where UserId = ${u}, Operation = "UserLoggedIn" or Operation = "UserLoginFailed" group by ActorIpAddress, Operation select count() as events, min(eventdate) as first_seen, max(eventdate) as last_seen order by events desc`,
       limit: 200,
+      addresses: 'ActorIpAddress',
     },
     {
       id: 'shared',
@@ -43,12 +48,51 @@ export function userSections(engine: QueryEngine, upn: string): UserSection[] {
       limit: 200,
     },
     {
+      id: 'activity',
+      title: 'Activity over time',
+      query: `from ${M} where UserId = ${u} group every 1h by Workload select count() as events`,
+      limit: 5000,
+    },
+    {
       id: 'timeline',
       title: 'Timeline',
-      query: `from ${M} where UserId = ${u} select Workload, Operation, srcIp, ObjectId order by eventdate desc limit 1000`,
+      query: `from ${M} where UserId = ${u} select eventdate, Workload, Operation, srcIp, ObjectId order by eventdate desc limit 1000`,
       limit: 1000,
+      addresses: 'srcIp',
     },
   ];
+}
+
+/** Adds `country` and `network` columns after an address column, from the shipped GeoIP data. */
+export function withGeoIp(table: Table, column: string): Table {
+  const at = table.columns.findIndex((c) => c.name === column);
+  if (at < 0) return table;
+  const geo = geoIp();
+  const cache = new Map<string, [string | null, string | null]>();
+  const look = (value: JsonValue | undefined): [string | null, string | null] => {
+    if (typeof value !== 'string' || !value) return [null, null];
+    let hit = cache.get(value);
+    if (!hit) {
+      try {
+        const as = geo.as(value);
+        hit = [geo.countryCode(value), as ? `AS${as.asn} ${as.org}` : null];
+      } catch {
+        hit = [null, null];
+      }
+      cache.set(value, hit);
+    }
+    return hit;
+  };
+  return {
+    ...table,
+    columns: [
+      ...table.columns.slice(0, at + 1),
+      { name: 'country', type: 'str' },
+      { name: 'network', type: 'str' },
+      ...table.columns.slice(at + 1),
+    ],
+    rows: table.rows.map((r) => [...r.slice(0, at + 1), ...look(r[at]), ...r.slice(at + 1)]),
+  };
 }
 
 const UPN_RE = /^[^\s"\\]{1,320}$/;
@@ -73,21 +117,26 @@ export function userRoutes(r: Routes, deps: ServerDeps): void {
     const engine = engineOf(deps);
     const range = resolveRange(engine, params.from, params.to, deps.now());
     const started = performance.now();
-    const sections = await Promise.all(
-      userSections(engine, upn).map(async (s) => ({
-        ...s,
-        ...(await collectRows(engine, s.query, range, s.limit)),
-      })),
-    );
+    const [sections, alerts, account] = await Promise.all([
+      Promise.all(
+        userSections(engine, upn).map(async (s) => {
+          const table = await collectRows(engine, s.query, range, s.limit);
+          return { ...s, ...(s.addresses ? withGeoIp(table, s.addresses) : table) };
+        }),
+      ),
+      deps.alerts ? deps.alerts.list({ user: upn, limit: 500 }) : Promise.resolve(null),
+      deps.respond?.account ? deps.respond.account(upn) : Promise.resolve(null),
+    ]);
     deps.metrics.queryDuration.observe((performance.now() - started) / 1000, { origin: 'user' });
-    const alerts = deps.alerts ? await deps.alerts.list({ user: upn, limit: 200 }) : null;
     return c.json({
       user: upn,
       from: range.from.toISOString(),
       to: range.to.toISOString(),
       alerts,
       sections,
+      account,
       respond: deps.respond !== undefined,
+      fourEyes: deps.respond?.fourEyes ?? true,
     });
   });
 }
