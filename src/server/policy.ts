@@ -69,7 +69,19 @@ export const ENDPOINTS: readonly Endpoint[] = [
     method: 'GET',
     path: '/api/dashboards',
     role: 'viewer',
-    summary: 'dashboards and their LINQ panels',
+    summary: "dashboards and their LINQ panels (built in, and the team's own)",
+  },
+  {
+    method: 'PUT',
+    path: '/api/dashboards/:id',
+    role: 'analyst',
+    summary: 'create or change a dashboard (panels added, reordered, removed)',
+  },
+  {
+    method: 'DELETE',
+    path: '/api/dashboards/:id',
+    role: 'analyst',
+    summary: "delete a dashboard of the team's, or reset a built-in one",
   },
   {
     method: 'GET',

@@ -29,7 +29,9 @@ export function Link({
   href: string;
   children: preact.ComponentChildren;
   class?: string;
+  title?: string;
   'aria-current'?: 'page';
+  'data-testid'?: string;
 }) {
   return (
     <a
@@ -115,7 +117,7 @@ export function App() {
   };
 
   let page;
-  if (path.startsWith('/dashboards')) page = <Dashboards id={path.split('/')[2]} />;
+  if (path.startsWith('/dashboards')) page = <Dashboards id={path.split('/')[2]} me={me} />;
   else if (path.startsWith('/alerts'))
     page = (
       <Alerts

@@ -1,5 +1,4 @@
-// Operations: liveness for load balancers, Prometheus metrics, the dashboards' definitions.
-import { DASHBOARDS } from '../dashboards.js';
+// Operations: liveness for load balancers, Prometheus metrics.
 import type { ServerDeps } from '../deps.js';
 import type { Routes } from './types.js';
 
@@ -16,5 +15,4 @@ export function opsRoutes(r: Routes, deps: ServerDeps): void {
     c.header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8');
     return c.body(await deps.metrics.render());
   });
-  r.add('GET', '/api/dashboards', (c) => c.json(DASHBOARDS));
 }

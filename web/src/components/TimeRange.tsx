@@ -1,11 +1,9 @@
 // The time-range picker: relative presets (last 15 minutes … 7 days) and a custom range that takes
 // what the CLI takes (now-2d, 7d, 2026-03-01T10:00Z). The server reads the text, so both agree.
 import { useEffect, useState } from 'preact/hooks';
+import type { Range } from '../lib/range';
 
-export interface Range {
-  readonly from: string;
-  readonly to: string;
-}
+export type { Range };
 
 const PRESETS: ReadonlyArray<{ label: string; from: string }> = [
   { label: 'Last 15 minutes', from: 'now-15m' },
@@ -13,6 +11,7 @@ const PRESETS: ReadonlyArray<{ label: string; from: string }> = [
   { label: 'Last 24 hours', from: 'now-1d' },
   { label: 'Last 2 days', from: 'now-2d' },
   { label: 'Last 7 days', from: 'now-7d' },
+  { label: 'Last 30 days', from: 'now-30d' },
 ];
 
 export function TimeRange({ value, onChange }: { value: Range; onChange: (r: Range) => void }) {

@@ -144,14 +144,17 @@ export async function streamQuery(
 export async function queryAll(
   request: QueryRequest,
   signal?: AbortSignal,
+  /** The range the server read (relative times made absolute by its clock). */
+  onRange?: (range: { from: string; to: string }) => void,
 ): Promise<{ columns: readonly Column[]; rows: Cell[][]; end: QueryEnd }> {
   let columns: readonly Column[] = [];
   const rows: Cell[][] = [];
   const end = await streamQuery(
     request,
     {
-      columns: (c) => {
+      columns: (c, range) => {
         columns = c;
+        onRange?.(range);
       },
       rows: (r) => {
         rows.push(...r);

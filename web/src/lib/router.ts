@@ -40,3 +40,29 @@ export function searchLink(query: string, from?: string, to?: string): string {
 }
 
 export const userLink = (upn: string) => `/users/${encodeURIComponent(upn)}`;
+
+/** The current query string with some parameters changed (null removes one). */
+export function withParams(patch: Record<string, string | null | undefined>): string {
+  const p = new URLSearchParams(location.search);
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === null || v === undefined || v === '') p.delete(k);
+    else p.set(k, v);
+  }
+  const q = p.toString();
+  return `${location.pathname}${q ? `?${q}` : ''}`;
+}
+
+/** A search link that remembers where it came from (an alert, a user), for the way back. */
+export function huntLink(
+  query: string,
+  from: string,
+  to: string,
+  back?: { href: string; label: string },
+): string {
+  const p = new URLSearchParams({ q: query, from, to });
+  if (back) {
+    p.set('back', back.href);
+    p.set('backLabel', back.label);
+  }
+  return `/search?${p.toString()}`;
+}

@@ -63,9 +63,25 @@ export interface Dashboard {
   readonly description: string;
   readonly range: string;
   readonly panels: readonly Panel[];
+  /** Shipped with m365hunt (it can be reset), and changed by the team. */
+  readonly builtin?: boolean;
+  readonly edited?: boolean;
 }
 
 export type AlertStatus = 'new' | 'acknowledged' | 'closed';
+
+export type Classification =
+  'true-positive' | 'benign-positive' | 'false-positive' | 'undetermined';
+export const CLASSIFICATIONS: ReadonlyArray<{
+  value: Classification;
+  label: string;
+  hint: string;
+}> = [
+  { value: 'true-positive', label: 'True positive', hint: 'malicious or unwanted activity' },
+  { value: 'benign-positive', label: 'Benign positive', hint: 'suspicious, but expected here' },
+  { value: 'false-positive', label: 'False positive', hint: 'the rule or the data was wrong' },
+  { value: 'undetermined', label: 'Undetermined', hint: 'not enough to tell' },
+];
 
 export interface AlertSummary {
   readonly id: string;
@@ -74,18 +90,49 @@ export interface AlertSummary {
   readonly severity: string;
   readonly status: AlertStatus;
   readonly created: string;
+  readonly updated?: string;
+  readonly firstSeen?: string;
+  readonly lastSeen?: string;
   readonly entities: Readonly<Record<string, readonly string[] | undefined>>;
   readonly count?: number;
+  readonly assignee?: string | null;
+  readonly classification?: Classification | null;
+  readonly comments?: number;
+  readonly suggested?: string | null;
+  readonly tenant?: string;
+}
+
+export interface AlertHunt {
+  readonly label: string;
+  readonly query: string;
+  readonly from: string;
+  readonly to: string;
+}
+
+export interface AlertHistoryItem {
+  readonly event: string;
+  readonly at: string;
+  readonly by: string;
+  readonly reason?: string;
+  readonly classification?: Classification;
+  readonly assignee?: string | null;
+  readonly comment?: string;
 }
 
 export interface AlertDetail extends AlertSummary {
   readonly description?: string;
   readonly techniques?: readonly string[];
-  readonly query?: string;
   readonly evidence: ReadonlyArray<Readonly<Record<string, Cell>>>;
-  readonly history?: ReadonlyArray<Readonly<Record<string, Cell>>>;
+  readonly history?: readonly AlertHistoryItem[];
   readonly closeReason?: string;
-  readonly suggestedResponse?: Readonly<Record<string, Cell>>;
+  readonly commentList?: ReadonlyArray<{ at: string; by: string; text: string }>;
+  readonly hunts?: readonly AlertHunt[];
+  readonly suggestedResponse?: { action?: string; user?: string; note?: string };
+}
+
+export interface TriageAnswer {
+  readonly changed: readonly AlertSummary[];
+  readonly refused: ReadonlyArray<{ id: string; reason: string }>;
 }
 
 export interface StatusRow {
@@ -132,6 +179,12 @@ export interface UserPage {
   readonly alerts: AlertSummary[] | null;
   readonly sections: readonly Section[];
   readonly respond: boolean;
+  readonly fourEyes: boolean;
+  readonly account: {
+    readonly directory: DirectoryFacts | null;
+    readonly error?: string;
+    readonly actions: readonly Action[];
+  } | null;
 }
 
 export type Action = Readonly<Record<string, Cell>>;
@@ -151,4 +204,94 @@ export interface TokenInfo {
   readonly created: string;
   readonly lastUsed: string | null;
   readonly token?: string;
+}
+
+/** A dry run of a response (src/respond/model.ts Plan, as the API gives it). */
+export interface PlannedChange {
+  readonly key: string;
+  readonly change: string;
+  readonly target: string;
+  readonly decision: 'change' | 'already';
+  readonly before: string;
+  readonly after: string;
+  readonly call: string;
+}
+
+export interface Plan {
+  readonly tenant?: { id: string; name: string };
+  /** The account (a dry run's answer names it by UPN, with its state in `account`). */
+  readonly user?: unknown;
+  readonly account?: {
+    upn: string;
+    displayName: string | null;
+    accountEnabled: boolean | null;
+    signInSessionsValidFrom: string | null;
+    userType: string | null;
+  };
+  readonly summary?: string;
+  readonly changes: readonly PlannedChange[];
+  readonly skipped: ReadonlyArray<{ target: string; reason: string }>;
+  readonly sharing: {
+    since: string;
+    until: string;
+    records: number;
+    items: ReadonlyArray<{ path: string; remove: number; inherited: number; kept: number }>;
+    error?: { message: string; remedy?: string };
+  } | null;
+  readonly missingPermissions: ReadonlyArray<{ permission: string; for: string; fix: string }>;
+  readonly notes: readonly string[];
+  readonly plannedAt?: string;
+}
+
+export interface ChangeResult {
+  readonly key: string;
+  readonly change: string;
+  readonly target: string;
+  readonly outcome: 'done' | 'already' | 'skipped' | 'failed';
+  readonly message: string;
+  readonly remedy?: string;
+}
+
+/** One action whole (GET /api/actions/:id). */
+export interface ActionDetail {
+  readonly id: string;
+  readonly status: string;
+  readonly action: string;
+  readonly user: string;
+  readonly summary: string;
+  readonly proposedBy: string;
+  readonly approvedBy: string | null;
+  readonly rejectedBy: string | null;
+  readonly created: string;
+  readonly alertId: string | null;
+  readonly rule: string | null;
+  readonly reason: string | null;
+  readonly proposalPlan: Plan | null;
+  readonly proposalPlanError: string | null;
+  readonly executedPlan: Plan | null;
+  readonly results: readonly ChangeResult[];
+  readonly checks: ReadonlyArray<{ key: string; target: string; outcome: string; message: string }>;
+  readonly history: ReadonlyArray<{
+    step: string;
+    at: string;
+    by: string;
+    status: string;
+    detail?: string;
+    outcome?: string;
+    target?: string;
+  }>;
+}
+
+export interface DirectoryFacts {
+  readonly upn: string;
+  readonly displayName: string | null;
+  readonly accountEnabled: boolean | null;
+  readonly userType: string | null;
+  readonly signInSessionsValidFrom: string | null;
+  readonly onPremisesSyncEnabled: boolean | null;
+  readonly jobTitle: string | null;
+  readonly department: string | null;
+  readonly officeLocation: string | null;
+  readonly mail: string | null;
+  readonly createdDateTime: string | null;
 }

@@ -1,130 +1,113 @@
 // The action log: every response proposed, approved, run and verified, with who and when. Read
-// only: the product cannot edit it. Responders approve or reject proposals and undo a disable
-// from here; each of those is itself a new step in the log.
+// only: the product cannot edit it. A row opens the action whole — its plan as a change table,
+// what Graph answered, its log — where a responder reviews a proposal and approves it (with a
+// confirmation; never their own: four eyes), rejects it, or undoes a disable.
 import { useEffect, useState } from 'preact/hooks';
 import { Grid } from '../components/Grid';
 import { Empty, ErrorBox, Loading } from '../components/States';
-import { call, get } from '../lib/api';
-import { atLeast, type Action, type Cell, type Column, type Me } from '../lib/types';
+import { get } from '../lib/api';
+import { navigate, useLocation, withParams } from '../lib/router';
+import type { Action, Cell, Column, Me } from '../lib/types';
+import { ActionReview } from './Respond';
 import { entityCell } from './Search';
 
-interface Target {
-  readonly id: string;
-  readonly status: string;
-  readonly action: string;
-}
-
-function Steps({
-  target,
-  onDone,
-  onError,
-}: {
-  target: Target;
-  onDone: () => void;
-  onError: (e: unknown) => void;
-}) {
-  const [busy, setBusy] = useState(false);
-  const step = async (path: string, body: unknown) => {
-    setBusy(true);
-    try {
-      await call('POST', `/api/actions/${encodeURIComponent(target.id)}/${path}`, body);
-      onDone();
-    } catch (e) {
-      onError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
-  if (target.status === 'proposed') {
-    return (
-      <span class="row-actions">
-        <button class="small" disabled={busy} onClick={() => void step('approve', {})}>
-          Approve
-        </button>
-        <button
-          class="secondary small"
-          disabled={busy}
-          onClick={() => {
-            const reason = window.prompt('Why is this response rejected?');
-            if (reason?.trim()) void step('reject', { reason: reason.trim() });
-          }}
-        >
-          Reject
-        </button>
-      </span>
-    );
-  }
-  if (
-    target.action === 'disable-user' &&
-    (target.status === 'verified' || target.status === 'executed')
-  ) {
-    return (
-      <button
-        class="secondary small"
-        disabled={busy}
-        onClick={() => void step('undo', {})}
-        data-testid="undo"
-      >
-        Undo
-      </button>
-    );
-  }
-  return null;
-}
+const COLUMNS: ReadonlyArray<{ name: string; label: string }> = [
+  { name: 'created', label: 'created' },
+  { name: 'status', label: 'status' },
+  { name: 'action', label: 'action' },
+  { name: 'user', label: 'user' },
+  { name: 'proposed_by', label: 'proposed_by' },
+  { name: 'approved_by', label: 'approved_by' },
+  { name: 'changed', label: 'changed' },
+  { name: 'failed', label: 'failed' },
+  { name: 'reason', label: 'reason' },
+  { name: 'rule', label: 'rule' },
+  { name: 'id', label: 'id' },
+];
 
 export function Actions({ me }: { me: Me }) {
+  const { params } = useLocation();
+  const open = params.get('open');
+  const filter = params.get('status') ?? '';
   const [actions, setActions] = useState<Action[] | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [tick, setTick] = useState(0);
   useEffect(() => {
-    get<Action[]>('/api/actions?limit=500').then(setActions, setError);
+    get<Action[]>('/api/actions?limit=1000').then(setActions, setError);
   }, [tick]);
-  const responder = atLeast(me.role, 'responder');
-  const names: string[] = [];
-  for (const a of actions ?? [])
-    for (const k of Object.keys(a))
-      if (!names.includes(k) && typeof a[k] !== 'object') names.push(k);
-  const columns: Column[] = [
-    ...(responder ? [{ name: 'do', type: 'action' }] : []),
-    ...names.map((name) => ({ name, type: 'str' })),
-  ];
-  const rows: Cell[][] = (actions ?? []).map((a) => [
-    ...(responder
-      ? [{ id: String(a.id ?? ''), status: String(a.status ?? ''), action: String(a.action ?? '') }]
-      : []),
-    ...names.map((n) => a[n] ?? null),
-  ]);
+  const shown = (actions ?? []).filter((a) => !filter || a.status === filter);
+  const columns: Column[] = COLUMNS.map((c) => ({
+    name: c.name,
+    type: c.name === 'created' ? 'timestamp' : 'str',
+  }));
+  const rows: Cell[][] = shown.map((a) => COLUMNS.map((c) => a[c.name] ?? null));
+  const waiting = (actions ?? []).filter((a) => a.status === 'proposed').length;
   return (
-    <div class="page">
-      <h1>Action log</h1>
+    <div class="page actions-page">
+      <div class="page-head">
+        <h1>Action log</h1>
+        <nav class="tabs" aria-label="Status">
+          <button
+            class="tab"
+            aria-current={!filter ? 'page' : undefined}
+            onClick={() => navigate(withParams({ status: null }), { replace: true })}
+          >
+            All
+          </button>
+          <button
+            class="tab"
+            aria-current={filter === 'proposed' ? 'page' : undefined}
+            onClick={() => navigate(withParams({ status: 'proposed' }), { replace: true })}
+          >
+            Awaiting approval {waiting}
+          </button>
+        </nav>
+      </div>
       <p class="muted">
         Every response: who proposed it, who approved it, what Microsoft Graph answered. It cannot
-        be edited.
+        be edited. Open a row to review it.
       </p>
       {error ? <ErrorBox error={error} /> : null}
       {!actions && !error ? (
         <Loading what="the action log" />
-      ) : actions && actions.length === 0 ? (
+      ) : actions && shown.length === 0 ? (
         <Empty>
-          No action yet. Responses start from a user's page, or from the rules that suggest them.
+          No action{filter ? ' here' : ' yet'}. Responses start from a user's page, or from the
+          rules that suggest them.
         </Empty>
       ) : actions ? (
-        <Grid
-          columns={columns}
-          rows={rows}
-          label="Action log"
-          render={(c, v) =>
-            c === 'do' && v && typeof v === 'object' && !Array.isArray(v) ? (
-              <Steps
-                target={v as unknown as Target}
-                onDone={() => setTick((t) => t + 1)}
-                onError={setError}
+        <div class={`results no-fields${open ? ' with-record wide-record' : ''}`}>
+          <div class="results-main">
+            <Grid
+              columns={columns}
+              rows={rows}
+              label="Action log"
+              height={Math.max(300, window.innerHeight - 260)}
+              defaultSort={{ column: 'created', desc: true }}
+              selected={open ? shown.findIndex((a) => a.id === open) : undefined}
+              onOpen={(i) =>
+                navigate(withParams({ open: String(shown[i]!.id) }), { replace: true })
+              }
+              render={(c, v) =>
+                c === 'status' ? (
+                  <span class={`status status-${String(v)}`}>{String(v)}</span>
+                ) : (
+                  entityCell(c, v)
+                )
+              }
+            />
+          </div>
+          {open ? (
+            <aside class="record-view">
+              <ActionReview
+                id={open}
+                me={me}
+                onChanged={() => setTick((t) => t + 1)}
+                onClose={() => navigate(withParams({ open: null }), { replace: true })}
               />
-            ) : (
-              entityCell(c, v)
-            )
-          }
-        />
+            </aside>
+          ) : null}
+        </div>
       ) : null}
     </div>
   );

@@ -1,57 +1,918 @@
-// The alerts inbox: filter, open one to see its evidence rows and entities, acknowledge it or
-// close it with a reason; users lead to their page, addresses to a search.
+// The triage queue (as Sentinel's incident queue): a dense, sortable table with counts per status,
+// repeats of one rule on one entity grouped, filters and sort in the URL, bulk acknowledge,
+// assign and close (with a classification and a reason). An alert opens whole: when its events
+// happened, its entities, searches into its records (and back), its evidence, comments and
+// history, and the triage steps.
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { Link } from '../App';
 import { Grid } from '../components/Grid';
+import { RecordView } from '../components/RecordView';
 import { Empty, ErrorBox, Loading } from '../components/States';
 import { call, get } from '../lib/api';
-import { cellText, timeText } from '../lib/format';
-import { navigate, searchLink, userLink } from '../lib/router';
+import { count, timeText } from '../lib/format';
+import { huntLink, navigate, useLocation, userLink, withParams } from '../lib/router';
 import {
   atLeast,
+  CLASSIFICATIONS,
   type AlertDetail,
+  type AlertHistoryItem,
   type AlertSummary,
   type Cell,
+  type Classification,
   type Column,
   type Me,
+  type TriageAnswer,
 } from '../lib/types';
 import { entityCell } from './Search';
+
+const SEVERITY_RANK: Readonly<Record<string, number>> = {
+  critical: 4,
+  high: 3,
+  medium: 2,
+  low: 1,
+  informational: 0,
+};
 
 export function Severity({ value }: { value: string }) {
   return <span class={`sev sev-${value.toLowerCase()}`}>{value}</span>;
 }
 
-export function AlertList({
-  alerts,
-  compact,
-  selected,
-}: {
-  alerts: readonly AlertSummary[];
-  compact?: boolean;
-  selected?: string;
-}) {
+export function StatusBadge({ alert }: { alert: AlertSummary }) {
   return (
-    <ul class={`alert-list${compact ? ' compact' : ''}`} aria-label="Alerts">
-      {alerts.map((a) => (
-        <li class={a.id === selected ? 'selected' : ''}>
-          <Link
-            href={`/alerts/${encodeURIComponent(a.id)}`}
-            class="alert-item"
-            aria-current={a.id === selected ? 'page' : undefined}
-          >
-            <Severity value={a.severity} />
-            <span class="alert-title">{a.title}</span>
-            <span class="muted small">
-              {(a.entities.user ?? []).slice(0, 2).join(', ')} · {timeText(a.created)} · {a.status}
-            </span>
-          </Link>
-        </li>
-      ))}
-    </ul>
+    <span class={`status status-${alert.status}`} data-testid="alert-status">
+      {alert.status}
+      {alert.status === 'closed' && alert.classification
+        ? ` · ${classificationLabel(alert.classification)}`
+        : ''}
+    </span>
   );
 }
 
-function EntityLinks({ entities }: { entities: AlertDetail['entities'] }) {
+export const classificationLabel = (c: Classification) =>
+  CLASSIFICATIONS.find((x) => x.value === c)?.label.toLowerCase() ?? c;
+
+const users = (a: AlertSummary) => a.entities.user ?? [];
+const shortTime = (iso: string | undefined) => (iso ? timeText(iso).slice(5, 16) : '–');
+
+/** A small table of alerts (a user's, a dashboard's): each row opens the alert. */
+export function AlertTable({
+  alerts,
+  compact,
+}: {
+  alerts: readonly AlertSummary[];
+  compact?: boolean;
+}) {
+  return (
+    <div class="table-scroll">
+      <table class={`table alert-table${compact ? ' compact' : ''}`}>
+        <thead>
+          <tr>
+            <th>Severity</th>
+            <th>Alert</th>
+            {compact ? null : <th>Events</th>}
+            <th>Last event (UTC)</th>
+            <th>Status</th>
+          </tr>
+        </thead>
+        <tbody>
+          {alerts.map((a) => (
+            <tr>
+              <td>
+                <Severity value={a.severity} />
+              </td>
+              <td class="alert-cell">
+                <Link href={`/alerts/${encodeURIComponent(a.id)}`} class="alert-link">
+                  {a.title}
+                </Link>
+                <span class="muted small"> {users(a).slice(0, 2).join(', ')}</span>
+              </td>
+              {compact ? null : <td class="num">{count(a.count ?? 0)}</td>}
+              <td class="nowrap">{shortTime(a.lastSeen ?? a.created)}</td>
+              <td>
+                <StatusBadge alert={a} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+type SortKey =
+  | 'severity'
+  | 'title'
+  | 'user'
+  | 'count'
+  | 'firstSeen'
+  | 'lastSeen'
+  | 'created'
+  | 'status'
+  | 'assignee';
+
+const SORTS: ReadonlyArray<{ key: SortKey; label: string; num?: boolean }> = [
+  { key: 'severity', label: 'Severity' },
+  { key: 'title', label: 'Alert' },
+  { key: 'user', label: 'User' },
+  { key: 'count', label: 'Events', num: true },
+  { key: 'firstSeen', label: 'First event' },
+  { key: 'lastSeen', label: 'Last event' },
+  { key: 'created', label: 'Raised' },
+  { key: 'status', label: 'Status' },
+  { key: 'assignee', label: 'Assignee' },
+];
+
+function sortValue(a: AlertSummary, key: SortKey): string | number {
+  switch (key) {
+    case 'severity':
+      return SEVERITY_RANK[a.severity] ?? -1;
+    case 'count':
+      return a.count ?? 0;
+    case 'user':
+      return users(a)[0] ?? '';
+    case 'firstSeen':
+      return a.firstSeen ?? a.created;
+    case 'lastSeen':
+      return a.lastSeen ?? a.created;
+    case 'assignee':
+      return a.assignee ?? '';
+    default:
+      return a[key] ?? '';
+  }
+}
+
+interface Group {
+  readonly key: string;
+  readonly alerts: AlertSummary[];
+  /** The group's own summary: the most severe, the widest span of events. */
+  readonly head: AlertSummary;
+}
+
+function groupAlerts(alerts: readonly AlertSummary[], on: boolean): Group[] {
+  if (!on) return alerts.map((a) => ({ key: a.id, alerts: [a], head: a }));
+  const byKey = new Map<string, AlertSummary[]>();
+  for (const a of alerts) {
+    const key = `${a.rule}|${users(a)[0] ?? (a.entities.ip ?? [])[0] ?? ''}`;
+    const list = byKey.get(key) ?? [];
+    list.push(a);
+    byKey.set(key, list);
+  }
+  return [...byKey].map(([key, list]) => {
+    const first = list.reduce(
+      (m, a) => ((a.firstSeen ?? a.created) < m ? (a.firstSeen ?? a.created) : m),
+      '9',
+    );
+    const last = list.reduce(
+      (m, a) => ((a.lastSeen ?? a.created) > m ? (a.lastSeen ?? a.created) : m),
+      '',
+    );
+    const newest = list.reduce((m, a) => (a.created > m.created ? a : m), list[0]!);
+    const status = list.some((a) => a.status === 'new')
+      ? 'new'
+      : list.some((a) => a.status === 'acknowledged')
+        ? 'acknowledged'
+        : 'closed';
+    return {
+      key,
+      alerts: list,
+      head: {
+        ...newest,
+        firstSeen: first,
+        lastSeen: last,
+        count: list.reduce((n, a) => n + (a.count ?? 0), 0),
+        status,
+      },
+    };
+  });
+}
+
+/** The bulk bar: one step on every selected alert. */
+function BulkBar({
+  ids,
+  assignees,
+  me,
+  onDone,
+}: {
+  ids: readonly string[];
+  assignees: readonly string[];
+  me: Me;
+  onDone: (answer: TriageAnswer | null, error?: unknown) => void;
+}) {
+  const [closing, setClosing] = useState(false);
+  const [classification, setClassification] = useState<Classification | ''>('');
+  const [reason, setReason] = useState('');
+  const [busy, setBusy] = useState(false);
+  const send = async (body: Record<string, unknown>) => {
+    setBusy(true);
+    try {
+      onDone(await call<TriageAnswer>('POST', '/api/alerts/triage', { ids, ...body }));
+      setClosing(false);
+      setReason('');
+      setClassification('');
+    } catch (e) {
+      onDone(null, e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div class="bulk-bar" role="region" aria-label="Selected alerts">
+      <strong>{ids.length} selected</strong>
+      <button disabled={busy} onClick={() => void send({ action: 'ack' })}>
+        Acknowledge
+      </button>
+      <label>
+        <span class="sr-only">Assign the selected alerts to</span>
+        <select
+          aria-label="Assign the selected alerts to"
+          disabled={busy}
+          value=""
+          onChange={(e) => {
+            const v = (e.currentTarget as HTMLSelectElement).value;
+            if (v) void send({ action: 'assign', assignee: v === '-' ? null : v });
+          }}
+        >
+          <option value="">Assign to…</option>
+          <option value={me.user}>me ({me.user})</option>
+          {assignees
+            .filter((a) => a !== me.user)
+            .map((a) => (
+              <option value={a}>{a}</option>
+            ))}
+          <option value="-">nobody</option>
+        </select>
+      </label>
+      {closing ? (
+        <form
+          class="inline-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (classification && reason.trim())
+              void send({ action: 'close', classification, reason: reason.trim() });
+          }}
+        >
+          <select
+            aria-label="Classification"
+            required
+            value={classification}
+            onChange={(e) =>
+              setClassification((e.currentTarget as HTMLSelectElement).value as Classification)
+            }
+          >
+            <option value="">What was it?</option>
+            {CLASSIFICATIONS.map((c) => (
+              <option value={c.value}>{c.label}</option>
+            ))}
+          </select>
+          <input
+            aria-label="Reason for closing"
+            required
+            placeholder="Why (e.g. handled: account disabled)"
+            size={34}
+            value={reason}
+            onInput={(e) => setReason((e.currentTarget as HTMLInputElement).value)}
+          />
+          <button type="submit" disabled={busy || !classification || !reason.trim()}>
+            Close {ids.length}
+          </button>
+          <button type="button" class="secondary" onClick={() => setClosing(false)}>
+            Cancel
+          </button>
+        </form>
+      ) : (
+        <button class="secondary" disabled={busy} onClick={() => setClosing(true)}>
+          Close…
+        </button>
+      )}
+    </div>
+  );
+}
+
+const QUEUE_KEY = 'm365hunt.queue';
+
+function Queue({ me }: { me: Me }) {
+  const { params } = useLocation();
+  const status = params.get('status') ?? 'open';
+  const severity = params.get('severity') ?? '';
+  const assignee = params.get('assignee') ?? '';
+  const find = params.get('q') ?? '';
+  const grouped = params.get('group') !== '0';
+  const sortKey = (params.get('sort') as SortKey | null) ?? 'lastSeen';
+  const desc = params.get('dir') !== 'asc';
+  const [alerts, setAlerts] = useState<AlertSummary[] | null>(null);
+  const [assignees, setAssignees] = useState<string[]>([]);
+  const [error, setError] = useState<unknown>(null);
+  const [tick, setTick] = useState(0);
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
+  const [note, setNote] = useState<string | null>(null);
+  const canTriage = atLeast(me.role, 'analyst');
+  const set = (patch: Record<string, string | null>) =>
+    navigate(withParams(patch), { replace: true });
+
+  useEffect(() => {
+    sessionStorage.setItem(QUEUE_KEY, location.pathname + location.search);
+  });
+  useEffect(() => {
+    get<AlertSummary[]>('/api/alerts?limit=5000').then((list) => {
+      setAlerts(list);
+      setError(null);
+    }, setError);
+  }, [tick]);
+  useEffect(() => {
+    get<string[]>('/api/alerts/assignees').then(setAssignees, () => undefined);
+  }, []);
+
+  const counts = useMemo(() => {
+    const c = { new: 0, acknowledged: 0, closed: 0 };
+    for (const a of alerts ?? []) c[a.status]++;
+    return c;
+  }, [alerts]);
+
+  const shown = useMemo(() => {
+    const text = find.toLowerCase();
+    const list = (alerts ?? [])
+      .filter((a) =>
+        status === 'open' ? a.status !== 'closed' : status === 'all' ? true : a.status === status,
+      )
+      .filter((a) => !severity || a.severity === severity)
+      .filter((a) => (!assignee ? true : assignee === '-' ? !a.assignee : a.assignee === assignee))
+      .filter(
+        (a) =>
+          !text ||
+          a.title.toLowerCase().includes(text) ||
+          a.rule.toLowerCase().includes(text) ||
+          Object.values(a.entities).some((v) => v?.some((x) => x.toLowerCase().includes(text))),
+      );
+    const groups = groupAlerts(list, grouped);
+    const dir = desc ? -1 : 1;
+    const cmp = (x: AlertSummary, y: AlertSummary) => {
+      const a = sortValue(x, sortKey);
+      const b = sortValue(y, sortKey);
+      return (a < b ? -1 : a > b ? 1 : 0) * dir || (x.created < y.created ? 1 : -1);
+    };
+    for (const g of groups) g.alerts.sort(cmp);
+    return { groups: groups.sort((x, y) => cmp(x.head, y.head)), total: list.length };
+  }, [alerts, status, severity, assignee, find, grouped, sortKey, desc]);
+
+  const visibleIds = shown.groups.flatMap((g) => g.alerts.map((a) => a.id));
+  const selectedIds = visibleIds.filter((id) => selected.has(id));
+  const toggle = (ids: readonly string[], on: boolean) => {
+    const next = new Set(selected);
+    for (const id of ids)
+      if (on) next.add(id);
+      else next.delete(id);
+    setSelected(next);
+  };
+  const header = (key: SortKey, label: string, num?: boolean) => {
+    const active = sortKey === key;
+    return (
+      <th
+        class={num ? 'num' : ''}
+        aria-sort={active ? (desc ? 'descending' : 'ascending') : 'none'}
+      >
+        <button
+          class="sort-button"
+          onClick={() => set({ sort: key, dir: active && desc ? 'asc' : null })}
+        >
+          {label}
+          <span class="sort-mark" aria-hidden="true">
+            {active ? (desc ? '▼' : '▲') : ''}
+          </span>
+        </button>
+      </th>
+    );
+  };
+  const row = (a: AlertSummary, group?: Group, child?: boolean) => {
+    const ids = group ? group.alerts.map((x) => x.id) : [a.id];
+    const on = ids.every((id) => selected.has(id));
+    const isGroup = group && group.alerts.length > 1;
+    return (
+      <tr
+        class={`${child ? 'child' : ''}${on ? ' picked' : ''} sev-row-${a.severity}`}
+        data-alert={a.id}
+      >
+        {canTriage ? (
+          <td class="pick">
+            <input
+              type="checkbox"
+              checked={on}
+              aria-label={`Select ${a.title}${isGroup ? ` (${group.alerts.length} alerts)` : ''}`}
+              onChange={(e) => toggle(ids, (e.currentTarget as HTMLInputElement).checked)}
+            />
+          </td>
+        ) : null}
+        <td>
+          <Severity value={a.severity} />
+        </td>
+        <td class="alert-cell">
+          {isGroup ? (
+            <button
+              class="expand"
+              aria-expanded={expanded.has(group.key)}
+              aria-label={`${expanded.has(group.key) ? 'Hide' : 'Show'} the ${group.alerts.length} alerts`}
+              onClick={() => {
+                const next = new Set(expanded);
+                if (next.has(group.key)) next.delete(group.key);
+                else next.add(group.key);
+                setExpanded(next);
+              }}
+            >
+              {expanded.has(group.key) ? '▾' : '▸'}
+            </button>
+          ) : null}
+          <Link href={`/alerts/${encodeURIComponent(a.id)}`} class="alert-link" title={a.rule}>
+            {a.title}
+          </Link>
+          {isGroup ? <span class="repeat">×{group.alerts.length}</span> : null}
+        </td>
+        <td class="user-cell">
+          {users(a)[0] ? (
+            <Link href={userLink(users(a)[0]!)} title={users(a).join(', ')}>
+              {users(a)[0]}
+            </Link>
+          ) : (
+            <span class="muted">{(a.entities.ip ?? [])[0] ?? '–'}</span>
+          )}
+          {users(a).length > 1 ? <span class="muted small"> +{users(a).length - 1}</span> : null}
+        </td>
+        <td class="num">{count(a.count ?? 0)}</td>
+        <td class="nowrap time">{shortTime(a.firstSeen)}</td>
+        <td class="nowrap time">{shortTime(a.lastSeen)}</td>
+        <td class="nowrap time muted">{shortTime(a.created)}</td>
+        <td>
+          <StatusBadge alert={a} />
+        </td>
+        <td class="nowrap">{a.assignee ?? <span class="muted">–</span>}</td>
+      </tr>
+    );
+  };
+
+  return (
+    <div class="page alerts-page">
+      <div class="page-head">
+        <h1>Alerts</h1>
+        <nav class="tabs status-tabs" aria-label="Status">
+          {[
+            { v: 'open', label: `Open ${count(counts.new + counts.acknowledged)}` },
+            { v: 'new', label: `New ${count(counts.new)}` },
+            { v: 'acknowledged', label: `Acknowledged ${count(counts.acknowledged)}` },
+            { v: 'closed', label: `Closed ${count(counts.closed)}` },
+            { v: 'all', label: 'All' },
+          ].map((t) => (
+            <button
+              class="tab"
+              aria-current={status === t.v ? 'page' : undefined}
+              onClick={() => set({ status: t.v === 'open' ? null : t.v })}
+            >
+              {t.label}
+            </button>
+          ))}
+        </nav>
+      </div>
+      <div class="toolbar filters">
+        <input
+          type="search"
+          aria-label="Find alerts"
+          placeholder="Find: title, rule, user, address"
+          value={find}
+          size={30}
+          onInput={(e) => set({ q: (e.currentTarget as HTMLInputElement).value || null })}
+        />
+        <select
+          aria-label="Severity"
+          value={severity}
+          onChange={(e) => set({ severity: (e.currentTarget as HTMLSelectElement).value || null })}
+        >
+          <option value="">Any severity</option>
+          <option value="critical">Critical</option>
+          <option value="high">High</option>
+          <option value="medium">Medium</option>
+          <option value="low">Low</option>
+        </select>
+        <select
+          aria-label="Assignee"
+          value={assignee}
+          onChange={(e) => set({ assignee: (e.currentTarget as HTMLSelectElement).value || null })}
+        >
+          <option value="">Anyone's</option>
+          <option value={me.user}>Mine</option>
+          <option value="-">Unassigned</option>
+          {assignees
+            .filter((a) => a !== me.user)
+            .map((a) => (
+              <option value={a}>{a}'s</option>
+            ))}
+        </select>
+        <label class="check">
+          <input
+            type="checkbox"
+            checked={grouped}
+            onChange={(e) =>
+              set({ group: (e.currentTarget as HTMLInputElement).checked ? null : '0' })
+            }
+          />{' '}
+          Group repeats (rule and user)
+        </label>
+        <span class="spacer" />
+        <span class="muted" data-testid="alert-count">
+          {alerts
+            ? `${count(shown.total)} alerts${grouped && shown.groups.length !== shown.total ? ` in ${count(shown.groups.length)} groups` : ''}`
+            : ''}
+        </span>
+      </div>
+      {canTriage && selectedIds.length ? (
+        <BulkBar
+          ids={selectedIds}
+          assignees={assignees}
+          me={me}
+          onDone={(answer, e) => {
+            if (e) setError(e);
+            if (answer) {
+              setNote(
+                `${answer.changed.length} changed${answer.refused.length ? `; ${answer.refused.length} left as they were (${answer.refused[0]!.reason})` : ''}.`,
+              );
+              setSelected(new Set());
+            }
+            setTick((t) => t + 1);
+          }}
+        />
+      ) : null}
+      {note ? (
+        <p class="state fresh" role="status">
+          {note}{' '}
+          <button class="link" onClick={() => setNote(null)}>
+            OK
+          </button>
+        </p>
+      ) : null}
+      {error ? <ErrorBox error={error} /> : null}
+      {!alerts && !error ? <Loading what="alerts" /> : null}
+      {alerts && shown.groups.length === 0 ? (
+        <Empty>No alert matches. Rules run on every new batch of records.</Empty>
+      ) : null}
+      {alerts && shown.groups.length ? (
+        <div class="table-scroll queue-scroll">
+          <table class="table queue" aria-label="Alert queue">
+            <thead>
+              <tr>
+                {canTriage ? (
+                  <th class="pick">
+                    <input
+                      type="checkbox"
+                      aria-label="Select every alert shown"
+                      checked={visibleIds.length > 0 && selectedIds.length === visibleIds.length}
+                      onChange={(e) =>
+                        toggle(visibleIds, (e.currentTarget as HTMLInputElement).checked)
+                      }
+                    />
+                  </th>
+                ) : null}
+                {SORTS.map((s) => header(s.key, s.label, s.num))}
+              </tr>
+            </thead>
+            <tbody>
+              {shown.groups.flatMap((g) => [
+                row(g.head, g),
+                ...(g.alerts.length > 1 && expanded.has(g.key)
+                  ? g.alerts.map((a) => row(a, undefined, true))
+                  : []),
+              ])}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+      <p class="muted small">
+        Times are UTC. First and last event: when the activity happened; raised: when the rule found
+        it.
+      </p>
+    </div>
+  );
+}
+
+function evidenceTable(evidence: AlertDetail['evidence']): { columns: Column[]; rows: Cell[][] } {
+  const names: string[] = [];
+  for (const row of evidence.slice(0, 200))
+    for (const k of Object.keys(row)) if (!names.includes(k)) names.push(k);
+  return {
+    columns: names.map((name) => ({ name, type: name === 'time' ? 'timestamp' : 'str' })),
+    rows: evidence.map((row) => names.map((n) => row[n] ?? null)),
+  };
+}
+
+function historyText(h: AlertHistoryItem): string {
+  switch (h.event) {
+    case 'raised':
+      return 'raised';
+    case 'updated':
+      return 'more events';
+    case 'closed':
+      return `closed${h.classification ? ` as ${classificationLabel(h.classification)}` : ''}${h.reason ? `: ${h.reason}` : ''}`;
+    case 'assigned':
+      return h.assignee ? `assigned to ${h.assignee}` : 'unassigned';
+    case 'commented':
+      return `commented: ${h.comment ?? ''}`;
+    default:
+      return `${h.event}${h.reason ? `: ${h.reason}` : ''}`;
+  }
+}
+
+export function AlertView({ id, me }: { id: string; me: Me }) {
+  const [alert, setAlert] = useState<AlertDetail | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [closing, setClosing] = useState(false);
+  const [classification, setClassification] = useState<Classification | ''>('');
+  const [reason, setReason] = useState('');
+  const [comment, setComment] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [assignees, setAssignees] = useState<string[]>([]);
+  const [open, setOpen] = useState<number | null>(null);
+  useEffect(() => {
+    setAlert(null);
+    setError(null);
+    get<AlertDetail>(`/api/alerts/${encodeURIComponent(id)}`).then(setAlert, setError);
+    get<string[]>('/api/alerts/assignees').then(setAssignees, () => undefined);
+  }, [id]);
+  const evidence = useMemo(() => (alert ? evidenceTable(alert.evidence) : null), [alert]);
+  const queue = sessionStorage.getItem(QUEUE_KEY) ?? '/alerts';
+  if (error && !alert) return <ErrorBox error={error} />;
+  if (!alert || !evidence) return <Loading what="the alert" />;
+  const canTriage = atLeast(me.role, 'analyst');
+  const act = async (path: string, body: unknown = {}) => {
+    setBusy(true);
+    try {
+      setAlert(
+        await call<AlertDetail>('POST', `/api/alerts/${encodeURIComponent(id)}/${path}`, body),
+      );
+      setError(null);
+      return true;
+    } catch (e) {
+      setError(e);
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  };
+  const here = `/alerts/${encodeURIComponent(alert.id)}`;
+  const back = { href: here, label: `the alert “${alert.title}”` };
+  const suggestedUser = alert.suggestedResponse?.user ?? users(alert)[0];
+  const visible = evidence.columns.map((c) => c.name).filter((n) => n !== 'record');
+  return (
+    <article class="page alert-detail" aria-labelledby="alert-title">
+      <p class="backlink">
+        <Link href={queue}>← Alert queue</Link>
+      </p>
+      <header class="alert-head">
+        <h1 id="alert-title">
+          <Severity value={alert.severity} /> {alert.title}
+        </h1>
+        <StatusBadge alert={alert} />
+      </header>
+      <dl class="facts">
+        <dt>Events</dt>
+        <dd>
+          {count(alert.count ?? 0)} from {timeText(alert.firstSeen)} to {timeText(alert.lastSeen)}{' '}
+          UTC
+        </dd>
+        <dt>Raised</dt>
+        <dd>{timeText(alert.created)} UTC</dd>
+        <dt>Rule</dt>
+        <dd>
+          <code>{alert.rule}</code>
+          {alert.techniques?.length ? ` · MITRE ${alert.techniques.join(', ')}` : ''}
+        </dd>
+        <dt>Assignee</dt>
+        <dd>
+          {canTriage ? (
+            <select
+              aria-label="Assignee"
+              disabled={busy}
+              value={alert.assignee ?? ''}
+              onChange={(e) => {
+                const v = (e.currentTarget as HTMLSelectElement).value;
+                void act('assign', { assignee: v || null });
+              }}
+            >
+              <option value="">nobody</option>
+              {[
+                ...new Set([me.user, ...assignees, ...(alert.assignee ? [alert.assignee] : [])]),
+              ].map((a) => (
+                <option value={a}>{a === me.user ? `${a} (me)` : a}</option>
+              ))}
+            </select>
+          ) : (
+            (alert.assignee ?? 'nobody')
+          )}
+        </dd>
+      </dl>
+      {canTriage ? (
+        <div class="toolbar triage-bar">
+          {alert.status === 'new' ? (
+            <button disabled={busy} onClick={() => void act('ack')} data-testid="ack">
+              Acknowledge
+            </button>
+          ) : null}
+          {alert.status !== 'closed' && !closing ? (
+            <button class="secondary" disabled={busy} onClick={() => setClosing(true)}>
+              Close…
+            </button>
+          ) : null}
+          {alert.status === 'closed' ? (
+            <button class="secondary" disabled={busy} onClick={() => void act('reopen', {})}>
+              Reopen
+            </button>
+          ) : null}
+        </div>
+      ) : (
+        <p class="muted small">Triage needs the analyst role; you are {me.role}.</p>
+      )}
+      {closing ? (
+        <form
+          class="panel close-form"
+          aria-label="Close the alert"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (classification && reason.trim())
+              void act('close', { classification, reason: reason.trim() }).then(
+                (ok) => ok && setClosing(false),
+              );
+          }}
+        >
+          <fieldset>
+            <legend>What was it?</legend>
+            {CLASSIFICATIONS.map((c) => (
+              <label class="check">
+                <input
+                  type="radio"
+                  name="classification"
+                  value={c.value}
+                  checked={classification === c.value}
+                  onChange={() => setClassification(c.value)}
+                />{' '}
+                <strong>{c.label}</strong> <span class="muted small">{c.hint}</span>
+              </label>
+            ))}
+          </fieldset>
+          <label>
+            Reason
+            <input
+              aria-label="Reason for closing"
+              placeholder="What you found, what was done"
+              value={reason}
+              onInput={(e) => setReason((e.currentTarget as HTMLInputElement).value)}
+            />
+          </label>
+          <div class="toolbar">
+            <button type="submit" disabled={busy || !classification || !reason.trim()}>
+              Close the alert
+            </button>
+            <button type="button" class="secondary" onClick={() => setClosing(false)}>
+              Cancel
+            </button>
+          </div>
+        </form>
+      ) : null}
+      {alert.status === 'closed' && alert.closeReason ? (
+        <p class="state">
+          Closed
+          {alert.classification ? ` as ${classificationLabel(alert.classification)}` : ''}:{' '}
+          {alert.closeReason}
+        </p>
+      ) : null}
+      {error ? <ErrorBox error={error} /> : null}
+      {alert.description ? <p class="description">{alert.description}</p> : null}
+
+      <div class="alert-columns">
+        <section class="panel" aria-labelledby="entities-title">
+          <h2 id="entities-title">Entities</h2>
+          <EntityList entities={alert.entities} back={back} />
+        </section>
+        <section class="panel" aria-labelledby="hunt-title">
+          <h2 id="hunt-title">Hunt</h2>
+          <ul class="hunts">
+            {(alert.hunts ?? []).map((h) => (
+              <li>
+                <Link href={huntLink(h.query, h.from, h.to, back)} data-testid="hunt">
+                  {h.label}
+                </Link>
+              </li>
+            ))}
+          </ul>
+          {suggestedUser ? (
+            <p class="suggested">
+              {alert.suggestedResponse?.action && alert.suggestedResponse.action !== 'review' ? (
+                <>
+                  The rule suggests <strong>{alert.suggestedResponse.action}</strong> for{' '}
+                  {suggestedUser}.{' '}
+                </>
+              ) : null}
+              <Link href={`${userLink(suggestedUser)}#respond`} class="button secondary small">
+                Investigate {suggestedUser}
+              </Link>
+            </p>
+          ) : null}
+        </section>
+      </div>
+
+      <section class="panel" aria-labelledby="evidence-title">
+        <h2 id="evidence-title">
+          Evidence{' '}
+          <span class="muted small">
+            ({alert.evidence.length}
+            {alert.count && alert.count > alert.evidence.length ? ` of ${alert.count} events` : ''};
+            click a row for the record)
+          </span>
+        </h2>
+        {alert.evidence.length ? (
+          <div class={`results no-fields${open !== null ? ' with-record' : ''}`}>
+            <div class="results-main">
+              <Grid
+                columns={evidence.columns}
+                rows={evidence.rows}
+                visible={visible}
+                height={Math.min(360, 32 + evidence.rows.length * 26)}
+                label="Evidence rows"
+                defaultSort={{ column: 'time', desc: false }}
+                onOpen={setOpen}
+                selected={open ?? undefined}
+                render={(c, v) => entityCell(c, v)}
+              />
+            </div>
+            {open !== null ? (
+              <RecordView
+                columns={evidence.columns}
+                row={evidence.rows[open]!}
+                onClose={() => setOpen(null)}
+              />
+            ) : null}
+          </div>
+        ) : (
+          <Empty>No evidence row stored.</Empty>
+        )}
+      </section>
+
+      <div class="alert-columns">
+        <section class="panel" aria-labelledby="comments-title">
+          <h2 id="comments-title">Comments</h2>
+          {alert.commentList?.length ? (
+            <ul class="comments">
+              {alert.commentList.map((c) => (
+                <li>
+                  <span class="muted small">
+                    {timeText(c.at)} · {c.by}
+                  </span>
+                  <p>{c.text}</p>
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <p class="muted">No comment yet.</p>
+          )}
+          {canTriage ? (
+            <form
+              class="comment-form"
+              onSubmit={(e) => {
+                e.preventDefault();
+                if (comment.trim())
+                  void act('comment', { text: comment.trim() }).then((ok) => ok && setComment(''));
+              }}
+            >
+              <textarea
+                aria-label="Comment"
+                rows={2}
+                placeholder="What you checked, what you found"
+                value={comment}
+                onInput={(e) => setComment((e.currentTarget as HTMLTextAreaElement).value)}
+              />
+              <button type="submit" class="secondary" disabled={busy || !comment.trim()}>
+                Add the comment
+              </button>
+            </form>
+          ) : null}
+        </section>
+        <section class="panel" aria-labelledby="history-title">
+          <h2 id="history-title">History</h2>
+          <ol class="history">
+            {(alert.history ?? []).map((h) => (
+              <li>
+                <span class="muted small nowrap">{timeText(h.at)}</span> <strong>{h.by}</strong>{' '}
+                {historyText(h)}
+              </li>
+            ))}
+          </ol>
+        </section>
+      </div>
+    </article>
+  );
+}
+
+function EntityList({
+  entities,
+  back,
+}: {
+  entities: AlertDetail['entities'];
+  back: { href: string; label: string };
+}) {
   const kinds = Object.entries(entities).filter(([, v]) => v && v.length);
   if (kinds.length === 0) return <p class="muted">No entity named.</p>;
   return (
@@ -67,16 +928,20 @@ function EntityLinks({ entities }: { entities: AlertDetail['entities'] }) {
                 </Link>
               ) : kind === 'ip' ? (
                 <Link
-                  href={searchLink(
-                    `from cloud.office365.management where srcIp = ${JSON.stringify(v)} select UserId, Operation, Workload`,
+                  href={huntLink(
+                    `from cloud.office365.management where srcIp = ${JSON.stringify(v)}`,
                     'now-7d',
+                    'now',
+                    back,
                   )}
                   class="chip"
                 >
                   {v}
                 </Link>
               ) : (
-                <span class="chip">{v}</span>
+                <span class="chip" title={v}>
+                  {v}
+                </span>
               ),
             )}
           </dd>
@@ -86,222 +951,6 @@ function EntityLinks({ entities }: { entities: AlertDetail['entities'] }) {
   );
 }
 
-function evidenceTable(evidence: AlertDetail['evidence']): { columns: Column[]; rows: Cell[][] } {
-  const names: string[] = [];
-  for (const row of evidence.slice(0, 200))
-    for (const k of Object.keys(row)) if (!names.includes(k)) names.push(k);
-  const shown = names.filter((n) => n !== 'message');
-  return {
-    columns: shown.map((name) => ({ name, type: 'str' })),
-    rows: evidence.map((row) => shown.map((n) => row[n] ?? null)),
-  };
-}
-
-function AlertView({ id, me, onChanged }: { id: string; me: Me; onChanged: () => void }) {
-  const [alert, setAlert] = useState<AlertDetail | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [reason, setReason] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  useEffect(() => {
-    setAlert(null);
-    setError(null);
-    get<AlertDetail>(`/api/alerts/${encodeURIComponent(id)}`).then(setAlert, setError);
-  }, [id]);
-  const evidence = useMemo(() => (alert ? evidenceTable(alert.evidence) : null), [alert]);
-  if (error) return <ErrorBox error={error} />;
-  if (!alert || !evidence) return <Loading what="the alert" />;
-  const canTriage = atLeast(me.role, 'analyst');
-  const act = async (path: string, body?: unknown) => {
-    setBusy(true);
-    try {
-      setAlert(
-        await call<AlertDetail>('POST', `/api/alerts/${encodeURIComponent(id)}/${path}`, body),
-      );
-      setReason(null);
-      onChanged();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
-  const suggested = alert.suggestedResponse;
-  const suggestedUser =
-    suggested && typeof suggested.user === 'string' ? suggested.user : alert.entities.user?.[0];
-  return (
-    <article class="alert-detail" aria-labelledby="alert-title">
-      <header>
-        <h2 id="alert-title">
-          <Severity value={alert.severity} /> {alert.title}
-        </h2>
-        <p class="muted small">
-          {alert.rule} · raised {timeText(alert.created)} ·{' '}
-          <strong data-testid="alert-status">{alert.status}</strong>
-          {alert.count ? ` · ${alert.count} events` : ''}
-          {alert.techniques?.length ? ` · ${alert.techniques.join(', ')}` : ''}
-        </p>
-      </header>
-      {alert.description ? <p>{alert.description}</p> : null}
-      <EntityLinks entities={alert.entities} />
-      <div class="toolbar">
-        {canTriage && alert.status === 'new' ? (
-          <button disabled={busy} onClick={() => void act('ack')}>
-            Acknowledge
-          </button>
-        ) : null}
-        {canTriage && alert.status !== 'closed' ? (
-          reason === null ? (
-            <button class="secondary" disabled={busy} onClick={() => setReason('')}>
-              Close…
-            </button>
-          ) : (
-            <form
-              class="inline-form"
-              onSubmit={(e) => {
-                e.preventDefault();
-                if (reason.trim()) void act('close', { reason: reason.trim() });
-              }}
-            >
-              <input
-                aria-label="Reason for closing"
-                autoFocus
-                placeholder="Why is it closed? (true positive handled, benign, …)"
-                size={44}
-                value={reason}
-                onInput={(e) => setReason((e.currentTarget as HTMLInputElement).value)}
-              />
-              <button type="submit" disabled={busy || !reason.trim()}>
-                Close alert
-              </button>
-            </form>
-          )
-        ) : null}
-        {!canTriage ? (
-          <span class="muted small">Triage needs the analyst role; you are {me.role}.</span>
-        ) : null}
-        {suggestedUser ? (
-          <Link href={userLink(suggestedUser)} class="button secondary">
-            Open {suggestedUser}
-          </Link>
-        ) : null}
-        {alert.query ? (
-          <Link href={searchLink(alert.query, 'now-7d')} class="small">
-            Open the rule's query in search
-          </Link>
-        ) : null}
-      </div>
-      {alert.closeReason ? <p class="muted">Closed: {alert.closeReason}</p> : null}
-      <h3>Evidence ({alert.evidence.length})</h3>
-      {alert.evidence.length ? (
-        <Grid
-          columns={evidence.columns}
-          rows={evidence.rows}
-          height={Math.min(360, 30 + evidence.rows.length * 26)}
-          label="Evidence rows"
-          render={(c, v) => entityCell(c, v)}
-        />
-      ) : (
-        <Empty>No evidence row stored.</Empty>
-      )}
-      {alert.history?.length ? (
-        <>
-          <h3>History</h3>
-          <ul class="history">
-            {alert.history.map((h) => (
-              <li>
-                {Object.entries(h)
-                  .map(([k, v]) => `${k}: ${cellText(v)}`)
-                  .join(' · ')}
-              </li>
-            ))}
-          </ul>
-        </>
-      ) : null}
-    </article>
-  );
-}
-
 export function Alerts({ me, selected }: { me: Me; selected?: string }) {
-  const [status, setStatus] = useState('open');
-  const [severity, setSeverity] = useState('');
-  const [alerts, setAlerts] = useState<AlertSummary[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [tick, setTick] = useState(0);
-  useEffect(() => {
-    const p = new URLSearchParams({ limit: '500' });
-    if (status !== 'open' && status !== 'all') p.set('status', status);
-    if (severity) p.set('severity', severity);
-    get<AlertSummary[]>(`/api/alerts?${p.toString()}`)
-      .then((list) => {
-        setAlerts(status === 'open' ? list.filter((a) => a.status !== 'closed') : list);
-        setError(null);
-      })
-      .catch(setError);
-  }, [status, severity, tick]);
-  return (
-    <div class="page alerts-page">
-      <div class="alerts-side">
-        <div class="page-head">
-          <h1>Alerts</h1>
-          <label>
-            <span class="sr-only">Status</span>
-            <select
-              aria-label="Status"
-              value={status}
-              onChange={(e) => setStatus((e.currentTarget as HTMLSelectElement).value)}
-            >
-              <option value="open">Open</option>
-              <option value="new">New</option>
-              <option value="acknowledged">Acknowledged</option>
-              <option value="closed">Closed</option>
-              <option value="all">All</option>
-            </select>
-          </label>
-          <label>
-            <span class="sr-only">Severity</span>
-            <select
-              aria-label="Severity"
-              value={severity}
-              onChange={(e) => setSeverity((e.currentTarget as HTMLSelectElement).value)}
-            >
-              <option value="">Any severity</option>
-              <option value="critical">Critical</option>
-              <option value="high">High</option>
-              <option value="medium">Medium</option>
-              <option value="low">Low</option>
-            </select>
-          </label>
-        </div>
-        {error ? (
-          <ErrorBox error={error} />
-        ) : !alerts ? (
-          <Loading what="alerts" />
-        ) : alerts.length === 0 ? (
-          <Empty>No alert matches. Rules run on every new batch of records.</Empty>
-        ) : (
-          <AlertList alerts={alerts} selected={selected} />
-        )}
-      </div>
-      <div class="alerts-main">
-        {selected ? (
-          <AlertView id={selected} me={me} onChanged={() => setTick((t) => t + 1)} />
-        ) : (
-          <Empty>
-            Open an alert to see its evidence and entities.
-            {alerts?.[0] ? (
-              <>
-                {' '}
-                <button
-                  class="link"
-                  onClick={() => navigate(`/alerts/${encodeURIComponent(alerts[0]!.id)}`)}
-                >
-                  Open the newest
-                </button>
-              </>
-            ) : null}
-          </Empty>
-        )}
-      </div>
-    </div>
-  );
+  return selected ? <AlertView id={selected} me={me} /> : <Queue me={me} />;
 }

@@ -1,150 +1,350 @@
-// The respond panel: disable the account, revoke its sessions and remove the sharing it created.
-// Always a dry run first, showing exactly what would change; then a confirmation runs it for real.
-import { useState } from 'preact/hooks';
+// Responding to an account: disable it, revoke its sessions, remove the sharing it created.
+// Always a dry run first, shown as a change table; then, with four eyes (the default), a proposal
+// that another responder reviews and approves — the approver sees the plan and confirms. An
+// analyst proposes; a responder proposes or approves; nobody approves their own proposal.
+import { useEffect, useState } from 'preact/hooks';
 import { Link } from '../App';
-import { ErrorBox } from '../components/States';
-import { call } from '../lib/api';
-import { cellText } from '../lib/format';
-import type { Action } from '../lib/types';
+import { ActionHistory, PlanView, ResultsView } from '../components/PlanView';
+import { ErrorBox, Loading } from '../components/States';
+import { call, get } from '../lib/api';
+import { timeText } from '../lib/format';
+import { atLeast, type ActionDetail, type Me, type Plan } from '../lib/types';
 
-function Outcome({ action }: { action: Action }) {
+/** One action whole, with the steps the signed-in person may take on it. */
+export function ActionReview({
+  id,
+  me,
+  onChanged,
+  onClose,
+}: {
+  id: string;
+  me: Me;
+  onChanged?: () => void;
+  onClose?: () => void;
+}) {
+  const [action, setAction] = useState<ActionDetail | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const [confirming, setConfirming] = useState(false);
+  const [rejecting, setRejecting] = useState<string | null>(null);
+  useEffect(() => {
+    setAction(null);
+    get<ActionDetail>(`/api/actions/${encodeURIComponent(id)}`).then(setAction, setError);
+  }, [id]);
+  if (error && !action) return <ErrorBox error={error} />;
+  if (!action) return <Loading what="the action" />;
+  const step = async (path: string, body: unknown = {}) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await call('POST', `/api/actions/${encodeURIComponent(action.id)}/${path}`, body);
+      setAction(await get<ActionDetail>(`/api/actions/${encodeURIComponent(action.id)}`));
+      setConfirming(false);
+      setRejecting(null);
+      onChanged?.();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const responder = atLeast(me.role, 'responder');
+  const own = action.proposedBy.toLowerCase() === me.user.toLowerCase();
+  const plan = action.executedPlan ?? action.proposalPlan;
   return (
-    <dl class="outcome">
-      {Object.entries(action)
-        .filter(([, v]) => v !== null && v !== undefined)
-        .slice(0, 20)
-        .map(([k, v]) => (
+    <section class="action-review" aria-label={`Action ${action.id}`} data-testid="action-review">
+      <header class="record-head">
+        <h2>
+          {action.action} {action.user}
+        </h2>
+        <span class={`status status-${action.status}`} data-testid="action-status">
+          {action.status}
+        </span>
+        <span class="spacer" />
+        {onClose ? (
+          <button class="secondary small" onClick={onClose} aria-label="Close">
+            ✕
+          </button>
+        ) : null}
+      </header>
+      <p class="muted small">
+        {action.id} · proposed {timeText(action.created)} UTC by{' '}
+        <strong>{action.proposedBy}</strong>
+        {action.approvedBy ? (
           <>
-            <dt>{k}</dt>
-            <dd>{typeof v === 'object' ? <pre>{JSON.stringify(v, null, 2)}</pre> : cellText(v)}</dd>
+            {' '}
+            · approved by <strong>{action.approvedBy}</strong>
           </>
-        ))}
-    </dl>
+        ) : null}
+        {action.rejectedBy ? ` · rejected by ${action.rejectedBy}` : ''}
+        {action.alertId ? (
+          <>
+            {' '}
+            · from <Link href={`/alerts/${encodeURIComponent(action.alertId)}`}>an alert</Link>
+          </>
+        ) : null}
+      </p>
+      {action.reason ? <p>Why: {action.reason}</p> : null}
+      {action.status === 'proposed' && responder ? (
+        own ? (
+          <p class="state" data-testid="four-eyes">
+            You proposed this: another responder reviews and approves it (four eyes).
+          </p>
+        ) : confirming ? (
+          <div class="confirm" role="alertdialog" aria-label="Confirm the approval">
+            <p>
+              <strong>
+                Approve and run: {action.action} {action.user}?
+              </strong>{' '}
+              A fresh dry run is made first; the changes below are sent to Microsoft Graph as it
+              says.
+            </p>
+            <button
+              class="danger"
+              disabled={busy}
+              onClick={() => void step('approve')}
+              data-testid="confirm-approve"
+            >
+              {busy ? 'Running…' : 'Yes, approve and run'}
+            </button>
+            <button class="secondary" disabled={busy} onClick={() => setConfirming(false)}>
+              Cancel
+            </button>
+          </div>
+        ) : rejecting !== null ? (
+          <form
+            class="inline-form"
+            onSubmit={(e) => {
+              e.preventDefault();
+              if (rejecting.trim()) void step('reject', { reason: rejecting.trim() });
+            }}
+          >
+            <input
+              aria-label="Why it is rejected"
+              autoFocus
+              size={40}
+              placeholder="Why is it rejected?"
+              value={rejecting}
+              onInput={(e) => setRejecting((e.currentTarget as HTMLInputElement).value)}
+            />
+            <button type="submit" disabled={busy || !rejecting.trim()}>
+              Reject
+            </button>
+            <button type="button" class="secondary" onClick={() => setRejecting(null)}>
+              Cancel
+            </button>
+          </form>
+        ) : (
+          <div class="toolbar">
+            <button onClick={() => setConfirming(true)} data-testid="approve">
+              Approve…
+            </button>
+            <button class="secondary" onClick={() => setRejecting('')}>
+              Reject…
+            </button>
+          </div>
+        )
+      ) : null}
+      {responder &&
+      action.action === 'disable-user' &&
+      (action.status === 'verified' || action.status === 'executed') ? (
+        <div class="toolbar">
+          <button
+            class="secondary"
+            disabled={busy}
+            onClick={() => void step('undo', {})}
+            data-testid="undo"
+          >
+            Undo: enable the account again
+          </button>
+        </div>
+      ) : null}
+      {error ? <ErrorBox error={error} /> : null}
+      <ResultsView action={action} />
+      {action.proposalPlanError && !action.executedPlan ? (
+        <p class="state error">The dry run at the proposal failed: {action.proposalPlanError}</p>
+      ) : null}
+      {plan && action.results.length === 0 ? (
+        <>
+          <p class="muted small">
+            {action.executedPlan ? 'The plan run' : 'The dry run made at the proposal'} (
+            {plan.plannedAt ? `${timeText(plan.plannedAt)} UTC` : ''}):
+          </p>
+          <PlanView plan={plan} />
+        </>
+      ) : null}
+      <h3>Log</h3>
+      <ActionHistory action={action} />
+    </section>
   );
 }
 
 /**
- * `run`: a responder's dry run, then confirmation. `propose`: an analyst's proposal, recorded with
- * its dry run for a responder to approve in the action log.
+ * The respond panel of a user's page. `mode`: `propose` for analysts (a proposal with its dry
+ * run recorded), `respond` for responders (dry run, then a proposal, or a run where four eyes are
+ * off).
  */
-export function RespondPanel({ upn, mode = 'run' }: { upn: string; mode?: 'run' | 'propose' }) {
-  const [revoke, setRevoke] = useState(true);
-  const [sharing, setSharing] = useState(true);
+export function RespondPanel({
+  upn,
+  me,
+  fourEyes,
+  pending,
+  onChanged,
+}: {
+  upn: string;
+  me: Me;
+  fourEyes: boolean;
+  /** Open proposals for this account, for review. */
+  pending: readonly string[];
+  onChanged: () => void;
+}) {
+  const responder = atLeast(me.role, 'responder');
+  const [revoke, setRevoke] = useState(false);
+  const [sharing, setSharing] = useState(false);
   const [since, setSince] = useState('7d');
-  const [plan, setPlan] = useState<Action | null>(null);
-  const [done, setDone] = useState<Action | null>(null);
+  const [reason, setReason] = useState('');
+  const [plan, setPlan] = useState<Plan | null>(null);
+  const [made, setMade] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
-  const request = (dryRun: boolean) => ({
+  const request = {
     action: 'disable-user',
     user: upn,
     revokeSessions: revoke,
     removeSharing: sharing,
     since,
-    dryRun,
-  });
-  const propose = async () => {
+    ...(reason.trim() ? { reason: reason.trim() } : {}),
+  };
+  const go = async (work: () => Promise<void>) => {
     setBusy(true);
     setError(null);
     try {
-      const { dryRun: _dryRun, ...proposal } = request(false);
-      setDone(await call<Action>('POST', '/api/actions/propose', proposal));
+      await work();
     } catch (e) {
       setError(e);
     } finally {
       setBusy(false);
     }
   };
-  const submit = async (dryRun: boolean) => {
-    setBusy(true);
-    setError(null);
-    try {
-      const answer = await call<Action>('POST', '/api/actions', request(dryRun));
-      if (dryRun) setPlan(answer);
-      else {
-        setDone(answer);
-        setPlan(null);
-      }
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const dryRun = () =>
+    go(async () => setPlan(await call<Plan>('POST', '/api/actions', { ...request, dryRun: true })));
+  const propose = () =>
+    go(async () => {
+      const answer = await call<{ id: string }>('POST', '/api/actions/propose', request);
+      setMade(answer.id);
+      setPlan(null);
+      onChanged();
+    });
+  const runAlone = () =>
+    go(async () => {
+      const answer = await call<{ id: string }>('POST', '/api/actions', {
+        ...request,
+        dryRun: false,
+      });
+      setMade(answer.id);
+      setPlan(null);
+      onChanged();
+    });
   return (
-    <section class="panel respond" aria-labelledby="respond-title">
+    <section class="panel respond" id="respond" aria-labelledby="respond-title">
       <h2 id="respond-title">Respond</h2>
-      <fieldset disabled={busy || plan !== null}>
-        <legend class="sr-only">What to do</legend>
-        <label class="check">
-          <input type="checkbox" checked disabled /> Disable the account
-        </label>
-        <label class="check">
-          <input
-            type="checkbox"
-            checked={revoke}
-            onChange={(e) => setRevoke((e.currentTarget as HTMLInputElement).checked)}
-          />{' '}
-          Revoke sign-in sessions
-        </label>
-        <label class="check">
-          <input
-            type="checkbox"
-            checked={sharing}
-            onChange={(e) => setSharing((e.currentTarget as HTMLInputElement).checked)}
-          />{' '}
-          Remove sharing created in the last
-          <input
-            aria-label="Period"
-            value={since}
-            size={4}
-            onInput={(e) => setSince((e.currentTarget as HTMLInputElement).value)}
-          />
-        </label>
-      </fieldset>
-      <div class="toolbar">
-        {mode === 'propose' ? (
-          <button
-            disabled={busy || done !== null}
-            onClick={() => void propose()}
-            data-testid="propose"
-          >
-            Propose: disable {upn}, for a responder to approve
-          </button>
-        ) : plan === null ? (
-          <button disabled={busy} onClick={() => void submit(true)} data-testid="dry-run">
-            Dry run: disable {upn}…
-          </button>
-        ) : (
-          <>
-            <button
-              class="danger"
-              disabled={busy}
-              onClick={() => void submit(false)}
-              data-testid="confirm"
-            >
-              Confirm: disable {upn}
-            </button>
-            <button class="secondary" disabled={busy} onClick={() => setPlan(null)}>
-              Cancel
-            </button>
-          </>
-        )}
-      </div>
-      {error ? <ErrorBox error={error} /> : null}
-      {plan ? (
-        <div class="plan" data-testid="plan">
-          <h3>What would change (dry run: nothing changed yet)</h3>
-          <Outcome action={plan} />
-        </div>
-      ) : null}
-      {done ? (
-        <div class="plan done" data-testid="done" role="status">
-          <h3>{mode === 'propose' ? 'Proposed: awaiting a responder' : 'Done'}</h3>
-          <Outcome action={done} />
-          <Link href="/actions">See it in the action log</Link>
-        </div>
-      ) : null}
+      {pending.map((id) => (
+        <ActionReview id={id} me={me} onChanged={onChanged} />
+      ))}
+      {made ? (
+        <ActionReview id={made} me={me} onChanged={onChanged} />
+      ) : (
+        <>
+          <fieldset disabled={busy || plan !== null}>
+            <legend class="sr-only">What to do</legend>
+            <label class="check">
+              <input type="checkbox" checked disabled /> Disable the account (no new sign-ins)
+            </label>
+            <label class="check">
+              <input
+                type="checkbox"
+                checked={revoke}
+                data-testid="revoke"
+                onChange={(e) => setRevoke((e.currentTarget as HTMLInputElement).checked)}
+              />{' '}
+              Revoke sign-in sessions{' '}
+              <span class="muted small">
+                (a disabled account keeps the sessions it has until they are revoked)
+              </span>
+            </label>
+            <label class="check">
+              <input
+                type="checkbox"
+                checked={sharing}
+                data-testid="remove-sharing"
+                onChange={(e) => setSharing((e.currentTarget as HTMLInputElement).checked)}
+              />{' '}
+              Remove the sharing links and grants {upn} created in the last
+              <input
+                aria-label="Period"
+                value={since}
+                size={4}
+                onInput={(e) => setSince((e.currentTarget as HTMLInputElement).value)}
+              />
+            </label>
+            <label class="reason">
+              Why{' '}
+              <input
+                aria-label="Why (for the action log)"
+                placeholder="e.g. shared the roadmap with a competitor (alert …)"
+                size={50}
+                value={reason}
+                onInput={(e) => setReason((e.currentTarget as HTMLInputElement).value)}
+              />
+            </label>
+          </fieldset>
+          <div class="toolbar">
+            {!responder ? (
+              <button disabled={busy} onClick={() => void propose()} data-testid="propose">
+                Propose: disable {upn}, for a responder to approve
+              </button>
+            ) : plan === null ? (
+              <button disabled={busy} onClick={() => void dryRun()} data-testid="dry-run">
+                Dry run: disable {upn}…
+              </button>
+            ) : (
+              <>
+                <button disabled={busy} onClick={() => void propose()} data-testid="propose">
+                  {fourEyes ? 'Propose for approval' : 'Propose'}
+                </button>
+                {!fourEyes ? (
+                  <button
+                    class="danger"
+                    disabled={busy}
+                    onClick={() => void runAlone()}
+                    data-testid="confirm"
+                  >
+                    Run it now: disable {upn}
+                  </button>
+                ) : null}
+                <button class="secondary" disabled={busy} onClick={() => setPlan(null)}>
+                  Cancel
+                </button>
+              </>
+            )}
+          </div>
+          {responder && fourEyes ? (
+            <p class="muted small">
+              Four eyes: what you propose is approved by another responder (Actions, or this page).
+            </p>
+          ) : null}
+          {error ? <ErrorBox error={error} /> : null}
+          {plan ? (
+            <div class="plan" data-testid="plan">
+              <h3>Dry run: nothing has changed yet</h3>
+              <PlanView plan={plan} />
+            </div>
+          ) : null}
+        </>
+      )}
+      <p class="small">
+        <Link href="/actions">The action log</Link>
+      </p>
     </section>
   );
 }
