@@ -203,7 +203,7 @@ export function guidedTour(
     `2. Follow ${who} to the user page (${url}/users/${encodeURIComponent(who)}): files shared outside and with whom, sign-in addresses, timeline.`,
     `3. Search: which accounts share strategic files, and with whom (seed use case 5):\n   ${search}`,
     `4. Dashboards (${url}/dashboards): sharing and exfiltration, sign-ins${spray ? ` (the password spray on ${spray.actors.slice(0, 2).join(', ')})` : ''}, Teams, Entra ID sign-ins by country and mail flow, collector health.`,
-    `5. Respond: on ${who}'s page, a responder disables the account (dry run first, then confirm) and sees it in the action log.`,
+    `5. Respond: on ${who}'s page, a dry run of the disable shows each change; propose it, and a second person (another responder: add one in Settings) approves it in the action log (four eyes). Then close ${who}'s alerts as handled.`,
   ];
   const others = scenarios.filter((s) => s !== insider && s !== spray);
   if (others.length) {

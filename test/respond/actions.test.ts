@@ -232,8 +232,11 @@ describe('workflow', () => {
     expect(first.errors).toEqual([]);
     const insiders = first.proposed.filter((p) => p.user === world.insider);
     expect(insiders.every((p) => p.proposedBy.startsWith('rule:'))).toBe(true);
-    // Several alerts suggest disabling the insider: one proposal, not one per alert.
-    expect(insiders.filter((p) => p.kind === 'disable-user')).toHaveLength(1);
+    // Several alerts suggest disabling the insider, revoking, removing sharing: one proposal,
+    // a disable that carries the rest, not one per alert.
+    expect(insiders).toHaveLength(1);
+    expect(insiders[0]).toMatchObject({ kind: 'disable-user', spec: { revokeSessions: true } });
+    expect(insiders[0]!.reason).toMatch(/and \d+ more alerts? on /);
     const keys = first.proposed.map((p) => `${p.user.toLowerCase()}|${p.kind}`);
     expect(new Set(keys).size).toBe(keys.length);
     expect(first.autoRun.length).toBeGreaterThan(0);

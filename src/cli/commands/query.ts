@@ -173,7 +173,7 @@ async function huntThroughServer(
   await writeResult(result, options.format, process.stdout, {
     width: process.stdout.isTTY ? process.stdout.columns : 160,
   });
-  if (truncated)
+  if (truncated && limit === undefined)
     process.stderr.write(
       'note: the server stopped at its row limit (server.max_rows); narrow the range or add --limit.\n',
     );

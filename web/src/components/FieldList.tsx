@@ -205,6 +205,7 @@ const LATER = new Set([
   'RecordType',
   'Id',
   'id',
+  'UserType',
 ]);
 
 /**

@@ -153,7 +153,7 @@ export function Grid({
           const text = cellText(value);
           return (
             <div
-              class="grid-cell"
+              class={`grid-cell${typeof value === 'number' ? ' num' : ''}`}
               role="gridcell"
               style={{ width: `${cols[k]}px` }}
               title={text.length * CHAR + 22 > cols[k]! ? text.slice(0, 4000) : undefined}

@@ -1,7 +1,7 @@
 // How values look in the app: times in UTC (as the records are), numbers grouped, JSON compact.
 import type { Cell } from './types';
 
-const ISO_RE = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
+const ISO_RE = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/;
 
 /** Whether a text is an ISO time (shown whole, in UTC, to the millisecond). */
 export const isIsoTime = (value: unknown): value is string =>
@@ -11,7 +11,8 @@ export function cellText(value: Cell): string {
   if (value === null) return '';
   if (typeof value === 'string') {
     if (!ISO_RE.test(value)) return value;
-    const d = new Date(value);
+    // Times without a zone are UTC, as the records' are (CreationTime).
+    const d = new Date(/(Z|[+-]\d{2}:?\d{2})$/.test(value) ? value : `${value.replace(' ', 'T')}Z`);
     return Number.isNaN(d.getTime()) ? value : d.toISOString().replace('T', ' ').replace('Z', '');
   }
   if (typeof value === 'number')

@@ -58,9 +58,12 @@ const shortTime = (iso: string | undefined) => (iso ? timeText(iso).slice(5, 16)
 export function AlertTable({
   alerts,
   compact,
+  hideUser,
 }: {
   alerts: readonly AlertSummary[];
   compact?: boolean;
+  /** On a user's page: the user goes without saying. */
+  hideUser?: boolean;
 }) {
   return (
     <div class="table-scroll">
@@ -84,7 +87,9 @@ export function AlertTable({
                 <Link href={`/alerts/${encodeURIComponent(a.id)}`} class="alert-link">
                   {a.title}
                 </Link>
-                <span class="muted small"> {users(a).slice(0, 2).join(', ')}</span>
+                {hideUser ? null : (
+                  <span class="muted small"> {users(a).slice(0, 2).join(', ')}</span>
+                )}
               </td>
               {compact ? null : <td class="num">{count(a.count ?? 0)}</td>}
               <td class="nowrap">{shortTime(a.lastSeen ?? a.created)}</td>

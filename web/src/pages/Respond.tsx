@@ -11,17 +11,36 @@ import { timeText } from '../lib/format';
 import { atLeast, type ActionDetail, type Me, type Plan } from '../lib/types';
 
 /** One action whole, with the steps the signed-in person may take on it. */
+/** "13 changes: disable, revoke sessions, 11 sharing permissions". */
+export function planSummary(plan: Plan): string {
+  const changes = plan.changes.filter((c) => c.decision === 'change');
+  const n = (kind: string) => changes.filter((c) => c.change === kind).length;
+  const parts = [
+    n('disable') ? 'disable the account' : null,
+    n('enable') ? 'enable the account' : null,
+    n('revoke') ? 'revoke its sessions' : null,
+    n('remove-permission')
+      ? `remove ${n('remove-permission')} sharing permission${n('remove-permission') > 1 ? 's' : ''}`
+      : null,
+  ].filter(Boolean);
+  return `${changes.length} change${changes.length === 1 ? '' : 's'}${parts.length ? `: ${parts.join(', ')}` : ''}`;
+}
+
 export function ActionReview({
   id,
   me,
   onChanged,
   onClose,
+  collapsed = false,
 }: {
   id: string;
   me: Me;
   onChanged?: () => void;
   onClose?: () => void;
+  /** Show the plan only on demand (and when confirming). */
+  collapsed?: boolean;
 }) {
+  const [showPlan, setShowPlan] = useState(!collapsed);
   const [action, setAction] = useState<ActionDetail | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
@@ -165,16 +184,34 @@ export function ActionReview({
         <p class="state error">The dry run at the proposal failed: {action.proposalPlanError}</p>
       ) : null}
       {plan && action.results.length === 0 ? (
-        <>
-          <p class="muted small">
-            {action.executedPlan ? 'The plan run' : 'The dry run made at the proposal'} (
-            {plan.plannedAt ? `${timeText(plan.plannedAt)} UTC` : ''}):
+        showPlan || confirming ? (
+          <>
+            <p class="muted small">
+              {action.executedPlan ? 'The plan run' : 'The dry run made at the proposal'} (
+              {plan.plannedAt ? `${timeText(plan.plannedAt)} UTC` : ''}): {planSummary(plan)}.{' '}
+              {collapsed && !confirming ? (
+                <button class="link small" onClick={() => setShowPlan(false)}>
+                  Hide the plan
+                </button>
+              ) : null}
+            </p>
+            <PlanView plan={plan} />
+          </>
+        ) : (
+          <p class="small">
+            Plan: {planSummary(plan)}.{' '}
+            <button class="link small" onClick={() => setShowPlan(true)}>
+              Show the plan
+            </button>
           </p>
-          <PlanView plan={plan} />
+        )
+      ) : null}
+      {showPlan || !collapsed ? (
+        <>
+          <h3>Log</h3>
+          <ActionHistory action={action} />
         </>
       ) : null}
-      <h3>Log</h3>
-      <ActionHistory action={action} />
     </section>
   );
 }
@@ -248,12 +285,13 @@ export function RespondPanel({
   return (
     <section class="panel respond" id="respond" aria-labelledby="respond-title">
       <h2 id="respond-title">Respond</h2>
-      {pending.map((id) => (
-        <ActionReview id={id} me={me} onChanged={onChanged} />
-      ))}
-      {made ? (
-        <ActionReview id={made} me={me} onChanged={onChanged} />
-      ) : (
+      {made ? <ActionReview id={made} me={me} onChanged={onChanged} /> : null}
+      {pending
+        .filter((id) => id !== made)
+        .map((id) => (
+          <ActionReview id={id} me={me} onChanged={onChanged} collapsed />
+        ))}
+      {made ? null : (
         <>
           <fieldset disabled={busy || plan !== null}>
             <legend class="sr-only">What to do</legend>
@@ -336,7 +374,7 @@ export function RespondPanel({
           {error ? <ErrorBox error={error} /> : null}
           {plan ? (
             <div class="plan" data-testid="plan">
-              <h3>Dry run: nothing has changed yet</h3>
+              <h3>Dry run: nothing has changed yet ({planSummary(plan)})</h3>
               <PlanView plan={plan} />
             </div>
           ) : null}

@@ -13,7 +13,7 @@ import { RecordView } from '../components/RecordView';
 import { Empty, ErrorBox } from '../components/States';
 import { TimeRange } from '../components/TimeRange';
 import { ApiError, call, downloadCsv, get, saveBlob, streamQuery, type QueryEnd } from '../lib/api';
-import { count } from '../lib/format';
+import { cellText, count } from '../lib/format';
 import { addFilter, drillQuery, isGrouped, isOrdered } from '../lib/linq-edit';
 import { rememberRange, useRange, type Range } from '../lib/range';
 import { navigate, useLocation, userLink } from '../lib/router';
@@ -45,8 +45,7 @@ const ADDRESS_COLUMN = /^(ActorIpAddress|ClientIP|ClientIPAddress|srcIp|ip|ipAdd
 
 /** A cell as a link when it names a user (→ their page) or an address (→ a search for it). */
 export function entityCell(column: string, value: Cell, range?: Range) {
-  if (typeof value !== 'string' || !value)
-    return value === null ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
+  if (typeof value !== 'string' || !value) return cellText(value);
   if (USER_COLUMN.test(column) && value.includes('@')) {
     return <Link href={userLink(value)}>{value}</Link>;
   }
@@ -56,7 +55,7 @@ export function entityCell(column: string, value: Cell, range?: Range) {
     const p = new URLSearchParams({ q, from: range?.from ?? 'now-7d', to: range?.to ?? 'now' });
     return <Link href={`/search?${p.toString()}`}>{value}</Link>;
   }
-  return value;
+  return cellText(value);
 }
 
 const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');

@@ -150,6 +150,18 @@ export function UserPage({ me, upn }: { me: Me; upn: string }) {
               ) : (
                 <p class="muted small">No tenant to ask: the directory is not available here.</p>
               )}
+              {page.respond && atLeast(me.role, 'analyst') ? (
+                <p>
+                  <a href="#respond" class="button secondary small">
+                    Respond ↓
+                  </a>{' '}
+                  {pending.length ? (
+                    <span class="status status-proposed">
+                      {pending.length} proposal{pending.length > 1 ? 's' : ''} awaiting approval
+                    </span>
+                  ) : null}
+                </p>
+              ) : null}
               {actions.length ? (
                 <>
                   <h3>Actions on this account</h3>
@@ -201,7 +213,7 @@ export function UserPage({ me, upn }: { me: Me; upn: string }) {
               ) : page.alerts.length === 0 ? (
                 <Empty>No alert names this user.</Empty>
               ) : (
-                <AlertTable alerts={page.alerts} />
+                <AlertTable alerts={page.alerts} hideUser />
               )}
             </section>
           </div>
