@@ -206,7 +206,7 @@ describe.skipIf(skip !== undefined)('the web app in Chromium', () => {
         const row = rui
           .locator('.grid-row')
           .filter({ hasText: insiderRe() })
-          .filter({ hasText: /admin/ })
+          .filter({ has: rui.locator('.grid-cell', { hasText: /^admin$/ }) })
           .first();
         await row.click();
         const review = rui.getByTestId('action-review');
@@ -387,7 +387,7 @@ describe.skipIf(skip !== undefined)('the web app in Chromium', () => {
     await page.getByRole('button', { name: 'Add to dashboard…' }).click();
     const form = page.getByRole('form', { name: 'Add to a dashboard' });
     await form.getByLabel('Panel title').fill('Records by workload');
-    await form.getByLabel('Dashboard').selectOption('health');
+    await form.getByLabel('Dashboard', { exact: true }).selectOption('health');
     await form.getByRole('button', { name: 'Add the panel' }).click();
     await page.getByRole('heading', { name: 'Records by workload' }).waitFor();
     const titles = () => page.locator('.panel-head h2').allTextContents();
@@ -466,7 +466,11 @@ describe.skipIf(skip !== undefined)('the web app in Chromium', () => {
       await analyst.getByTestId('propose').waitFor({ timeout: 30_000 });
       await expect(analyst.getByTestId('dry-run').count()).resolves.toBe(0);
       await analyst.getByTestId('propose').click();
-      await analyst.getByTestId('action-review').first().waitFor();
+      // The proposal recorded (rules may have proposed for this user too: theirs are by rule:…).
+      await analyst
+        .getByTestId('action-review')
+        .filter({ hasText: `by ${ANALYST.name}` })
+        .waitFor({ timeout: 30_000 });
     } finally {
       await analystContext.close();
     }
@@ -474,7 +478,7 @@ describe.skipIf(skip !== undefined)('the web app in Chromium', () => {
     await page
       .locator('.grid-row')
       .filter({ hasText: new RegExp(other.replace(/[.@]/g, '\\$&')) })
-      .filter({ hasText: /\bana\b/ })
+      .filter({ has: page.locator('.grid-cell', { hasText: new RegExp(`^${ANALYST.name}$`) }) })
       .first()
       .click();
     const review = page.getByTestId('action-review');

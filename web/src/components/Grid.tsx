@@ -82,8 +82,8 @@ function widths(columns: readonly Column[], rows: readonly Cell[][], index: numb
       longest = Math.max(longest, Math.min(70, cellText(v).length));
     }
     // Times always whole: 2026-03-01 10:00:00.000.
-    if (time) return Math.round(23 * CHAR + 22);
-    return Math.round(Math.max(64, Math.min(520, longest * CHAR + 22)));
+    if (time) return Math.round(23 * CHAR + 24);
+    return Math.round(Math.max(64, Math.min(520, longest * CHAR + 30)));
   });
 }
 

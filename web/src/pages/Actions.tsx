@@ -70,7 +70,7 @@ export function Actions({ me }: { me: Me }) {
       {error ? <ErrorBox error={error} /> : null}
       {!actions && !error ? (
         <Loading what="the action log" />
-      ) : actions && shown.length === 0 ? (
+      ) : actions && shown.length === 0 && !open ? (
         <Empty>
           No action{filter ? ' here' : ' yet'}. Responses start from a user's page, or from the
           rules that suggest them.

@@ -287,6 +287,7 @@ export function AddToDashboard({
       <label>
         Dashboard
         <select
+          aria-label="Dashboard"
           value={target}
           onChange={(e) => setTarget((e.currentTarget as HTMLSelectElement).value)}
         >
