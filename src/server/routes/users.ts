@@ -6,7 +6,7 @@ import type { ServerDeps } from '../deps.js';
 import { badRequest } from '../http/errors.js';
 import { queryParams } from '../http/validate.js';
 import type { QueryEngine } from '../ports.js';
-import { geoIp } from '../../enrich/geoip.js';
+import { geoIp, isSpecialAddress, normaliseIp } from '../../enrich/geoip.js';
 import { collectRows, type Table } from '../query/collect.js';
 import type { JsonValue } from '../query/values.js';
 import { resolveRange } from '../query/run.js';
@@ -74,8 +74,13 @@ export function withGeoIp(table: Table, column: string): Table {
     let hit = cache.get(value);
     if (!hit) {
       try {
-        const as = geo.as(value);
-        hit = [geo.countryCode(value), as ? `AS${as.asn} ${as.org}` : null];
+        const ip = normaliseIp(value);
+        // Private, loopback and documentation ranges are in no country: say so, not "empty".
+        if (isSpecialAddress(ip)) hit = ['–', 'private or reserved range'];
+        else {
+          const as = geo.as(ip);
+          hit = [geo.countryCode(ip), as ? `AS${as.asn} ${as.org}` : null];
+        }
       } catch {
         hit = [null, null];
       }

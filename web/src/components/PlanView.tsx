@@ -58,16 +58,22 @@ export function PlanView({ plan }: { plan: Plan }) {
             <tbody>
               {[...changes, ...already].map((c) => (
                 <tr class={c.decision === 'already' ? 'muted-row' : ''}>
-                  <td class="nowrap">
-                    {CHANGE_LABEL[c.change] ?? c.change}
+                  <td data-label="Change">
+                    <strong>{CHANGE_LABEL[c.change] ?? c.change}</strong>
                     {c.decision === 'already' ? (
                       <span class="muted small"> (already so: nothing sent)</span>
                     ) : null}
                   </td>
-                  <td class="wrap">{c.target}</td>
-                  <td class="wrap">{c.before}</td>
-                  <td class="wrap">{c.decision === 'already' ? '–' : c.after}</td>
-                  <td class="wrap">
+                  <td class="wrap" data-label="Target">
+                    {c.target}
+                  </td>
+                  <td class="wrap" data-label="Now">
+                    {c.before}
+                  </td>
+                  <td class="wrap" data-label="After">
+                    {c.decision === 'already' ? '–' : c.after}
+                  </td>
+                  <td class="wrap" data-label="Graph call">
                     <code>{c.call}</code>
                   </td>
                 </tr>

@@ -99,6 +99,11 @@ export function UserPage({ me, upn }: { me: Me; upn: string }) {
   }, [page]);
   const back = { href: `/users/${encodeURIComponent(upn)}`, label: upn };
   const openAlerts = (page?.alerts ?? []).filter((a) => a.status !== 'closed');
+  // The alerts about what this account did (it is their first user), not those where it is one
+  // target among many (a password spray).
+  const ownAlerts = openAlerts.filter(
+    (a) => (a.entities.user ?? [])[0]?.toLowerCase() === upn.toLowerCase(),
+  );
   const actions = page?.account?.actions ?? [];
   const disabledBy = actions.find(
     (a) => a.action === 'disable-user' && (a.status === 'verified' || a.status === 'executed'),
@@ -108,7 +113,7 @@ export function UserPage({ me, upn }: { me: Me; upn: string }) {
     try {
       const answer = await call<{ changed: unknown[] }>('POST', '/api/alerts/triage', {
         action: 'close',
-        ids: openAlerts.map((a) => a.id),
+        ids: ownAlerts.map((a) => a.id),
         classification: 'true-positive',
         reason: `handled: account disabled by ${String(disabledBy?.id ?? 'a response')}`,
       });
@@ -194,10 +199,10 @@ export function UserPage({ me, upn }: { me: Me; upn: string }) {
                   In the queue
                 </Link>
               </header>
-              {disabledBy && openAlerts.length && atLeast(me.role, 'analyst') ? (
+              {disabledBy && ownAlerts.length && atLeast(me.role, 'analyst') ? (
                 <p class="state fresh">
-                  The account was disabled ({String(disabledBy.id)}); {openAlerts.length} alerts are
-                  still open.{' '}
+                  The account was disabled ({String(disabledBy.id)}); {ownAlerts.length} alerts
+                  about what it did are still open.{' '}
                   <button class="small" onClick={() => void closeAll()} data-testid="close-handled">
                     Close them as true positive (handled)
                   </button>
