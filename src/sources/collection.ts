@@ -12,6 +12,7 @@ import { RateLimiter } from './http/rate-limiter.js';
 import { ServerClock } from './http/server-clock.js';
 import { GraphSources } from './graph/sources.js';
 import { ManagementActivityApi } from './management-activity/api.js';
+import { waitOrStop } from '../util/wait.js';
 import { DEFAULT_BUDGET_BYTES, MemoryBudget } from './memory-budget.js';
 import {
   ManagementActivityCollector,
@@ -234,13 +235,9 @@ export class Collection {
       const summaries = await this.pass(first);
       first = false;
       onPass?.(summaries);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, interval);
-        signal.addEventListener('abort', () => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
+      // One abort listener per wait, gone when it ends (one added per pass and never removed
+      // made Node warn of a leak after ten polls).
+      await waitOrStop(interval, signal);
     }
   }
 
