@@ -88,7 +88,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     store: options.store,
     config: options.config,
     settings: options.settings,
-    alerts: options.alerts ?? alertsPort(options.store, options.config),
+    alerts: options.alerts ?? alertsPort(options.store, options.config, options.now),
     respond:
       options.respond ??
       respondPort(options.store, options.config, log.child('respond'), {

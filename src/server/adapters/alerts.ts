@@ -127,7 +127,12 @@ function detail(a: AlertView, rule?: Rule): AlertDetail {
   };
 }
 
-export function alertsPort(store: Store, config?: ResolvedConfig): AlertsPort {
+export function alertsPort(
+  store: Store,
+  config?: ResolvedConfig,
+  /** When triage steps happen: the server's clock (the demo's simulated one). */
+  now: () => Date = () => new Date(),
+): AlertsPort {
   // The rules, for the tables an alert's records are in (hunt links); loaded once, tolerantly.
   let rules: ReadonlyMap<string, Rule> | undefined;
   const ruleOf = (id: string) => {
@@ -148,7 +153,7 @@ export function alertsPort(store: Store, config?: ResolvedConfig): AlertsPort {
     }
   };
   const apply = async (id: string, step: TriageStep, by: string) => {
-    const result = await triageAlerts(store, [id], step, by);
+    const result = await triageAlerts(store, [id], step, by, now());
     if (result.refused[0]) throw new HttpError(409, { error: result.refused[0].reason });
     const a = result.changed[0]!;
     return detail(a, ruleOf(a.rule));
@@ -173,7 +178,7 @@ export function alertsPort(store: Store, config?: ResolvedConfig): AlertsPort {
       apply(id, { kind: 'closed', reason, classification }, by),
     triage: apply,
     async triageMany(ids, step, by) {
-      const result = await triageAlerts(store, ids, step, by);
+      const result = await triageAlerts(store, ids, step, by, now());
       return { changed: result.changed.map(summary), refused: result.refused };
     },
     async counts() {

@@ -1,5 +1,6 @@
 // The field sidebar (as Kibana's): every column of the answer, ticked when it is in the grid (the
 // column chooser), and each field's top values in the rows loaded, with filter for / out.
+import { FilterForIcon, FilterOutIcon } from './Icons';
 import { useMemo, useState } from 'preact/hooks';
 import { cellText, count } from '../lib/format';
 import type { Cell, Column } from '../lib/types';
@@ -89,7 +90,7 @@ function Field({
                         title="Filter for this value"
                         onClick={() => onFilter(column.name, t.value, false)}
                       >
-                        ⊕
+                        <FilterForIcon />
                       </button>
                       <button
                         class="icon"
@@ -97,7 +98,7 @@ function Field({
                         title="Filter out this value"
                         onClick={() => onFilter(column.name, t.value, true)}
                       >
-                        ⊖
+                        <FilterOutIcon />
                       </button>
                     </>
                   ) : null}

@@ -4,6 +4,7 @@
 // to the millisecond); long values are cut at the column's width, with the whole value in the
 // cell's tooltip and a copy button on hover. The grid scrolls sideways inside itself, never the
 // page.
+import { CopyIcon } from './Icons';
 import type { ComponentChildren } from 'preact';
 import { useMemo, useRef, useState } from 'preact/hooks';
 import { cellText, copyText, isIsoTime } from '../lib/format';
@@ -167,7 +168,7 @@ export function Grid({
                   title="Copy"
                   onClick={() => void copyText(text)}
                 >
-                  ⧉
+                  <CopyIcon />
                 </button>
               ) : null}
             </div>

@@ -1,6 +1,7 @@
 // One record whole, in a panel beside the grid (as Kibana's document view): every field with its
 // whole value, "filter for" and "filter out" buttons that edit the query, copy; the raw record as
 // it came from Microsoft (the `message` column) pretty-printed; previous and next record.
+import { CopyIcon, FilterForIcon, FilterOutIcon } from './Icons';
 import { useEffect, useState } from 'preact/hooks';
 import { cellText, copyText } from '../lib/format';
 import type { Cell, Column } from '../lib/types';
@@ -58,7 +59,7 @@ function FieldRow({
               aria-label={`Filter for ${name}`}
               onClick={() => onFilter(name, value, false, raw)}
             >
-              ⊕
+              <FilterForIcon />
             </button>
             <button
               class="icon"
@@ -66,7 +67,7 @@ function FieldRow({
               aria-label={`Filter out ${name}`}
               onClick={() => onFilter(name, value, true, raw)}
             >
-              ⊖
+              <FilterOutIcon />
             </button>
           </>
         ) : null}
@@ -76,7 +77,7 @@ function FieldRow({
           aria-label={`Copy ${name}`}
           onClick={() => void copyText(text)}
         >
-          ⧉
+          <CopyIcon />
         </button>
       </td>
     </tr>
