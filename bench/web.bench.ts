@@ -136,7 +136,11 @@ const pages: Array<[string, string, () => Promise<unknown>]> = [
       while ((await page.locator('.state.loading').count()) > 0) await page.waitForTimeout(10);
     },
   ],
-  ['alerts inbox', '/alerts', () => page.locator('.alert-item, .state.empty').first().waitFor()],
+  [
+    'alerts queue',
+    '/alerts',
+    () => page.locator('.queue tbody tr, .state.empty').first().waitFor(),
+  ],
   [
     'user page',
     `/users/${encodeURIComponent(insider)}`,

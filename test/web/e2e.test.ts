@@ -9,7 +9,7 @@
 // Each page's screenshot lands in test-results/screenshots/.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Accounts } from '../../src/server/auth/accounts.js';
 import { startDemo, type Demo } from '../../src/server/demo.js';
@@ -28,6 +28,13 @@ const NOW = new Date('2026-03-04T16:00:00Z');
 
 const countOf = async (page: Page) =>
   Number((await page.getByTestId('result-count').textContent())!.replace(/,/g, '').split(' ')[0]);
+
+/** Opens a grid row: a click on its first cell's text (not on a link or a copy button in it). */
+const openRow = (row: Locator) =>
+  row
+    .locator('.grid-cell')
+    .first()
+    .click({ position: { x: 6, y: 6 } });
 
 async function answered(page: Page): Promise<number> {
   await expect
@@ -127,7 +134,7 @@ describe.skipIf(skip !== undefined)('the web app in Chromium', () => {
       await expect(page.getByTestId('alert-status').textContent()).resolves.toMatch(/acknowledged/);
       // An evidence row opens its record whole, as fields.
       const evidence = page.getByRole('grid', { name: 'Evidence rows' });
-      await evidence.locator('.grid-row').first().click();
+      await openRow(evidence.locator('.grid-row').first());
       await page.getByTestId('record-view').waitFor();
       await page
         .getByLabel('Comment', { exact: true })
@@ -142,7 +149,7 @@ describe.skipIf(skip !== undefined)('the web app in Chromium', () => {
       const rows = await answered(page);
       expect(rows).toBeGreaterThan(0);
       // A record opens whole: its fields, and the raw record as Microsoft sent it.
-      await page.locator('.grid-row').first().click();
+      await openRow(page.locator('.grid-row').first());
       const record = page.getByTestId('record-view');
       await record.waitFor();
       await record.getByRole('tab', { name: /Raw record/ }).click();
@@ -208,7 +215,7 @@ describe.skipIf(skip !== undefined)('the web app in Chromium', () => {
           .filter({ hasText: insiderRe() })
           .filter({ has: rui.locator('.grid-cell', { hasText: /^admin$/ }) })
           .first();
-        await row.click();
+        await openRow(row);
         const review = rui.getByTestId('action-review');
         await review.getByTestId('approve').click();
         // The confirmation shows the plan before anything runs.
@@ -475,12 +482,12 @@ describe.skipIf(skip !== undefined)('the web app in Chromium', () => {
       await analystContext.close();
     }
     await page.goto(`${demo.url}/actions?status=proposed`);
-    await page
+    const proposal = page
       .locator('.grid-row')
       .filter({ hasText: new RegExp(other.replace(/[.@]/g, '\\$&')) })
       .filter({ has: page.locator('.grid-cell', { hasText: new RegExp(`^${ANALYST.name}$`) }) })
-      .first()
-      .click();
+      .first();
+    await openRow(proposal);
     const review = page.getByTestId('action-review');
     await review.getByTestId('approve').click();
     await review.getByTestId('confirm-approve').click();
