@@ -41,6 +41,12 @@ export interface CheckOptions {
   readonly jqPrograms: boolean;
   /** Output the internal `_seq` column of ungrouped queries. */
   readonly keepSeq: boolean;
+  /**
+   * Ungrouped queries with a `select` also give every column of the table after the selected
+   * ones (Devo's answer). False gives only the selected ones and `eventdate`: for callers that
+   * read named columns (the alert engine, subqueries), so that the engine reads no more.
+   */
+  readonly tableColumns: boolean;
 }
 
 /** Names that are never aliases: keywords, built-in identifiers (reference §2.4). */
@@ -229,6 +235,7 @@ class Checker {
       }
       return { expr, desc: o.desc };
     });
+    if (this.depth === 0) order.push(...this.defaultOrder());
     // a group that gives its position (__ord) takes it from the group before it
     for (let g = this.groups.length - 1; g > 0; g--) {
       if (this.groups[g]!.emitOrd) this.groups[g - 1]!.emitOrd = true;
@@ -445,28 +452,33 @@ class Checker {
   // ---- outputs (reference §2.4)
 
   private outputs(): OutputColumn[] {
-    const cols: Array<{ name: string; expr: TExpr }> = [];
-    const add = (name: string, expr: TExpr) => {
-      if (!cols.some((c) => c.name === name)) cols.push({ name, expr });
+    const cols: Array<{ name: string; expr: TExpr; origin: 'query' | 'table' }> = [];
+    const add = (name: string, expr: TExpr, origin: 'query' | 'table' = 'query') => {
+      if (!cols.some((c) => c.name === name)) cols.push({ name, expr, origin });
+    };
+    const tableColumns = () => {
+      for (const c of this.visible)
+        add(c.name, { k: 'col', name: c.name, type: columnLType(c.type) }, 'table');
     };
     if (this.segment === 0) {
-      if (!this.anySelect || this.star) {
-        for (const c of this.visible)
-          add(c.name, { k: 'col', name: c.name, type: columnLType(c.type) });
-      } else if (this.scope.names.has('eventdate')) {
-        add('eventdate', this.scope.names.get('eventdate')!.expr);
-      }
+      // Devo's search shows the table's columns and the ones `select` creates; its API puts the
+      // selected and created columns first (docs/linq.md, "What a query returns").
+      for (const m of this.mentions) add(m.name, m.expr);
+      if (!this.anySelect || this.star || this.options.tableColumns) tableColumns();
+      else if (this.scope.names.has('eventdate'))
+        add('eventdate', this.scope.names.get('eventdate')!.expr, 'table');
     } else {
       const g = this.groups[this.segment - 1]!;
       if (g.every !== null)
         add('eventdate', { k: 'col', name: `__b${this.segment}`, type: 'timestamp' });
       for (const k of this.groupKeys[this.segment - 1]!) add(k.name, k.ref);
+      for (const m of this.mentions) add(m.name, m.expr);
     }
-    for (const m of this.mentions) add(m.name, m.expr);
     if (this.options.keepSeq && this.segment === 0 && this.seqColumn && this.depth === 0) {
       cols.push({
         name: this.seqColumn.name,
         expr: { k: 'col', name: this.seqColumn.name, type: 'int' },
+        origin: 'table',
       });
     }
     const used = new Set<string>();
@@ -477,8 +489,33 @@ class Checker {
           : this.fresh('c');
       if (c.name === this.seqColumn?.name && this.options.keepSeq) sqlName = c.name;
       used.add(sqlName.toLowerCase());
-      return { name: c.name, sqlName, expr: c.expr, type: c.expr.type };
+      return { name: c.name, sqlName, expr: c.expr, type: c.expr.type, origin: c.origin };
     });
+  }
+
+  /**
+   * The order of rows when the query gives none: by event time, oldest first, then in ingest
+   * order (stable), as Devo's Query API streams a range from its start; grouped answers by time
+   * bucket, then by their keys. A query's own `order by` keeps these as tie-breakers.
+   */
+  private defaultOrder(): Array<{ expr: TExpr; desc: boolean }> {
+    if (this.segment === 0) {
+      const order: Array<{ expr: TExpr; desc: boolean }> = [
+        { expr: { k: 'col', name: 'eventdate', type: 'timestamp' }, desc: false },
+      ];
+      if (this.seqColumn)
+        order.push({ expr: { k: 'col', name: this.seqColumn.name, type: 'int' }, desc: false });
+      return order;
+    }
+    const g = this.groups[this.segment - 1]!;
+    const order: Array<{ expr: TExpr; desc: boolean }> = [];
+    if (g.every !== null)
+      order.push({ expr: { k: 'col', name: `__b${this.segment}`, type: 'timestamp' }, desc: false });
+    for (const k of g.keys) {
+      if (!isArray(k.expr.type) && k.expr.type !== 'json')
+        order.push({ expr: { k: 'col', name: k.sqlName, type: k.expr.type }, desc: false });
+    }
+    return order;
   }
 
   // ---- expressions
@@ -1111,9 +1148,14 @@ class Checker {
 
   private subquery(e: Extract<Expr, { kind: 'subquery' }>, width: number): Plan {
     if (this.depth >= 3) this.error('Subqueries are nested too deeply', e.span);
-    const sub = new Checker(this.text, { ...this.options, keepSeq: false }, this.depth + 1);
+    const sub = new Checker(
+      this.text,
+      { ...this.options, keepSeq: false, tableColumns: false },
+      this.depth + 1,
+    );
     const plan = sub.check(e.query);
-    let outputs = plan.outputs;
+    let outputs: readonly OutputColumn[] = plan.outputs.filter((o) => o.origin === 'query');
+    if (outputs.length === 0) outputs = plan.outputs;
     if (outputs.length > width && outputs[0]?.name === 'eventdate') outputs = outputs.slice(1);
     if (outputs.length !== width) {
       this.error(

@@ -11,6 +11,21 @@ export interface OutputColumn {
   readonly name: string;
   /** LINQ type: json and array(…) columns hold JSON text. */
   readonly type: string;
+  /** `table`: a table column the answer carries after the query's own (see compile.ts). */
+  readonly origin?: 'query' | 'table';
+}
+
+/**
+ * The columns a terminal grid shows by default: when the query selects or creates columns, the
+ * event time and those (the answer holds every table column too; `json`, `ndjson` and `csv` write
+ * them all); otherwise every column.
+ */
+export function compactColumns(columns: readonly OutputColumn[]): number[] {
+  const all = columns.map((_c, i) => i);
+  if (!columns.some((c) => c.origin === 'query') || !columns.some((c) => c.origin === 'table'))
+    return all;
+  const time = columns.findIndex((c) => c.name === 'eventdate' && c.origin === 'table');
+  return [...(time >= 0 ? [time] : []), ...all.filter((i) => columns[i]!.origin === 'query')];
 }
 
 export interface ResultSource {
@@ -123,6 +138,8 @@ export interface WriteOptions {
   width?: number;
   /** Rows of the first chunk used to size the table's columns. */
   sampleRows?: number;
+  /** `table`: show every column, not only the query's own and the event time. */
+  allColumns?: boolean;
 }
 
 /** Streams a result to `out` in a format; returns the number of rows written. */
@@ -133,6 +150,8 @@ export async function writeResult(
   options: WriteOptions = {},
 ): Promise<number> {
   const cols = result.columns;
+  const shown = options.allColumns ? cols.map((_c, i) => i) : compactColumns(cols);
+  const grid = shown.map((i) => cols[i]!);
   let rows = 0;
   let widths: number[] | undefined;
   let first = true;
@@ -155,14 +174,14 @@ export async function writeResult(
           text += `${r.map((v, i) => csvField(valueText(v, cols[i]?.type ?? 'str'))).join(',')}\r\n`;
         break;
       case 'table': {
-        const cells = chunk.map((r) => cols.map((c, i) => valueText(r[i], c.type)));
+        const cells = chunk.map((r) => shown.map((i) => valueText(r[i], cols[i]!.type)));
         if (!widths) {
           widths = gridWidths(
-            cols.map((c) => c.name),
+            grid.map((c) => c.name),
             cells.slice(0, options.sampleRows ?? 200),
             options.width ?? 160,
           );
-          text += `${cols
+          text += `${grid
             .map((c, i) => cell(c.name, widths![i]!))
             .join('  ')
             .trimEnd()}\n`;
@@ -183,13 +202,13 @@ export async function writeResult(
   if (format === 'table') {
     if (!widths) {
       const w = gridWidths(
-        cols.map((c) => c.name),
+        grid.map((c) => c.name),
         [],
         options.width ?? 160,
       );
       await write(
         out,
-        `${cols
+        `${grid
           .map((c, i) => cell(c.name, w[i]!))
           .join('  ')
           .trimEnd()}\n${w.map((x) => '-'.repeat(x)).join('  ')}\n`,

@@ -218,6 +218,11 @@ export interface OutputColumn {
   readonly sqlName: string;
   readonly expr: TExpr;
   readonly type: LType;
+  /**
+   * `query`: selected, created, key or aggregate columns; `table`: a column of the table that the
+   * answer carries after them (Devo's search shows every column; its API puts the query's first).
+   */
+  readonly origin: 'query' | 'table';
 }
 
 export interface Plan {

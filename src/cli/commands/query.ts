@@ -27,6 +27,7 @@ interface QueryOptions extends StoreCliOptions {
   limit?: string;
   explain?: boolean;
   dialect?: Dialect;
+  allColumns?: boolean;
 }
 
 function dialectOfUrl(url: string): Dialect {
@@ -71,6 +72,10 @@ export function registerQuery(program: Command): void {
         .default('table'),
     )
     .option('--limit <n>', 'return at most n rows')
+    .option(
+      '--all-columns',
+      "table format: show every column (by default the query's own columns and eventdate; the other formats always carry every column)",
+    )
     .option('--explain', 'print the SQL and its parameters instead of running the query')
     .addOption(
       new Option(
@@ -115,7 +120,10 @@ export function registerQuery(program: Command): void {
           { columns: result.compiled.columns, chunks: () => result.chunks() },
           options.format,
           process.stdout,
-          { width: process.stdout.isTTY ? process.stdout.columns : 160 },
+          {
+            width: process.stdout.isTTY ? process.stdout.columns : 160,
+            allColumns: options.allColumns === true,
+          },
         );
       } finally {
         await store.close();
