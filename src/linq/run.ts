@@ -48,6 +48,7 @@ export async function runLinq(store: Store, text: string, opts: RunOptions): Pro
     columns: compiled.columns.map((c, i) => ({
       name: c.name,
       type: stream.columns[i]?.type ?? c.type,
+      origin: c.origin,
     })),
     chunks: () => stream.chunks(),
     compiled,

@@ -6,6 +6,11 @@ import type { SqlValue } from '../store/store.js';
 export interface QueryColumn {
   readonly name: string;
   readonly type: string;
+  /**
+   * `query`: a column the query selects, creates or groups by; `table`: a column of the table the
+   * answer carries after those (a compact view may hide it; the answer always holds it).
+   */
+  readonly origin?: 'query' | 'table';
 }
 
 export interface QueryRun {

@@ -149,6 +149,8 @@ export async function queryRows(
     to: range.to ?? ALL_TIME.to,
     now,
     keepSeq: true,
+    // the rule's own columns and the engine's: not every column of the table
+    tableColumns: false,
     ...(range.seq ? { seqRange: range.seq } : {}),
   });
   const stream = await store.query({ sql: compiled.sql, params: compiled.params });
@@ -215,6 +217,7 @@ export function checkRowQuery(catalog: Catalog, q: RowQuery, dialect: 'duckdb' |
     from: ALL_TIME.from,
     to: ALL_TIME.to,
     keepSeq: true,
+    tableColumns: false,
     seqRange: [0n, 1n],
   });
 }
