@@ -15,6 +15,7 @@ import type {
   Span,
 } from './ast.js';
 import { cidrBounds, convert, ip4Text, isLit, lit, nul, op, parseIp4 } from './build.js';
+import { devoColumn, devoColumnNames } from './columns/index.js';
 import { LinqError, didYouMean } from './errors.js';
 import type { CheckedArg, FnContext, FunctionTable } from './functions/types.js';
 import type { Aggregate, GroupPlan, OutputColumn, Plan, TExpr } from './ir.js';
@@ -510,7 +511,10 @@ class Checker {
     const g = this.groups[this.segment - 1]!;
     const order: Array<{ expr: TExpr; desc: boolean }> = [];
     if (g.every !== null)
-      order.push({ expr: { k: 'col', name: `__b${this.segment}`, type: 'timestamp' }, desc: false });
+      order.push({
+        expr: { k: 'col', name: `__b${this.segment}`, type: 'timestamp' },
+        desc: false,
+      });
     for (const k of g.keys) {
       if (!isArray(k.expr.type) && k.expr.type !== 'json')
         order.push({ expr: { k: 'col', name: k.sqlName, type: k.expr.type }, desc: false });
@@ -626,6 +630,10 @@ class Checker {
     const b = ctx.scope.names.get(name);
     if (b) return b.expr;
     const scope = ctx.scope;
+    if (scope.segment === 0) {
+      const devo = devoColumn(this.table.family, name);
+      if (devo) return devo;
+    }
     if (scope.segment > 0 && this.prevScope && !ctx.inAgg) {
       if (this.prevScope.names.has(name) || this.visible.some((c) => c.name === name)) {
         this.error(
@@ -638,11 +646,16 @@ class Checker {
     if (this.table.family.columns.some((c) => c.internal && c.name === name)) {
       this.error(`\`${name}\` is an internal column`, at);
     }
-    let hint = didYouMean(name, scope.names.keys());
+    let hint = didYouMean(name, [
+      ...scope.names.keys(),
+      ...(scope.segment === 0 ? devoColumnNames(this.table.family) : []),
+    ]);
     if (!hint && /^(rawMessage|raw|rawSource)$/.test(name))
       hint = 'the raw record is the `message` column';
     if (!hint && this.options.functions.has(name))
       hint = `\`${name}\` is a function: write ${name}(…)`;
+    if (!hint && scope.segment === 0 && this.messageColumn)
+      hint = `for a field of the record that is not a column: jsonparse(${this.messageColumn.name})["${name}"]`;
     this.error(`Unknown identifier \`${name}\``, at, hint);
   }
 

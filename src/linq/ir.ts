@@ -78,6 +78,10 @@ export type Op =
   | 'json_text'
   | 'to_json'
   | 'jq'
+  // Devo's flattened arrays of {"Name", "Value"} (columns/index.ts)
+  | 'json_find'
+  | 'json_pairs_text'
+  | 'json_names_text'
   // strings
   | 'contains'
   | 'icontains'
@@ -146,6 +150,8 @@ export interface OpData {
   readonly width?: number;
   /** udf: the engine function's name (from a function provider, never from the query). */
   readonly udf?: string;
+  /** json_find: the `Name` whose `Value` is wanted. */
+  readonly key?: string;
 }
 
 export type TExpr =

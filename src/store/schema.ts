@@ -372,6 +372,7 @@ export interface LogicalTable {
 }
 
 export const MANAGEMENT_TABLE = 'cloud.office365.management';
+export const OFFICE365_TABLE = 'cloud.office365';
 
 /**
  * `cloud.office365.management.dlp` is not a Workload: DLP matches carry the Workload of the service
@@ -400,6 +401,13 @@ export function createCatalog(subtables: Iterable<string> = []): Catalog {
     name: MANAGEMENT_TABLE,
     family: MANAGEMENT,
     description: 'Every record of the Management Activity API.',
+  });
+  // Devo's library reads Office 365 audit records from `cloud.office365` (with `rawMessage`):
+  // Devo's parent table of the cloud.office365.* tables; here, the management records.
+  tables.set(OFFICE365_TABLE, {
+    name: OFFICE365_TABLE,
+    family: MANAGEMENT,
+    description: 'Every record of the Management Activity API (Devo’s parent table name).',
   });
   tables.set(`${MANAGEMENT_TABLE}.*`, {
     name: `${MANAGEMENT_TABLE}.*`,

@@ -187,6 +187,29 @@ export class ClickHouseGenerator extends SqlGenerator {
     return this.jsonOf(x);
   }
 
+  protected override jsonFind(base: string, steps: readonly JsonStep[], key: string): string {
+    const items = `JSONExtractArrayRaw(${[`ifNull(${base}, ${this.constant('')})`, ...this.jsonArgs(steps)].join(', ')})`;
+    const hit = `arrayFirst(__e -> JSONExtractString(__e, ${this.constant('Name')}) = ${this.str(key)}, ${items})`;
+    return `nullIf(nullIf(JSONExtractRaw(${hit}, ${this.constant('Value')}), ${this.constant('')}), ${this.constant('null')})`;
+  }
+
+  private isArrayAt(base: string, steps: readonly JsonStep[]): string {
+    return `JSONType(${[base, ...this.jsonArgs(steps)].join(', ')}) = ${this.constant('Array')}`;
+  }
+
+  protected override jsonPairsText(base: string, steps: readonly JsonStep[]): string {
+    const items = `JSONExtractArrayRaw(${[`ifNull(${base}, ${this.constant('')})`, ...this.jsonArgs(steps)].join(', ')})`;
+    const raw = (k: string) =>
+      `if(JSONHas(__e, ${this.constant(k)}), JSONExtractRaw(__e, ${this.constant(k)}), ${this.constant('null')})`;
+    const item = `concat(${this.str('{"Name": ')}, ${raw('Name')}, ${this.str(', "Value": ')}, ${raw('Value')}, ${this.str('}')})`;
+    return `if(${this.isArrayAt(base, steps)}, concat(${this.str('[')}, arrayStringConcat(arrayMap(__e -> ${item}, ${items}), ${this.constant(', ')}), ${this.str(']')}), NULL)`;
+  }
+
+  protected override jsonNamesText(base: string, steps: readonly JsonStep[]): string {
+    const items = `JSONExtractArrayRaw(${[`ifNull(${base}, ${this.constant('')})`, ...this.jsonArgs(steps)].join(', ')})`;
+    return `if(${this.isArrayAt(base, steps)}, ${this.jsonOf(`arrayMap(__e -> JSONExtractString(__e, ${this.constant('Name')}), ${items})`)}, NULL)`;
+  }
+
   protected override arrayJson(x: string): string {
     return this.jsonOf(x);
   }

@@ -333,6 +333,12 @@ export abstract class SqlGenerator {
         return this.toJson(e.args[0]!, e.data?.from ?? e.args[0]!.type);
       case 'jq':
         return this.jq(a(0), a(1));
+      case 'json_find':
+        return this.jsonFind(a(0), e.data?.steps ?? [], e.data?.key ?? '');
+      case 'json_pairs_text':
+        return this.jsonPairsText(a(0), e.data?.steps ?? []);
+      case 'json_names_text':
+        return this.jsonNamesText(a(0), e.data?.steps ?? []);
       case 'contains':
         return this.contains(a(0), a(1));
       case 'icontains':
@@ -552,6 +558,37 @@ export abstract class SqlGenerator {
 
   protected jsonText(j: string): string {
     return `CAST(${j} AS VARCHAR)`;
+  }
+
+  /** An array of `{"Name", "Value"}` at `steps`, as a DuckDB list of JSON (null otherwise). */
+  private nameValues(base: string, steps: readonly JsonStep[]): { test: string; list: string } {
+    const ptr = this.str(jsonPointer(steps));
+    return {
+      test: `json_type(${base}, ${ptr}) = ${this.constant('ARRAY')}`,
+      list: `CAST(json_extract(${base}, ${ptr}) AS JSON[])`,
+    };
+  }
+
+  /** The `Value` of the element whose `Name` is `key` (Devo's `Parameters_<Name>`). */
+  protected jsonFind(base: string, steps: readonly JsonStep[], key: string): string {
+    const { test, list } = this.nameValues(base, steps);
+    const hit = `list_filter(${list}, lambda __e: json_extract_string(__e, ${this.constant('/Name')}) = ${this.str(key)})[1]`;
+    return `(CASE WHEN ${test} THEN nullif(json_extract(${hit}, ${this.constant('/Value')}), ${this.constant('null')}) END)`;
+  }
+
+  /** The array as JSON text with `", "` and `": "` separators (Devo's `Parameters_Raw`). */
+  protected jsonPairsText(base: string, steps: readonly JsonStep[]): string {
+    const { test, list } = this.nameValues(base, steps);
+    const raw = (k: string) =>
+      `coalesce(CAST(json_extract(__e, ${this.constant(`/${k}`)}) AS VARCHAR), ${this.constant('null')})`;
+    const item = `${this.str('{"Name": ')} || ${raw('Name')} || ${this.str(', "Value": ')} || ${raw('Value')} || ${this.str('}')}`;
+    return `(CASE WHEN ${test} THEN ${this.str('[')} || array_to_string(list_transform(${list}, lambda __e: ${item}), ${this.constant(', ')}) || ${this.str(']')} END)`;
+  }
+
+  /** The names of the array's elements, as JSON text (Devo's `Parameters_Name_str`). */
+  protected jsonNamesText(base: string, steps: readonly JsonStep[]): string {
+    const { test, list } = this.nameValues(base, steps);
+    return `(CASE WHEN ${test} THEN CAST(to_json(list_transform(${list}, lambda __e: json_extract_string(__e, ${this.constant('/Name')}))) AS VARCHAR) END)`;
   }
 
   protected toJson(e: TExpr, from: LType): string {
