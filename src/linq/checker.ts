@@ -1,6 +1,7 @@
 // The checker: resolves tables, fields and functions against the catalog and the function table,
 // infers types, applies LINQ's conversions, and turns the pipeline of operations into a plan of
 // segments separated by groups (reference §2). Every mistake becomes a positioned LinqError.
+import type { LookupCatalog } from '../store/lookups.js';
 import type { Catalog, ColumnDef, LogicalTable } from '../store/schema.js';
 import type { Dialect } from '../store/store.js';
 import type {
@@ -16,6 +17,7 @@ import type {
 } from './ast.js';
 import { cidrBounds, convert, ip4Text, isLit, lit, nul, op, parseIp4 } from './build.js';
 import { devoColumn, devoColumnNames } from './columns/index.js';
+import { lookupForm } from './lookup-form.js';
 import { LinqError, didYouMean } from './errors.js';
 import type { CheckedArg, FnContext, FunctionTable } from './functions/types.js';
 import type { Aggregate, GroupPlan, OutputColumn, Plan, TExpr } from './ir.js';
@@ -42,6 +44,8 @@ export interface CheckOptions {
   readonly jqPrograms: boolean;
   /** Output the internal `_seq` column of ungrouped queries. */
   readonly keepSeq: boolean;
+  /** The lookups queries may read. */
+  readonly lookups: LookupCatalog;
   /**
    * Ungrouped queries with a `select` also give every column of the table after the selected
    * ones (Devo's answer). False gives only the selected ones and `eventdate`: for callers that
@@ -693,6 +697,7 @@ class Checker {
       dialect: this.options.dialect,
       now: this.options.now,
       jqPrograms: this.options.jqPrograms,
+      lookups: this.options.lookups,
       error: err,
       str: (a) => conv(a, 'str'),
       int: (a) => conv(a, 'int'),
@@ -781,16 +786,9 @@ class Checker {
 
   private call(e: CallExpr, ctx: ExprCtx): TExpr {
     const fns = this.options.functions;
+    if (e.quoted && e.name.startsWith('lu/')) return this.call(lookupForm(e, this.text), ctx);
     const def = fns.get(e.name);
     if (!def) {
-      if (
-        e.name === 'lu' ||
-        e.name.startsWith('lu/') ||
-        e.name === 'hlut' ||
-        e.name === 'hlurjson'
-      ) {
-        this.error('Lookups are not supported in m365hunt', e.nameSpan);
-      }
       if (e.name === 'countdistinct') {
         this.error(
           'No function named `countdistinct`',

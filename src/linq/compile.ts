@@ -1,4 +1,5 @@
 // compileLinq: text → tokens → syntax tree → checked plan → SQL of one dialect, with its parameters.
+import type { LookupCatalog } from '../store/lookups.js';
 import type { Catalog, LogicalTable } from '../store/schema.js';
 import type { Dialect, SqlValue } from '../store/store.js';
 import { checkQuery } from './checker.js';
@@ -34,6 +35,8 @@ export interface CompileOptions {
   limit?: number;
   /** Functions to use instead of the default table (e.g. with GeoIP functions backed by data). */
   functions?: FunctionTable;
+  /** The lookups `lu(…)` may read (`loadLookupCatalog(store)`); none by default. */
+  lookups?: LookupCatalog;
 }
 
 export interface CompiledColumn {
@@ -78,6 +81,7 @@ export function compileLinq(text: string, options: CompileOptions): CompiledLinq
     jqPrograms: options.dialect === 'duckdb',
     keepSeq: options.keepSeq === true,
     tableColumns: options.tableColumns !== false,
+    lookups: options.lookups ?? new Map(),
   });
   const generated = generatorFor(options.dialect).generate(plan, {
     from: options.from,

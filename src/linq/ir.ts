@@ -82,6 +82,8 @@ export type Op =
   | 'json_find'
   | 'json_pairs_text'
   | 'json_names_text'
+  // a lookup's column for a key (functions/lookups.ts): a join with the lookup's version
+  | 'lookup'
   // strings
   | 'contains'
   | 'icontains'
@@ -152,6 +154,8 @@ export interface OpData {
   readonly udf?: string;
   /** json_find: the `Name` whose `Value` is wanted. */
   readonly key?: string;
+  /** lookup: the version read and the column wanted. */
+  readonly lookup?: { readonly versionId: string; readonly column: string };
 }
 
 export type TExpr =

@@ -3,6 +3,7 @@
 // and the LINQ checker resolves table and field names against it.
 import { KNOWN_SUBTABLES, SUBTABLE_ALIASES } from '../records/subtable.js';
 import { reportJsonKey, USAGE_REPORTS } from '../records/usage-reports.js';
+import { LOOKUPS } from './lookup-family.js';
 import { RESPOND_ACTIONS } from './respond-family.js';
 
 export type ColumnType = 'string' | 'int' | 'float' | 'bool' | 'timestamp';
@@ -64,6 +65,8 @@ export interface TableFamily {
   readonly timePath: string;
   /** Fields tried, in order, for the `srcIp` column (paths as in `ColumnDef.paths`). */
   readonly ipPaths: readonly string[];
+  /** Rows are never dropped by the store's retention (lookup tables: their time is the load). */
+  readonly keep?: boolean;
   /**
    * The `StreamKey.source` whose cursors fill this family: `status` counts a stream's records in
    * the families of its source, by tenant and `_content_type` (= the stream). None: not collected.
@@ -360,6 +363,7 @@ export const FAMILIES: readonly TableFamily[] = [
   ALERTS,
   ...GRAPH_FAMILIES,
   RESPOND_ACTIONS,
+  LOOKUPS,
 ];
 
 /** A table as LINQ names it: a family, and the rows of it that belong to the table. */

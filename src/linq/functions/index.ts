@@ -2,6 +2,7 @@
 // a caller passes its own table (for instance one whose GeoIP functions are backed by a database).
 import { AGGREGATES } from './aggregates.js';
 import { FILTERS } from './filters.js';
+import { LOOKUP_FUNCTIONS } from './lookups.js';
 import { TIME } from './time.js';
 import type { FunctionDef, FunctionTable } from './types.js';
 import { VALUES } from './values.js';
@@ -21,7 +22,7 @@ let table: FunctionTable | undefined;
 export function defaultFunctions(): FunctionTable {
   if (!table) {
     const m = new Map<string, FunctionDef>();
-    for (const f of [...FILTERS, ...VALUES, ...TIME, ...AGGREGATES]) {
+    for (const f of [...FILTERS, ...VALUES, ...TIME, ...AGGREGATES, ...LOOKUP_FUNCTIONS]) {
       if (m.has(f.name)) throw new Error(`duplicate LINQ function ${f.name}`);
       m.set(f.name, f);
     }

@@ -2,6 +2,7 @@
 // per group (reference §10). The SQL here is standard where it can be and DuckDB's where it must be;
 // each dialect overrides only what differs (see ../dialects). Every literal becomes a bound parameter,
 // identifiers pass through `quoteIdent` alone, and the few fixed strings through `constant`.
+import { LOOKUPS } from '../../store/lookup-family.js';
 import type { SqlValue } from '../../store/store.js';
 import type { Dialect } from '../../store/store.js';
 import type {
@@ -35,6 +36,17 @@ export interface GeneratedSql {
 }
 
 type OpExpr = Extract<TExpr, { k: 'op' }>;
+
+/** The physical table of lookup rows. */
+const LOOKUPS_FAMILY_ID = LOOKUPS.id;
+
+interface LookupJoin {
+  readonly n: number;
+  readonly versionId: string;
+  /** The SQL of the key (text), as written in the level's expressions. */
+  readonly key: string;
+  readonly columns: Array<{ name: string; type: LType }>;
+}
 
 const SAFE_IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const SAFE_CONSTANT = /^[A-Za-z0-9_ %.:,()\-/]*$/;
@@ -108,6 +120,9 @@ export abstract class SqlGenerator {
   }
 
   protected plan(plan: Plan, options: GenerateOptions, top: boolean): string {
+    // lookups joined to the level whose expressions use them (a subquery has its own)
+    const outerJoins = this.joins;
+    this.joins = [];
     const family = plan.table.family;
     const where: string[] = [
       `${this.quoteIdent('eventdate')} >= ${this.param(formatTimestamp(options.from), 'timestamp')}`,
@@ -132,14 +147,19 @@ export abstract class SqlGenerator {
     plan.groups.forEach((g, i) => {
       const inner = this.groupSelect(g, i + 1, from, filters);
       from = `(\n${indent(inner)}\n) AS ${this.quoteIdent(`__g${i + 1}`)}`;
+      this.joins = [];
       filters = (plan.filters[i + 1] ?? []).map((f) => this.condition(f));
     });
     const cols = plan.outputs.map((o) => `${this.output(o.expr)} AS ${this.quoteIdent(o.sqlName)}`);
-    let sql = `SELECT ${cols.join(', ')}\nFROM ${from}`;
+    const order =
+      top && plan.order.length > 0
+        ? plan.order
+            .map((o) => `${this.expr(o.expr)} ${o.desc ? 'DESC' : 'ASC'} NULLS LAST`)
+            .join(', ')
+        : '';
+    let sql = `SELECT ${cols.join(', ')}\nFROM ${from}${this.joinSql()}`;
     if (filters.length > 0) sql += `\nWHERE ${filters.join('\n  AND ')}`;
-    if (top && plan.order.length > 0) {
-      sql += `\nORDER BY ${plan.order.map((o) => `${this.expr(o.expr)} ${o.desc ? 'DESC' : 'ASC'} NULLS LAST`).join(', ')}`;
-    }
+    if (order) sql += `\nORDER BY ${order}`;
     if (top) {
       let limit = plan.limit;
       if (options.limit !== undefined) {
@@ -149,7 +169,59 @@ export abstract class SqlGenerator {
       if (limit !== null) sql += `\nLIMIT ${this.int(limit)}`;
       if (plan.offset !== null) sql += `\nOFFSET ${this.int(plan.offset)}`;
     }
+    this.joins = outerJoins;
     return sql;
+  }
+
+  // ---- lookups
+
+  /** The lookups joined to the level being written: one join per version and key. */
+  private joins: LookupJoin[] = [];
+  private lookupJoins = 0;
+
+  /** A lookup's column for a key: a column of a LEFT JOIN with the lookup's version. */
+  private lookupValue(e: OpExpr): string {
+    const ref = e.data?.lookup;
+    if (!ref) throw new Error('a lookup without its version');
+    const key = this.expr(e.args[0]!);
+    let join = this.joins.find((j) => j.versionId === ref.versionId && j.key === key);
+    if (!join) {
+      join = { n: ++this.lookupJoins, versionId: ref.versionId, key, columns: [] };
+      this.joins.push(join);
+    }
+    let i = join.columns.findIndex((c) => c.name === ref.column);
+    if (i < 0) i = join.columns.push({ name: ref.column, type: e.type }) - 1;
+    return this.quoteIdent(`__l${join.n}v${i}`);
+  }
+
+  private joinSql(): string {
+    return this.joins
+      .map((j) => {
+        const alias = this.quoteIdent(`__l${j.n}`);
+        const k = this.quoteIdent(`__l${j.n}k`);
+        const values = j.columns.map((c, i) => {
+          const steps = [{ key: 'Row' }, { key: c.name }];
+          const value = this.jsonPathString(this.quoteIdent('message'), steps);
+          return `${this.lookupCast(value, c.type)} AS ${this.quoteIdent(`__l${j.n}v${i}`)}`;
+        });
+        const rows = `SELECT ${this.quoteIdent('Key')} AS ${k}, ${values.join(', ')} FROM ${this.quoteIdent(LOOKUPS_FAMILY_ID)} WHERE ${this.quoteIdent('VersionId')} = ${this.str(j.versionId)}`;
+        return `\nLEFT JOIN (${rows}) AS ${alias} ON ${alias}.${k} = ${j.key}`;
+      })
+      .join('');
+  }
+
+  /** A lookup value from its text: typed as the lookup's column, null when it does not read. */
+  protected lookupCast(text: string, type: LType): string {
+    switch (type) {
+      case 'int':
+        return this.toInt(text, 'str');
+      case 'float':
+        return this.toFloat(text, 'str');
+      case 'bool':
+        return `(CASE ${text} WHEN ${this.constant('true')} THEN TRUE WHEN ${this.constant('false')} THEN FALSE END)`;
+      default:
+        return `CAST(${text} AS ${this.sqlType('str')})`;
+    }
   }
 
   private groupSelect(g: GroupPlan, n: number, from: string, where: readonly string[]): string {
@@ -168,7 +240,7 @@ export abstract class SqlGenerator {
     for (const a of g.aggregates)
       cols.push(`${this.aggregate(a, g)} AS ${this.quoteIdent(a.sqlName)}`);
     if (cols.length === 0) cols.push(`count(*) AS ${this.quoteIdent('__n')}`);
-    let sql = `SELECT ${cols.join(', ')}\nFROM ${from}`;
+    let sql = `SELECT ${cols.join(', ')}\nFROM ${from}${this.joinSql()}`;
     if (where.length > 0) sql += `\nWHERE ${where.join('\n  AND ')}`;
     if (by.length > 0) sql += `\nGROUP BY ${by.join(', ')}`;
     return sql;
@@ -333,6 +405,8 @@ export abstract class SqlGenerator {
         return this.toJson(e.args[0]!, e.data?.from ?? e.args[0]!.type);
       case 'jq':
         return this.jq(a(0), a(1));
+      case 'lookup':
+        return this.lookupValue(e);
       case 'json_find':
         return this.jsonFind(a(0), e.data?.steps ?? [], e.data?.key ?? '');
       case 'json_pairs_text':
