@@ -14,6 +14,7 @@ import { accountRoutes } from './routes/accounts.js';
 import { actionRoutes } from './routes/actions.js';
 import { alertRoutes } from './routes/alerts.js';
 import { authRoutes } from './routes/auth.js';
+import { lookupRoutes } from './routes/lookups.js';
 import { opsRoutes } from './routes/ops.js';
 import { queryRoutes } from './routes/query.js';
 import { savedRoutes } from './routes/saved.js';
@@ -58,6 +59,7 @@ export function createApp(deps: ServerDeps): Hono<AppEnv> {
   authRoutes(routes, deps);
   queryRoutes(routes, deps);
   savedRoutes(routes, deps);
+  lookupRoutes(routes, deps);
   alertRoutes(routes, deps);
   userRoutes(routes, deps);
   statusRoutes(routes, deps);

@@ -34,8 +34,8 @@ export interface TimeRange {
 export interface QueryEngine {
   /** Compiles and runs; throws the compiler's positioned error (an M365HuntError) on a bad query. */
   run(text: string, range: TimeRange): Promise<QueryRun>;
-  /** Compiles only; throws as `run` does. */
-  check(text: string): void;
+  /** Compiles only (against the store's tables and lookups); throws as `run` does. */
+  check(text: string): Promise<void>;
   functions(): readonly FunctionInfo[];
   /** Reads `now-2d`, `7d`, ISO times…; throws a clear M365HuntError otherwise. */
   parseTime(spec: string, now: Date, what: string): Date;

@@ -5,6 +5,7 @@
 // it adds is a bound literal.
 import { geoipFunctionTable } from '../../enrich/geoip-linq.js';
 import { compileLinq } from '../../linq/index.js';
+import { loadLookupCatalog, type LookupCatalog } from '../../store/lookups.js';
 import { createCatalog, type Catalog } from '../../store/schema.js';
 import type { SqlValue, Store } from '../../store/store.js';
 import type { ClientScope } from '../rules/profiles.js';
@@ -145,6 +146,7 @@ export async function queryRows(
     dialect: store.dialect,
     catalog,
     functions: geoipFunctionTable(),
+    lookups: await loadLookupCatalog(store),
     from: range.from ?? ALL_TIME.from,
     to: range.to ?? ALL_TIME.to,
     now,
@@ -209,11 +211,17 @@ export async function collectRows(
 }
 
 /** Checks that a query compiles as the engine will run it (for `rules validate`). */
-export function checkRowQuery(catalog: Catalog, q: RowQuery, dialect: 'duckdb' | 'clickhouse') {
+export function checkRowQuery(
+  catalog: Catalog,
+  q: RowQuery,
+  dialect: 'duckdb' | 'clickhouse',
+  lookups?: LookupCatalog,
+) {
   return compileLinq(engineText(q), {
     dialect,
     catalog,
     functions: geoipFunctionTable(),
+    ...(lookups ? { lookups } : {}),
     from: ALL_TIME.from,
     to: ALL_TIME.to,
     keepSeq: true,
@@ -238,6 +246,7 @@ async function groupedRows(
     dialect: store.dialect,
     catalog,
     functions: geoipFunctionTable(),
+    lookups: await loadLookupCatalog(store),
     from: range.from ?? ALL_TIME.from,
     to: range.to ?? ALL_TIME.to,
     now,

@@ -7,6 +7,7 @@ import { LinqError } from '../../linq/errors.js';
 import { OUTPUT_FORMATS, writeResult, type OutputFormat } from '../../linq/format.js';
 import { runLinq } from '../../linq/run.js';
 import { resolveTimeRange } from '../../linq/time-range.js';
+import { loadLookupCatalog, type LookupCatalog } from '../../store/lookups.js';
 import { createCatalog } from '../../store/schema.js';
 import type { Dialect } from '../../store/store.js';
 import { M365HuntError } from '../../util/errors.js';
@@ -45,6 +46,23 @@ function queryText(arg: string | undefined, file: string | undefined): string {
     });
   }
   return arg;
+}
+
+/** The store's lookups for --explain, when the store can be opened (none otherwise). */
+async function lookupsIfAny(
+  options: QueryOptions,
+  config: ReturnType<typeof loadConfig> | undefined,
+): Promise<LookupCatalog> {
+  try {
+    const store = await openStoreFromOptions(options, { readOnly: true, config });
+    try {
+      return await loadLookupCatalog(store);
+    } finally {
+      await store.close();
+    }
+  } catch {
+    return new Map();
+  }
 }
 
 function parseLimit(text: string | undefined): number | undefined {
@@ -100,6 +118,7 @@ export function registerQuery(program: Command): void {
           to,
           now,
           functions: geoipFunctionTable(),
+          lookups: await lookupsIfAny(options, config),
           ...(limit !== undefined ? { limit } : {}),
         });
         process.stdout.write(`${compiled.explain()}\n`);
