@@ -200,14 +200,23 @@ export abstract class SqlGenerator {
         const alias = this.quoteIdent(`__l${j.n}`);
         const k = this.quoteIdent(`__l${j.n}k`);
         const values = j.columns.map((c, i) => {
+          const name = this.quoteIdent(`__l${j.n}v${i}`);
+          // column '' is the whole row, as JSON (hlurjson)
+          if (c.name === '')
+            return `${this.lookupRow(this.quoteIdent('message'))} AS ${name}`;
           const steps = [{ key: 'Row' }, { key: c.name }];
           const value = this.jsonPathString(this.quoteIdent('message'), steps);
-          return `${this.lookupCast(value, c.type)} AS ${this.quoteIdent(`__l${j.n}v${i}`)}`;
+          return `${this.lookupCast(value, c.type)} AS ${name}`;
         });
         const rows = `SELECT ${this.quoteIdent('Key')} AS ${k}, ${values.join(', ')} FROM ${this.quoteIdent(LOOKUPS_FAMILY_ID)} WHERE ${this.quoteIdent('VersionId')} = ${this.str(j.versionId)}`;
         return `\nLEFT JOIN (${rows}) AS ${alias} ON ${alias}.${k} = ${j.key}`;
       })
       .join('');
+  }
+
+  /** The row of a lookup record, as JSON. */
+  protected lookupRow(message: string): string {
+    return this.jsonPath(message, [{ key: 'Row' }]);
   }
 
   /** A lookup value from its text: typed as the lookup's column, null when it does not read. */
