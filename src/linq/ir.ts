@@ -152,6 +152,8 @@ export interface OpData {
   readonly width?: number;
   /** udf: the engine function's name (from a function provider, never from the query). */
   readonly udf?: string;
+  /** subs, replace: every match (subsall, replaceall), not only the first. */
+  readonly all?: boolean;
   /** json_find: the `Name` whose `Value` is wanted. */
   readonly key?: string;
   /** lookup: the version read and the column wanted. */

@@ -55,12 +55,27 @@ const CASES: Array<[string, Value]> = [
   ['lower(UserId)', 'ana.lopez@contoso.com'],
   ['upper("abc")', 'ABC'],
   ['length(UserId)', '21'],
-  ['replace(UserId, ".", "_")', 'Ana_Lopez@Contoso_com'],
+  ['replace(UserId, ".", "_")', 'Ana_Lopez@Contoso.com'],
+  ['replaceall(UserId, ".", "_")', 'Ana_Lopez@Contoso_com'],
   ['splitre(UserId, re("[.@]"), 2)', 'Contoso'],
   ['join(split(hostchain, "-"), "+")', 'collector+12345+hunt01'],
   ['peek(UserId, re("@(.+)$"), 1)', 'Contoso.com'],
   ['peek(UserId, re("zzz(.)"), 1)', null],
   ['subs(UserId, re("([a-z]+)@"), template("<\\\\1>"))', 'Ana.L<opez>Contoso.com'],
+  // subs and replace change the first match, subsall and replaceall every one
+  ['subs(UserId, re("o"), template("0"))', 'Ana.L0pez@Contoso.com'],
+  ['subsall(UserId, re("o"), template("0"))', 'Ana.L0pez@C0nt0s0.c0m'],
+  ['replace(UserId, "zz", "_")', 'Ana.Lopez@Contoso.com'],
+  // peek without a group: the whole match
+  ['peek(UserId, re("@(.+)$"))', '@Contoso.com'],
+  ['peek(UserId, re("@(.+)$"), 0)', '@Contoso.com'],
+  // has on a number is equality with any of the values (66 does not "contain" 6)
+  ['has(RecordType, 5, 6)', true],
+  ['has(RecordType * 11, 6)', false],
+  // tokens are split on ASCII symbols only: `_` splits, a middle dot does not
+  ['toktains("x_y", "x")', true],
+  ['toktains("a·b", "a")', false],
+  ['toktains("naïve café", "café")', true],
   ['"a" + 1 + "b"', 'a1b'],
   ['UserId + " via " + Workload', 'Ana.Lopez@Contoso.com via OneDrive'],
   ['humanSize(10)', '10 B'],
@@ -273,7 +288,9 @@ describe.each([
        select count() as n, count(ActorIpAddress) as with_ip, sizedistinct(UserId) as users, hllppcount(UserId) as h,
               first(Operation) as f, last(UserId) as l, min(eventdate) as first_seen, max(eventdate) as last_seen,
               collectdistinct(UserId) as who, sum(UserType) as s, avg(RecordType) as a, median(RecordType) as m,
-              stddev(RecordType) as sd, ustddev(RecordType) as usd, sum2(UserType) as s2, percentile90(UserType) as p90`,
+              stddev(RecordType) as sd, ustddev(RecordType) as usd, sum2(UserType) as s2, percentile90(UserType) as p90,
+              avg(ifthenelse(UserId = "ana@contoso.com", 3, null)) as avg_nulls_as_0,
+              nnavg(ifthenelse(UserId = "ana@contoso.com", 3, null)) as avg_non_null`,
     );
     expect(rows).toEqual([
       {
@@ -293,6 +310,9 @@ describe.each([
         usd: 0,
         s2: 0,
         p90: 0,
+        // ana has 4 of the 6 rows: avg counts the 2 nulls as 0, nnavg leaves them out
+        avg_nulls_as_0: 2,
+        avg_non_null: 3,
       },
     ]);
   });

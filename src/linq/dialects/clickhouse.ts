@@ -17,7 +17,6 @@ export class ClickHouseGenerator extends SqlGenerator {
     upper: 'upperUTF8',
     length: 'lengthUTF8',
     len: 'length',
-    replace: 'replaceAll',
     regexp_matches: 'match',
     list_append: 'arrayPushBack',
     list_concat: 'arrayConcat',
@@ -251,8 +250,17 @@ export class ClickHouseGenerator extends SqlGenerator {
     return `leftPad(${s}, ${this.int(width)}, ${this.constant('0')})`;
   }
 
-  protected override regexReplace(s: string, pattern: string, template: string): string {
-    return `replaceRegexpAll(${s}, ${pattern}, ${template})`;
+  protected override regexReplace(
+    s: string,
+    pattern: string,
+    template: string,
+    all: boolean,
+  ): string {
+    return `${all ? 'replaceRegexpAll' : 'replaceRegexpOne'}(${s}, ${pattern}, ${template})`;
+  }
+
+  protected override textReplace(s: string, from: string, to: string, all: boolean): string {
+    return `${all ? 'replaceAll' : 'replaceOne'}(${s}, ${from}, ${to})`;
   }
 
   protected override peek(s: string, pattern: string, group: TExpr): string {

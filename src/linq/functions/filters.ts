@@ -2,7 +2,7 @@
 import { cidrBounds, lit, nul, op } from '../build.js';
 import type { TExpr } from '../ir.js';
 import { isTokenChar, tokenPattern } from '../patterns.js';
-import { isArray } from '../types.js';
+import { isArray, isNumeric } from '../types.js';
 import { scalar, type CheckedArg, type FnContext, type ScalarFunction } from './types.js';
 
 const any = (parts: TExpr[]): TExpr => (parts.length === 1 ? parts[0]! : op('or', parts, 'bool'));
@@ -19,6 +19,9 @@ const comparison = (name: 'eq' | 'ne' | 'gt' | 'ge' | 'lt' | 'le', doc: string):
 
 function hasAny(args: readonly CheckedArg[], ctx: FnContext, ci: boolean): TExpr {
   const [hay, ...needles] = args;
+  // a number contains nothing but itself: has(int, 1, 2, 3) is equality with any of them, as the
+  // Sigma backend for Devo writes lists of numbers (docs/linq.md, "Tests")
+  if (isNumeric(hay!.expr.type)) return any(needles.map((n) => ctx.compare('eq', hay!, n)));
   return any(needles.map((n) => ctx.contains(hay!, n, ci)));
 }
 

@@ -449,9 +449,9 @@ export abstract class SqlGenerator {
       case 'substring':
         return this.substring(a(0), this.index1(e.args[1]!), e.args[2] ? a(2) : undefined);
       case 'subs':
-        return this.regexReplace(a(0), a(1), a(2));
+        return this.regexReplace(a(0), a(1), a(2), e.data?.all === true);
       case 'replace':
-        return this.fn('replace', a(0), a(1), a(2));
+        return this.textReplace(a(0), a(1), a(2), e.data?.all === true);
       case 'peek':
         return this.peek(a(0), a(1), e.args[2]!);
       case 'join':
@@ -723,8 +723,16 @@ export abstract class SqlGenerator {
       : this.fn('substr', s, start.sql, len);
   }
 
-  protected regexReplace(s: string, pattern: string, template: string): string {
-    return this.fn('regexp_replace', s, pattern, template, this.constant('g'));
+  protected regexReplace(s: string, pattern: string, template: string, all: boolean): string {
+    return all
+      ? this.fn('regexp_replace', s, pattern, template, this.constant('g'))
+      : this.fn('regexp_replace', s, pattern, template);
+  }
+
+  protected textReplace(s: string, from: string, to: string, all: boolean): string {
+    if (all) return this.fn('replace', s, from, to);
+    const at = `strpos(${s}, ${from})`;
+    return `(CASE WHEN ${at} > 0 AND length(${from}) > 0 THEN substr(${s}, 1, ${at} - 1) || ${to} || substr(${s}, ${at} + length(${from})) ELSE ${s} END)`;
   }
 
   protected peek(s: string, pattern: string, group: TExpr): string {
