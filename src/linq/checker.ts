@@ -17,6 +17,7 @@ import type {
 } from './ast.js';
 import { cidrBounds, convert, ip4Text, isLit, lit, nul, op, parseIp4 } from './build.js';
 import { devoColumn, devoColumnNames } from './columns/index.js';
+import { ip4OfText } from './functions/network.js';
 import { lookupForm } from './lookup-form.js';
 import { LinqError, didYouMean } from './errors.js';
 import type { CheckedArg, FnContext, FunctionTable } from './functions/types.js';
@@ -1087,7 +1088,13 @@ class Checker {
     if (hay.type === 'net4' && hay.k === 'lit') {
       const [ip, bits] = String(hay.value).split('/');
       const { lo, hi } = cidrBounds(Number(parseIp4(ip!)), Number(bits));
-      const ipExpr = needle.type === 'ip4' ? needle : convert(needle, 'ip4');
+      // a text address in any of its forms (::ffff:a.b.c.d, Microsoft's ffff:a.b.c.d)
+      const ipExpr =
+        needle.type === 'ip4'
+          ? needle
+          : needle.type === 'str'
+            ? ip4OfText(needle)
+            : convert(needle, 'ip4');
       if (!ipExpr || needle.type === 'json')
         this.error(`Cannot test whether a ${needle.type} is in a network`, ns);
       return op('between', [ipExpr!, lit(lo, 'ip4'), lit(hi, 'ip4')], 'bool');

@@ -3,6 +3,7 @@
 import { AGGREGATES } from './aggregates.js';
 import { FILTERS } from './filters.js';
 import { LOOKUP_FUNCTIONS } from './lookups.js';
+import { NETWORK_FUNCTIONS } from './network.js';
 import { TIME } from './time.js';
 import type { FunctionDef, FunctionTable } from './types.js';
 import { VALUES } from './values.js';
@@ -22,7 +23,7 @@ let table: FunctionTable | undefined;
 export function defaultFunctions(): FunctionTable {
   if (!table) {
     const m = new Map<string, FunctionDef>();
-    for (const f of [...FILTERS, ...VALUES, ...TIME, ...AGGREGATES, ...LOOKUP_FUNCTIONS]) {
+    for (const f of [...FILTERS, ...VALUES, ...TIME, ...AGGREGATES, ...LOOKUP_FUNCTIONS, ...NETWORK_FUNCTIONS]) {
       if (m.has(f.name)) throw new Error(`duplicate LINQ function ${f.name}`);
       m.set(f.name, f);
     }
