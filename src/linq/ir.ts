@@ -84,6 +84,8 @@ export type Op =
   | 'json_names_text'
   // a lookup's column for a key (functions/lookups.ts): a join with the lookup's version
   | 'lookup'
+  // an engine function of sql/calls.ts, by the compiler's name for it
+  | 'call'
   // strings
   | 'contains'
   | 'icontains'
@@ -152,6 +154,8 @@ export interface OpData {
   readonly width?: number;
   /** udf: the engine function's name (from a function provider, never from the query). */
   readonly udf?: string;
+  /** call: the name in sql/calls.ts. */
+  readonly call?: string;
   /** subs, replace: every match (subsall, replaceall), not only the first. */
   readonly all?: boolean;
   /** json_find: the `Name` whose `Value` is wanted. */

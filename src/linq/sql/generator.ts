@@ -17,6 +17,7 @@ import type {
   TExpr,
 } from '../ir.js';
 import { formatTimestamp } from '../time-range.js';
+import { callSql } from './calls.js';
 import { isArray, type LType } from '../types.js';
 
 export interface GenerateOptions {
@@ -416,6 +417,11 @@ export abstract class SqlGenerator {
         return this.jq(a(0), a(1));
       case 'lookup':
         return this.lookupValue(e);
+      case 'call': {
+        const sql = callSql(this.dialect, e.data?.call ?? '');
+        if (!sql) throw new Error(`no ${this.dialect} SQL for ${e.data?.call ?? '?'}`);
+        return sql(all());
+      }
       case 'json_find':
         return this.jsonFind(a(0), e.data?.steps ?? [], e.data?.key ?? '');
       case 'json_pairs_text':
