@@ -14,8 +14,16 @@ export function escapeRegex(text: string): string {
 const NOT_TOKEN_CHAR = '[\\x00-\\x2F\\x3A-\\x40\\x5B-\\x60\\x7B-\\x7F]';
 
 /** Whether a character belongs to tokens (anything but an ASCII symbol). */
-export const isTokenChar = (c: string | undefined): boolean =>
-  c !== undefined && !/^[\x00-\x2F\x3A-\x40\x5B-\x60\x7B-\x7F]$/.test(c);
+export const isTokenChar = (c: string | undefined): boolean => {
+  if (c === undefined) return false;
+  const code = c.codePointAt(0)!;
+  if (code > 0x7f) return true;
+  return (
+    (code >= 0x30 && code <= 0x39) ||
+    (code >= 0x41 && code <= 0x5a) ||
+    (code >= 0x61 && code <= 0x7a)
+  );
+};
 
 /**
  * `toktains(a, v, L, R)`: v appears in a as a whole token. When v starts with a token character and

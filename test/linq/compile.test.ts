@@ -158,7 +158,9 @@ describe('compileLinq', () => {
       origin: 'table',
     });
     // rows in event-time order, then ingest order
-    expect(c.sql).toMatch(/ORDER BY "eventdate" ASC NULLS LAST, "_seq" ASC NULLS LAST\nLIMIT|ORDER BY "eventdate" ASC NULLS LAST, "_seq" ASC NULLS LAST$/);
+    expect(c.sql).toMatch(
+      /ORDER BY "eventdate" ASC NULLS LAST, "_seq" ASC NULLS LAST\nLIMIT|ORDER BY "eventdate" ASC NULLS LAST, "_seq" ASC NULLS LAST$/,
+    );
     const grouped = compileLinq(`${M} group by UserId`, {
       dialect: 'duckdb',
       catalog,

@@ -24,7 +24,15 @@ let table: FunctionTable | undefined;
 export function defaultFunctions(): FunctionTable {
   if (!table) {
     const m = new Map<string, FunctionDef>();
-    for (const f of [...FILTERS, ...VALUES, ...TIME, ...AGGREGATES, ...LOOKUP_FUNCTIONS, ...NETWORK_FUNCTIONS, ...CATALOGUE_FUNCTIONS]) {
+    for (const f of [
+      ...FILTERS,
+      ...VALUES,
+      ...TIME,
+      ...AGGREGATES,
+      ...LOOKUP_FUNCTIONS,
+      ...NETWORK_FUNCTIONS,
+      ...CATALOGUE_FUNCTIONS,
+    ]) {
       if (m.has(f.name)) throw new Error(`duplicate LINQ function ${f.name}`);
       m.set(f.name, f);
     }

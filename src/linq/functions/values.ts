@@ -257,8 +257,11 @@ export const VALUES: readonly ScalarFunction[] = [
         const text =
           t!.expr.k === 'lit' && t!.expr.type === 'str'
             ? (t!.expr.value as string)
-            : (ctx.compiled(t!, ['template'], `\`${name}\` needs a template("…")`) as { text: string })
-                .text;
+            : (
+                ctx.compiled(t!, ['template'], `\`${name}\` needs a template("…")`) as {
+                  text: string;
+                }
+              ).text;
         return op('subs', [ctx.str(s!), lit(pat, 'str'), lit(text, 'str')], 'str', {
           all: name === 'subsall',
         });

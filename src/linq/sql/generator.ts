@@ -203,8 +203,7 @@ export abstract class SqlGenerator {
         const values = j.columns.map((c, i) => {
           const name = this.quoteIdent(`__l${j.n}v${i}`);
           // column '' is the whole row, as JSON (hlurjson)
-          if (c.name === '')
-            return `${this.lookupRow(this.quoteIdent('message'))} AS ${name}`;
+          if (c.name === '') return `${this.lookupRow(this.quoteIdent('message'))} AS ${name}`;
           const steps = [{ key: 'Row' }, { key: c.name }];
           const value = this.jsonPathString(this.quoteIdent('message'), steps);
           return `${this.lookupCast(value, c.type)} AS ${name}`;
