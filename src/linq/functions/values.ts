@@ -481,6 +481,20 @@ export const VALUES: readonly ScalarFunction[] = [
     }),
   ),
   scalar({
+    name: 'bool',
+    signature: 'bool(x)',
+    doc: 'x as true or false: "true"/"false" (any case) for a str, not 0 for a number; null otherwise.',
+    min: 1,
+    max: 1,
+    check: ([x], ctx) => {
+      const t = x!.expr.type;
+      if (t === 'bool' || t === 'null') return x!.expr;
+      if (t === 'int' || t === 'float')
+        return ctx.compare('ne', x!, { ...x!, expr: lit(0n, 'int') });
+      return op('to_bool', [op('lower', [ctx.str(x!)], 'str')], 'bool', { from: 'str' });
+    },
+  }),
+  scalar({
     name: 'ip4',
     signature: 'ip4(s)',
     doc: 'An IPv4 address from its text; null for IPv6, ports and anything malformed.',
