@@ -174,7 +174,11 @@ async function main(): Promise<void> {
         }
       }
     });
-    const bytes = files.reduce((n, f) => n + statSync(f, { throwIfNoEntry: false })!.size, 0);
+    // a collector whose records all lie past the jq sample has no file
+    const bytes = files.reduce(
+      (n, f) => n + (statSync(f, { throwIfNoEntry: false })?.size ?? 0),
+      0,
+    );
     console.log(
       `\nloaded in ${load.seconds.toFixed(1)} s; NDJSON ${(bytes / 2 ** 20).toFixed(0)} MiB`,
     );

@@ -16,6 +16,8 @@ export interface RunOptions {
   functions?: FunctionTable;
   /** The lookups `lu(…)` reads; by default the store's current versions. */
   lookups?: LookupCatalog;
+  /** See CompileOptions.tableColumns (default true: every column of the table). */
+  tableColumns?: boolean;
 }
 
 export type LinqResult = QueryStream & { compiled: CompiledLinq };
@@ -33,6 +35,7 @@ export async function runLinq(store: Store, text: string, opts: RunOptions): Pro
     ...(opts.limit !== undefined ? { limit: opts.limit } : {}),
     ...(opts.functions ? { functions: opts.functions } : {}),
     lookups,
+    ...(opts.tableColumns !== undefined ? { tableColumns: opts.tableColumns } : {}),
   });
   let stream: QueryStream;
   try {

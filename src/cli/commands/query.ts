@@ -131,6 +131,8 @@ export function registerQuery(program: Command): void {
           from,
           to,
           now,
+          // the grid shows the query's own columns and the time: read no more than it shows
+          tableColumns: options.format !== 'table' || options.allColumns === true,
           // countrycode, asn, asorg from the shipped GeoIP databases (DuckDB stores).
           functions: geoipFunctionTable(),
           ...(limit !== undefined ? { limit } : {}),
