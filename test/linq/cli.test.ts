@@ -1,6 +1,6 @@
 // `m365hunt query` as an analyst runs it: formats, time ranges, --explain, errors with a caret; and
 // the result writer streaming a million rows without holding them.
-import { copyFileSync, existsSync } from 'node:fs';
+import { copyFileSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -110,6 +110,39 @@ describe('m365hunt query', () => {
     expect(lines[2]).toContain('…');
     const wide = (await output(SEEDS[5], 'table', {}, true)).trim().split('\n');
     expect(wide[0]).toMatch(/^file\s+ip\s+recip\S*\s+event\S*\s+hostc/);
+  });
+
+  it('lookups: load a CSV, list it, query with it, refuse an unknown one where it is', async () => {
+    const csv = join(dir, 'vip.csv');
+    writeFileSync(csv, 'user,title\nana@contoso.com,CFO\n');
+    const load = await runCli(['lookups', 'load', 'VIP', csv, '--db', db]);
+    expect(load.code, load.stderr).toBe(0);
+    expect(load.stdout).toContain(
+      'Loaded VIP version 1: 1 rows, key user; columns user (str), title (str)',
+    );
+    const list = await runCli(['lookups', 'list', '--db', db]);
+    expect(list.stdout).toMatch(/VIP\s+1 of 1\s+1\s+user\s+user, title/);
+    const q = await runCli([
+      'query',
+      'from cloud.office365.management where isnotnull(lu("VIP", "title", UserId)) group by UserId select lu("VIP", "title", UserId) as title, count() as n',
+      '--db',
+      db,
+      ...RANGE,
+      '--format',
+      'csv',
+    ]);
+    expect(q.code, q.stderr).toBe(0);
+    expect(q.stdout.split('\r\n')[1]).toBe('ana@contoso.com,CFO,16');
+    const bad = await runCli([
+      'query',
+      'from cloud.office365.management select lu("VIPs", "title", UserId) as t',
+      '--db',
+      db,
+      ...RANGE,
+    ]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('Unknown lookup `VIPs`');
+    expect(bad.stderr).toContain('did you mean `VIP`?');
   });
 
   it('runs jq programs that are not paths on the DuckDB store', async () => {
