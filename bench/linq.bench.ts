@@ -43,16 +43,23 @@ const HIDDEN = MANAGEMENT.columns
   .map((c) => `"${c.name}"`)
   .join(', ');
 
-/** The same questions as an analyst fluent in DuckDB SQL would write them. */
+const ORDER = 'ORDER BY "eventdate" ASC NULLS LAST, "_seq" ASC NULLS LAST';
+const ALL = `* EXCLUDE (${HIDDEN})`;
+
+/**
+ * The same questions as an analyst fluent in DuckDB SQL would write them, for the same answers:
+ * ungrouped queries give the selected columns and then every column of the table, in event-time
+ * then ingest order; grouped ones come ordered by their keys (docs/linq.md, "What a query returns").
+ */
 const HAND: Record<keyof typeof SEEDS, string> = {
-  1: `SELECT DISTINCT "Operation", "ActorIpAddress", "UserId", split_part("hostchain", '-', 2) AS collector_id FROM management WHERE ${RANGE_SQL} AND "Operation" IN ('UserLoggedIn', 'UserLoginFailed')`,
-  2: `SELECT DISTINCT "UserId", json_extract("message", '$.AttachmentName') AS attachment FROM management WHERE ${RANGE_SQL} AND "_subtable" = 'exchange' AND "Operation" = 'AttachmentDownload'`,
-  3: `SELECT * EXCLUDE (${HIDDEN}) FROM management WHERE ${RANGE_SQL} AND "_subtable" = 'exchange' AND "Operation" = 'Remove-AuditConfigurationPolicy'`,
-  4: `SELECT * EXCLUDE (${HIDDEN}) FROM management WHERE ${RANGE_SQL} AND "_subtable" = 'securitycompliancecenter' AND contains("Operation", 'InsiderRiskPolicy') AND NOT contains("Operation", 'Get')`,
-  5: `SELECT "eventdate", json_extract_string("message", '$.ObjectId') AS file, json_extract_string("message", '$.ClientIP') AS ip, json_extract_string("message", '$.TargetUserOrGroupName') AS recipient FROM management WHERE ${RANGE_SQL} AND "_subtable" = 'onedrive' AND "Operation" = 'SharingSet' AND json_extract_string("message", '$.ObjectId') ILIKE '%strategic%'`,
-  6: `SELECT "eventdate", json_extract("message", '$.ParticipantInfo.HasForeignTenantUsers') AS foreign FROM management WHERE ${RANGE_SQL} AND "_subtable" = 'microsoftteams' AND json_extract("message", '$.ParticipantInfo.HasForeignTenantUsers') IS NOT NULL`,
-  7: `SELECT * EXCLUDE (${HIDDEN}) FROM management WHERE ${RANGE_SQL} AND "_subtable" = 'sharepoint' AND "Operation" = 'FileVersionsAllDeleted'`,
-  8: `SELECT "eventdate", split_part("hostchain", '-', 2) AS collector_id FROM management WHERE ${RANGE_SQL} AND starts_with("hostchain", 'collector-') AND "Workload" IN ('Exchange', 'AzureActiveDirectory', 'MicrosoftTeams')`,
+  1: `SELECT DISTINCT "Operation", "ActorIpAddress", "UserId", split_part("hostchain", '-', 2) AS collector_id FROM management WHERE ${RANGE_SQL} AND "Operation" IN ('UserLoggedIn', 'UserLoginFailed') ORDER BY 1 NULLS LAST, 2 NULLS LAST, 3 NULLS LAST, 4 NULLS LAST`,
+  2: `SELECT DISTINCT "UserId", json_extract("message", '$.AttachmentName') AS attachment FROM management WHERE ${RANGE_SQL} AND "_subtable" = 'exchange' AND "Operation" = 'AttachmentDownload' ORDER BY 1 NULLS LAST`,
+  3: `SELECT ${ALL} FROM management WHERE ${RANGE_SQL} AND "_subtable" = 'exchange' AND "Operation" = 'Remove-AuditConfigurationPolicy' ${ORDER}`,
+  4: `SELECT ${ALL} FROM management WHERE ${RANGE_SQL} AND "_subtable" = 'securitycompliancecenter' AND contains("Operation", 'InsiderRiskPolicy') AND NOT contains("Operation", 'Get') ${ORDER}`,
+  5: `SELECT json_extract_string("message", '$.ObjectId') AS file, json_extract_string("message", '$.ClientIP') AS ip, json_extract_string("message", '$.TargetUserOrGroupName') AS recipient, ${ALL} FROM management WHERE ${RANGE_SQL} AND "_subtable" = 'onedrive' AND "Operation" = 'SharingSet' AND json_extract_string("message", '$.ObjectId') ILIKE '%strategic%' ${ORDER}`,
+  6: `SELECT json_extract("message", '$.ParticipantInfo.HasForeignTenantUsers') AS foreign, ${ALL} FROM management WHERE ${RANGE_SQL} AND "_subtable" = 'microsoftteams' AND json_extract("message", '$.ParticipantInfo.HasForeignTenantUsers') IS NOT NULL ${ORDER}`,
+  7: `SELECT ${ALL} FROM management WHERE ${RANGE_SQL} AND "_subtable" = 'sharepoint' AND "Operation" = 'FileVersionsAllDeleted' ${ORDER}`,
+  8: `SELECT split_part("hostchain", '-', 2) AS collector_id, ${ALL} FROM management WHERE ${RANGE_SQL} AND starts_with("hostchain", 'collector-') AND "Workload" IN ('Exchange', 'AzureActiveDirectory', 'MicrosoftTeams') ${ORDER}`,
 };
 
 /** The same questions in jq over the raw records (one NDJSON file per collector). */
@@ -167,7 +174,11 @@ async function main(): Promise<void> {
         }
       }
     });
-    const bytes = files.reduce((n, f) => n + statSync(f, { throwIfNoEntry: false })!.size, 0);
+    // a collector whose records all lie past the jq sample has no file
+    const bytes = files.reduce(
+      (n, f) => n + (statSync(f, { throwIfNoEntry: false })?.size ?? 0),
+      0,
+    );
     console.log(
       `\nloaded in ${load.seconds.toFixed(1)} s; NDJSON ${(bytes / 2 ** 20).toFixed(0)} MiB`,
     );

@@ -7,6 +7,7 @@ import { registerCollect } from './commands/collect.js';
 import { registerConfig } from './commands/config.js';
 import { registerDemo } from './commands/demo.js';
 import { registerImport } from './commands/import.js';
+import { registerLookups } from './commands/lookups.js';
 import { registerQuery } from './commands/query.js';
 import { registerRespond } from './commands/respond.js';
 import { registerRules } from './commands/rules.js';
@@ -36,6 +37,7 @@ const registrations: Array<(program: Command) => void> = [
   registerRules,
   registerAlerts,
   registerQuery,
+  registerLookups,
   registerRespond,
 ];
 for (const register of registrations) register(program);

@@ -16,7 +16,7 @@ export interface RemoteQuery {
 }
 
 interface AnswerLine {
-  columns?: Array<{ name: string; type: string }>;
+  columns?: Array<{ name: string; type: string; origin?: 'query' | 'table' }>;
   rows?: SqlValue[][] | number;
   done?: boolean;
   truncated?: boolean;
@@ -107,7 +107,11 @@ export async function remoteQuery(
   const head = first.done ? undefined : (JSON.parse(first.value) as AnswerLine);
   if (head?.error) throw new M365HuntError(`The query failed on the server: ${head.error}`);
   if (!head?.columns) throw new M365HuntError('The server sent an answer without columns.');
-  const columns = head.columns.map((c) => ({ name: c.name, type: writerType(c.type) }));
+  const columns = head.columns.map((c) => ({
+    name: c.name,
+    type: writerType(c.type),
+    ...(c.origin ? { origin: c.origin } : {}),
+  }));
   return {
     columns,
     async *chunks() {

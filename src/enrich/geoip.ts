@@ -75,7 +75,8 @@ export function normaliseIp(text: string): string {
   const bracket = /^\[([^\]]+)\](?::\d+)?$/.exec(ip);
   if (bracket) ip = bracket[1]!;
   else if (/^\d+\.\d+\.\d+\.\d+:\d+$/.test(ip)) ip = ip.slice(0, ip.lastIndexOf(':'));
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+  // IPv4-mapped IPv6, and the `ffff:a.b.c.d` form Microsoft's audit records also carry
+  const mapped = /^(?:::ffff:|0:0:0:0:0:ffff:|ffff:)(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
   return mapped ? mapped[1]! : ip;
 }
 

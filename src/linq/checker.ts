@@ -1,6 +1,7 @@
 // The checker: resolves tables, fields and functions against the catalog and the function table,
 // infers types, applies LINQ's conversions, and turns the pipeline of operations into a plan of
 // segments separated by groups (reference §2). Every mistake becomes a positioned LinqError.
+import type { LookupCatalog } from '../store/lookups.js';
 import type { Catalog, ColumnDef, LogicalTable } from '../store/schema.js';
 import type { Dialect } from '../store/store.js';
 import type {
@@ -15,6 +16,9 @@ import type {
   Span,
 } from './ast.js';
 import { cidrBounds, convert, ip4Text, isLit, lit, nul, op, parseIp4 } from './build.js';
+import { devoColumn, devoColumnNames } from './columns/index.js';
+import { ip4OfText } from './functions/network.js';
+import { lookupForm } from './lookup-form.js';
 import { LinqError, didYouMean } from './errors.js';
 import type { CheckedArg, FnContext, FunctionTable } from './functions/types.js';
 import type { Aggregate, GroupPlan, OutputColumn, Plan, TExpr } from './ir.js';
@@ -41,6 +45,14 @@ export interface CheckOptions {
   readonly jqPrograms: boolean;
   /** Output the internal `_seq` column of ungrouped queries. */
   readonly keepSeq: boolean;
+  /** The lookups queries may read. */
+  readonly lookups: LookupCatalog;
+  /**
+   * Ungrouped queries with a `select` also give every column of the table after the selected
+   * ones (Devo's answer). False gives only the selected ones and `eventdate`: for callers that
+   * read named columns (the alert engine, subqueries), so that the engine reads no more.
+   */
+  readonly tableColumns: boolean;
 }
 
 /** Names that are never aliases: keywords, built-in identifiers (reference §2.4). */
@@ -229,6 +241,7 @@ class Checker {
       }
       return { expr, desc: o.desc };
     });
+    if (this.depth === 0) order.push(...this.defaultOrder());
     // a group that gives its position (__ord) takes it from the group before it
     for (let g = this.groups.length - 1; g > 0; g--) {
       if (this.groups[g]!.emitOrd) this.groups[g - 1]!.emitOrd = true;
@@ -445,28 +458,33 @@ class Checker {
   // ---- outputs (reference §2.4)
 
   private outputs(): OutputColumn[] {
-    const cols: Array<{ name: string; expr: TExpr }> = [];
-    const add = (name: string, expr: TExpr) => {
-      if (!cols.some((c) => c.name === name)) cols.push({ name, expr });
+    const cols: Array<{ name: string; expr: TExpr; origin: 'query' | 'table' }> = [];
+    const add = (name: string, expr: TExpr, origin: 'query' | 'table' = 'query') => {
+      if (!cols.some((c) => c.name === name)) cols.push({ name, expr, origin });
+    };
+    const tableColumns = () => {
+      for (const c of this.visible)
+        add(c.name, { k: 'col', name: c.name, type: columnLType(c.type) }, 'table');
     };
     if (this.segment === 0) {
-      if (!this.anySelect || this.star) {
-        for (const c of this.visible)
-          add(c.name, { k: 'col', name: c.name, type: columnLType(c.type) });
-      } else if (this.scope.names.has('eventdate')) {
-        add('eventdate', this.scope.names.get('eventdate')!.expr);
-      }
+      // Devo's search shows the table's columns and the ones `select` creates; its API puts the
+      // selected and created columns first (docs/linq.md, "What a query returns").
+      for (const m of this.mentions) add(m.name, m.expr);
+      if (!this.anySelect || this.star || this.options.tableColumns) tableColumns();
+      else if (this.scope.names.has('eventdate'))
+        add('eventdate', this.scope.names.get('eventdate')!.expr, 'table');
     } else {
       const g = this.groups[this.segment - 1]!;
       if (g.every !== null)
         add('eventdate', { k: 'col', name: `__b${this.segment}`, type: 'timestamp' });
       for (const k of this.groupKeys[this.segment - 1]!) add(k.name, k.ref);
+      for (const m of this.mentions) add(m.name, m.expr);
     }
-    for (const m of this.mentions) add(m.name, m.expr);
     if (this.options.keepSeq && this.segment === 0 && this.seqColumn && this.depth === 0) {
       cols.push({
         name: this.seqColumn.name,
         expr: { k: 'col', name: this.seqColumn.name, type: 'int' },
+        origin: 'table',
       });
     }
     const used = new Set<string>();
@@ -477,8 +495,36 @@ class Checker {
           : this.fresh('c');
       if (c.name === this.seqColumn?.name && this.options.keepSeq) sqlName = c.name;
       used.add(sqlName.toLowerCase());
-      return { name: c.name, sqlName, expr: c.expr, type: c.expr.type };
+      return { name: c.name, sqlName, expr: c.expr, type: c.expr.type, origin: c.origin };
     });
+  }
+
+  /**
+   * The order of rows when the query gives none: by event time, oldest first, then in ingest
+   * order (stable), as Devo's Query API streams a range from its start; grouped answers by time
+   * bucket, then by their keys. A query's own `order by` keeps these as tie-breakers.
+   */
+  private defaultOrder(): Array<{ expr: TExpr; desc: boolean }> {
+    if (this.segment === 0) {
+      const order: Array<{ expr: TExpr; desc: boolean }> = [
+        { expr: { k: 'col', name: 'eventdate', type: 'timestamp' }, desc: false },
+      ];
+      if (this.seqColumn)
+        order.push({ expr: { k: 'col', name: this.seqColumn.name, type: 'int' }, desc: false });
+      return order;
+    }
+    const g = this.groups[this.segment - 1]!;
+    const order: Array<{ expr: TExpr; desc: boolean }> = [];
+    if (g.every !== null)
+      order.push({
+        expr: { k: 'col', name: `__b${this.segment}`, type: 'timestamp' },
+        desc: false,
+      });
+    for (const k of g.keys) {
+      if (!isArray(k.expr.type) && k.expr.type !== 'json')
+        order.push({ expr: { k: 'col', name: k.sqlName, type: k.expr.type }, desc: false });
+    }
+    return order;
   }
 
   // ---- expressions
@@ -589,6 +635,10 @@ class Checker {
     const b = ctx.scope.names.get(name);
     if (b) return b.expr;
     const scope = ctx.scope;
+    if (scope.segment === 0) {
+      const devo = devoColumn(this.table.family, name);
+      if (devo) return devo;
+    }
     if (scope.segment > 0 && this.prevScope && !ctx.inAgg) {
       if (this.prevScope.names.has(name) || this.visible.some((c) => c.name === name)) {
         this.error(
@@ -601,11 +651,16 @@ class Checker {
     if (this.table.family.columns.some((c) => c.internal && c.name === name)) {
       this.error(`\`${name}\` is an internal column`, at);
     }
-    let hint = didYouMean(name, scope.names.keys());
+    let hint = didYouMean(name, [
+      ...scope.names.keys(),
+      ...(scope.segment === 0 ? devoColumnNames(this.table.family) : []),
+    ]);
     if (!hint && /^(rawMessage|raw|rawSource)$/.test(name))
       hint = 'the raw record is the `message` column';
     if (!hint && this.options.functions.has(name))
       hint = `\`${name}\` is a function: write ${name}(…)`;
+    if (!hint && scope.segment === 0 && this.messageColumn)
+      hint = `for a field of the record that is not a column: jsonparse(${this.messageColumn.name})["${name}"]`;
     this.error(`Unknown identifier \`${name}\``, at, hint);
   }
 
@@ -643,6 +698,7 @@ class Checker {
       dialect: this.options.dialect,
       now: this.options.now,
       jqPrograms: this.options.jqPrograms,
+      lookups: this.options.lookups,
       error: err,
       str: (a) => conv(a, 'str'),
       int: (a) => conv(a, 'int'),
@@ -731,16 +787,9 @@ class Checker {
 
   private call(e: CallExpr, ctx: ExprCtx): TExpr {
     const fns = this.options.functions;
+    if (e.quoted && e.name.startsWith('lu/')) return this.call(lookupForm(e, this.text), ctx);
     const def = fns.get(e.name);
     if (!def) {
-      if (
-        e.name === 'lu' ||
-        e.name.startsWith('lu/') ||
-        e.name === 'hlut' ||
-        e.name === 'hlurjson'
-      ) {
-        this.error('Lookups are not supported in m365hunt', e.nameSpan);
-      }
       if (e.name === 'countdistinct') {
         this.error(
           'No function named `countdistinct`',
@@ -1039,7 +1088,13 @@ class Checker {
     if (hay.type === 'net4' && hay.k === 'lit') {
       const [ip, bits] = String(hay.value).split('/');
       const { lo, hi } = cidrBounds(Number(parseIp4(ip!)), Number(bits));
-      const ipExpr = needle.type === 'ip4' ? needle : convert(needle, 'ip4');
+      // a text address in any of its forms (::ffff:a.b.c.d, Microsoft's ffff:a.b.c.d)
+      const ipExpr =
+        needle.type === 'ip4'
+          ? needle
+          : needle.type === 'str'
+            ? ip4OfText(needle)
+            : convert(needle, 'ip4');
       if (!ipExpr || needle.type === 'json')
         this.error(`Cannot test whether a ${needle.type} is in a network`, ns);
       return op('between', [ipExpr!, lit(lo, 'ip4'), lit(hi, 'ip4')], 'bool');
@@ -1111,9 +1166,14 @@ class Checker {
 
   private subquery(e: Extract<Expr, { kind: 'subquery' }>, width: number): Plan {
     if (this.depth >= 3) this.error('Subqueries are nested too deeply', e.span);
-    const sub = new Checker(this.text, { ...this.options, keepSeq: false }, this.depth + 1);
+    const sub = new Checker(
+      this.text,
+      { ...this.options, keepSeq: false, tableColumns: false },
+      this.depth + 1,
+    );
     const plan = sub.check(e.query);
-    let outputs = plan.outputs;
+    let outputs: readonly OutputColumn[] = plan.outputs.filter((o) => o.origin === 'query');
+    if (outputs.length === 0) outputs = plan.outputs;
     if (outputs.length > width && outputs[0]?.name === 'eventdate') outputs = outputs.slice(1);
     if (outputs.length !== width) {
       this.error(

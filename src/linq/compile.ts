@@ -1,4 +1,5 @@
 // compileLinq: text → tokens → syntax tree → checked plan → SQL of one dialect, with its parameters.
+import type { LookupCatalog } from '../store/lookups.js';
 import type { Catalog, LogicalTable } from '../store/schema.js';
 import type { Dialect, SqlValue } from '../store/store.js';
 import { checkQuery } from './checker.js';
@@ -24,10 +25,18 @@ export interface CompileOptions {
   seqRange?: readonly [bigint, bigint];
   /** Alert engine: for ungrouped queries, also output the internal _seq column as `_seq`. */
   keepSeq?: boolean;
+  /**
+   * Whether an ungrouped query with a `select` also gives every column of its table after the
+   * selected ones, as Devo does (default true). Callers that read only the columns they name
+   * (the alert engine) pass false: the answer then holds the selected columns and `eventdate`.
+   */
+  tableColumns?: boolean;
   /** Caps the rows returned (on top of the query's own `limit`). */
   limit?: number;
   /** Functions to use instead of the default table (e.g. with GeoIP functions backed by data). */
   functions?: FunctionTable;
+  /** The lookups `lu(…)` may read (`loadLookupCatalog(store)`); none by default. */
+  lookups?: LookupCatalog;
 }
 
 export interface CompiledColumn {
@@ -37,6 +46,11 @@ export interface CompiledColumn {
   type: string;
   /** The column's name in the SQL result (columns are also in the same order). */
   sqlName: string;
+  /**
+   * `query`: a column the query selects, creates or groups by; `table`: a column of the table
+   * the answer carries after those (a compact view may hide these).
+   */
+  origin: 'query' | 'table';
 }
 
 export interface CompiledLinq {
@@ -66,6 +80,8 @@ export function compileLinq(text: string, options: CompileOptions): CompiledLinq
     functions: options.functions ?? defaultFunctions(),
     jqPrograms: options.dialect === 'duckdb',
     keepSeq: options.keepSeq === true,
+    tableColumns: options.tableColumns !== false,
+    lookups: options.lookups ?? new Map(),
   });
   const generated = generatorFor(options.dialect).generate(plan, {
     from: options.from,
@@ -73,7 +89,12 @@ export function compileLinq(text: string, options: CompileOptions): CompiledLinq
     ...(options.seqRange ? { seqRange: options.seqRange } : {}),
     ...(options.limit !== undefined ? { limit: options.limit } : {}),
   });
-  const columns = plan.outputs.map((o) => ({ name: o.name, type: o.type, sqlName: o.sqlName }));
+  const columns = plan.outputs.map((o) => ({
+    name: o.name,
+    type: o.type,
+    sqlName: o.sqlName,
+    origin: o.origin,
+  }));
   return {
     sql: generated.sql,
     params: generated.params,

@@ -11,6 +11,21 @@ export interface OutputColumn {
   readonly name: string;
   /** LINQ type: json and array(…) columns hold JSON text. */
   readonly type: string;
+  /** `table`: a table column the answer carries after the query's own (see compile.ts). */
+  readonly origin?: 'query' | 'table';
+}
+
+/**
+ * The columns a terminal grid shows by default: when the query selects or creates columns, the
+ * event time and those (the answer holds every table column too; `json`, `ndjson` and `csv` write
+ * them all); otherwise every column.
+ */
+export function compactColumns(columns: readonly OutputColumn[]): number[] {
+  const all = columns.map((_c, i) => i);
+  if (!columns.some((c) => c.origin === 'query') || !columns.some((c) => c.origin === 'table'))
+    return all;
+  const time = columns.findIndex((c) => c.name === 'eventdate' && c.origin === 'table');
+  return [...(time >= 0 ? [time] : []), ...all.filter((i) => columns[i]!.origin === 'query')];
 }
 
 export interface ResultSource {
@@ -126,6 +141,8 @@ export interface WriteOptions {
    * so that a wider value further down is not cut; rows past it stream in the widths found.
    */
   sampleRows?: number;
+  /** `table`, `vertical`: show every column, not only the query's own and the event time. */
+  allColumns?: boolean;
 }
 
 /** A row as `name | value` lines under a `-[ row n ]-` rule (psql's expanded display). */
@@ -169,7 +186,10 @@ export async function writeResult(
   options: WriteOptions = {},
 ): Promise<number> {
   const cols = result.columns;
-  const names = cols.map((c) => c.name);
+  // table and vertical show the query's own columns and the event time unless asked for all;
+  // the other formats carry every column.
+  const shown = options.allColumns ? cols.map((_c, i) => i) : compactColumns(cols);
+  const names = shown.map((i) => cols[i]!.name);
   const width = options.width ?? 160;
   let rows = 0;
   let first = true;
@@ -220,7 +240,7 @@ export async function writeResult(
         break;
       case 'table':
       case 'vertical': {
-        const cells = chunk.map((r) => cols.map((c, i) => valueText(r[i], c.type)));
+        const cells = chunk.map((r) => shown.map((i) => valueText(r[i], cols[i]!.type)));
         if (held) {
           held.push(...cells);
           if (held.length >= sample) {

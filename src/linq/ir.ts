@@ -78,6 +78,14 @@ export type Op =
   | 'json_text'
   | 'to_json'
   | 'jq'
+  // Devo's flattened arrays of {"Name", "Value"} (columns/index.ts)
+  | 'json_find'
+  | 'json_pairs_text'
+  | 'json_names_text'
+  // a lookup's column for a key (functions/lookups.ts): a join with the lookup's version
+  | 'lookup'
+  // an engine function of sql/calls.ts, by the compiler's name for it
+  | 'call'
   // strings
   | 'contains'
   | 'icontains'
@@ -146,6 +154,14 @@ export interface OpData {
   readonly width?: number;
   /** udf: the engine function's name (from a function provider, never from the query). */
   readonly udf?: string;
+  /** call: the name in sql/calls.ts. */
+  readonly call?: string;
+  /** subs, replace: every match (subsall, replaceall), not only the first. */
+  readonly all?: boolean;
+  /** json_find: the `Name` whose `Value` is wanted. */
+  readonly key?: string;
+  /** lookup: the version read and the column wanted. */
+  readonly lookup?: { readonly versionId: string; readonly column: string };
 }
 
 export type TExpr =
@@ -218,6 +234,11 @@ export interface OutputColumn {
   readonly sqlName: string;
   readonly expr: TExpr;
   readonly type: LType;
+  /**
+   * `query`: selected, created, key or aggregate columns; `table`: a column of the table that the
+   * answer carries after them (Devo's search shows every column; its API puts the query's first).
+   */
+  readonly origin: 'query' | 'table';
 }
 
 export interface Plan {

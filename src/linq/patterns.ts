@@ -6,12 +6,24 @@ export function escapeRegex(text: string): string {
   return text.replace(/[!-/:-@[-`{-~]/g, (c) => `\\${c}`);
 }
 
-/** Letters and digits of any script: the characters of a token (reference §5.1 [U], decided). */
-const NOT_TOKEN_CHAR = '[^\\pL\\pN]';
+/**
+ * Tokens are split on ASCII symbols only (ASCII characters other than letters and digits: spaces,
+ * punctuation, controls); every other character, letters and symbols of other scripts included,
+ * belongs to tokens (docs/linq.md, "Tests").
+ */
+const NOT_TOKEN_CHAR = '[\\x00-\\x2F\\x3A-\\x40\\x5B-\\x60\\x7B-\\x7F]';
 
-/** Whether a character belongs to tokens (letters and digits of any script). */
-export const isTokenChar = (c: string | undefined): boolean =>
-  c !== undefined && /[\p{L}\p{N}]/u.test(c);
+/** Whether a character belongs to tokens (anything but an ASCII symbol). */
+export const isTokenChar = (c: string | undefined): boolean => {
+  if (c === undefined) return false;
+  const code = c.codePointAt(0)!;
+  if (code > 0x7f) return true;
+  return (
+    (code >= 0x30 && code <= 0x39) ||
+    (code >= 0x41 && code <= 0x5a) ||
+    (code >= 0x61 && code <= 0x7a)
+  );
+};
 
 /**
  * `toktains(a, v, L, R)`: v appears in a as a whole token. When v starts with a token character and

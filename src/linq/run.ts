@@ -1,4 +1,5 @@
 // runLinq: compile a query for the store's dialect and run it; the rows stream.
+import { loadLookupCatalog, type LookupCatalog } from '../store/lookups.js';
 import { createCatalog, MANAGEMENT, type Catalog } from '../store/schema.js';
 import type { QueryStream, Store } from '../store/store.js';
 import { M365HuntError } from '../util/errors.js';
@@ -13,6 +14,10 @@ export interface RunOptions {
   catalog?: Catalog;
   limit?: number;
   functions?: FunctionTable;
+  /** The lookups `lu(…)` reads; by default the store's current versions. */
+  lookups?: LookupCatalog;
+  /** See CompileOptions.tableColumns (default true: every column of the table). */
+  tableColumns?: boolean;
 }
 
 export type LinqResult = QueryStream & { compiled: CompiledLinq };
@@ -20,6 +25,7 @@ export type LinqResult = QueryStream & { compiled: CompiledLinq };
 /** Compiles and runs a query. Columns carry their LINQ names; rows come in chunks. */
 export async function runLinq(store: Store, text: string, opts: RunOptions): Promise<LinqResult> {
   const catalog = opts.catalog ?? createCatalog(await store.subtables(MANAGEMENT.id));
+  const lookups = opts.lookups ?? (await loadLookupCatalog(store));
   const compiled = compileLinq(text, {
     dialect: store.dialect,
     catalog,
@@ -28,6 +34,8 @@ export async function runLinq(store: Store, text: string, opts: RunOptions): Pro
     ...(opts.now ? { now: opts.now } : {}),
     ...(opts.limit !== undefined ? { limit: opts.limit } : {}),
     ...(opts.functions ? { functions: opts.functions } : {}),
+    lookups,
+    ...(opts.tableColumns !== undefined ? { tableColumns: opts.tableColumns } : {}),
   });
   let stream: QueryStream;
   try {
@@ -48,6 +56,7 @@ export async function runLinq(store: Store, text: string, opts: RunOptions): Pro
     columns: compiled.columns.map((c, i) => ({
       name: c.name,
       type: stream.columns[i]?.type ?? c.type,
+      origin: c.origin,
     })),
     chunks: () => stream.chunks(),
     compiled,

@@ -93,6 +93,7 @@ async function run(
     from: ALL_TIME.from,
     to: ALL_TIME.to,
     keepSeq: true,
+    tableColumns: false,
   });
   const stream = await store.query({ sql: compiled.sql, params: compiled.params });
   const out: Array<{ seq: bigint; row: Record<string, SqlValue> }> = [];

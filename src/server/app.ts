@@ -15,6 +15,7 @@ import { actionRoutes } from './routes/actions.js';
 import { alertRoutes } from './routes/alerts.js';
 import { authRoutes } from './routes/auth.js';
 import { dashboardRoutes } from './routes/dashboards.js';
+import { lookupRoutes } from './routes/lookups.js';
 import { opsRoutes } from './routes/ops.js';
 import { queryRoutes } from './routes/query.js';
 import { savedRoutes } from './routes/saved.js';
@@ -60,6 +61,7 @@ export function createApp(deps: ServerDeps): Hono<AppEnv> {
   queryRoutes(routes, deps);
   savedRoutes(routes, deps);
   dashboardRoutes(routes, deps);
+  lookupRoutes(routes, deps);
   alertRoutes(routes, deps);
   userRoutes(routes, deps);
   statusRoutes(routes, deps);

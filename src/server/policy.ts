@@ -65,6 +65,31 @@ export const ENDPOINTS: readonly Endpoint[] = [
     role: 'analyst',
     summary: 'delete a saved query',
   },
+  { method: 'GET', path: '/api/lookups', role: 'viewer', summary: 'lookup tables and versions' },
+  {
+    method: 'GET',
+    path: '/api/lookups/:name',
+    role: 'viewer',
+    summary: "a lookup's versions and rows (?version=N; 1,000 rows)",
+  },
+  {
+    method: 'POST',
+    path: '/api/lookups/:name',
+    role: 'analyst',
+    summary: 'load a CSV as a new version: {csv, key?, source?}',
+  },
+  {
+    method: 'PUT',
+    path: '/api/lookups/:name/current',
+    role: 'analyst',
+    summary: 'choose the version queries read: {version}',
+  },
+  {
+    method: 'DELETE',
+    path: '/api/lookups/:name',
+    role: 'analyst',
+    summary: 'remove a lookup from queries',
+  },
   {
     method: 'GET',
     path: '/api/dashboards',

@@ -6,6 +6,11 @@ import type { SqlValue } from '../store/store.js';
 export interface QueryColumn {
   readonly name: string;
   readonly type: string;
+  /**
+   * `query`: a column the query selects, creates or groups by; `table`: a column of the table the
+   * answer carries after those (a compact view may hide it; the answer always holds it).
+   */
+  readonly origin?: 'query' | 'table';
 }
 
 export interface QueryRun {
@@ -29,8 +34,8 @@ export interface TimeRange {
 export interface QueryEngine {
   /** Compiles and runs; throws the compiler's positioned error (an M365HuntError) on a bad query. */
   run(text: string, range: TimeRange): Promise<QueryRun>;
-  /** Compiles only; throws as `run` does. */
-  check(text: string): void;
+  /** Compiles only (against the store's tables and lookups); throws as `run` does. */
+  check(text: string): Promise<void>;
   functions(): readonly FunctionInfo[];
   /** Reads `now-2d`, `7d`, ISO times…; throws a clear M365HuntError otherwise. */
   parseTime(spec: string, now: Date, what: string): Date;

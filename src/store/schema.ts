@@ -3,6 +3,7 @@
 // and the LINQ checker resolves table and field names against it.
 import { KNOWN_SUBTABLES, SUBTABLE_ALIASES } from '../records/subtable.js';
 import { reportJsonKey, USAGE_REPORTS } from '../records/usage-reports.js';
+import { LOOKUPS } from './lookup-family.js';
 import { RESPOND_ACTIONS } from './respond-family.js';
 
 export type ColumnType = 'string' | 'int' | 'float' | 'bool' | 'timestamp';
@@ -64,6 +65,8 @@ export interface TableFamily {
   readonly timePath: string;
   /** Fields tried, in order, for the `srcIp` column (paths as in `ColumnDef.paths`). */
   readonly ipPaths: readonly string[];
+  /** Rows are never dropped by the store's retention (lookup tables: their time is the load). */
+  readonly keep?: boolean;
   /**
    * The `StreamKey.source` whose cursors fill this family: `status` counts a stream's records in
    * the families of its source, by tenant and `_content_type` (= the stream). None: not collected.
@@ -360,6 +363,7 @@ export const FAMILIES: readonly TableFamily[] = [
   ALERTS,
   ...GRAPH_FAMILIES,
   RESPOND_ACTIONS,
+  LOOKUPS,
 ];
 
 /** A table as LINQ names it: a family, and the rows of it that belong to the table. */
@@ -372,6 +376,7 @@ export interface LogicalTable {
 }
 
 export const MANAGEMENT_TABLE = 'cloud.office365.management';
+export const OFFICE365_TABLE = 'cloud.office365';
 
 /**
  * `cloud.office365.management.dlp` is not a Workload: DLP matches carry the Workload of the service
@@ -400,6 +405,13 @@ export function createCatalog(subtables: Iterable<string> = []): Catalog {
     name: MANAGEMENT_TABLE,
     family: MANAGEMENT,
     description: 'Every record of the Management Activity API.',
+  });
+  // Devo's library reads Office 365 audit records from `cloud.office365` (with `rawMessage`):
+  // Devo's parent table of the cloud.office365.* tables; here, the management records.
+  tables.set(OFFICE365_TABLE, {
+    name: OFFICE365_TABLE,
+    family: MANAGEMENT,
+    description: 'Every record of the Management Activity API (Devo’s parent table name).',
   });
   tables.set(`${MANAGEMENT_TABLE}.*`, {
     name: `${MANAGEMENT_TABLE}.*`,

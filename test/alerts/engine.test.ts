@@ -394,6 +394,13 @@ describe.each(STORE_KINDS)('alert engine on %s', (kind) => {
     const rows = [];
     for await (const chunk of result.chunks()) rows.push(...chunk);
     expect(rows).toHaveLength(1);
-    expect(rows[0]!.slice(1)).toEqual(['bob', 'benign: marketing kit', 'closed']);
+    // the selected columns first, then the table's
+    expect(result.columns.slice(0, 4).map((c) => c.name)).toEqual([
+      'Actor',
+      'Reason',
+      'Status',
+      'eventdate',
+    ]);
+    expect(rows[0]!.slice(0, 3)).toEqual(['bob', 'benign: marketing kit', 'closed']);
   });
 });

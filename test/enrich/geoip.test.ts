@@ -44,6 +44,10 @@ describe('GeoIP databases', () => {
   it('parse addresses as records write them', () => {
     expect(normaliseIp('[2001:db8::7]:443')).toBe('2001:db8::7');
     expect(normaliseIp('203.0.113.4:443')).toBe('203.0.113.4');
+    // IPv4-mapped, and the ffff:a.b.c.d form of Microsoft's audit records
+    expect(normaliseIp('::ffff:8.8.8.8')).toBe('8.8.8.8');
+    expect(normaliseIp('ffff:8.8.8.8')).toBe('8.8.8.8');
+    expect(geoIp().countryCode(normaliseIp('ffff:8.8.8.8'))).toBe('US');
     expect(ipv6Number('::1')).toBe(1n);
     expect(ipv6Number('2003:e2::')).toBe(0x2003_00e2n << 96n);
   });

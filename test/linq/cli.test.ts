@@ -1,6 +1,6 @@
 // `m365hunt query` as an analyst runs it: formats, time ranges, --explain, errors with a caret; and
 // the result writer streaming a million rows without holding them.
-import { copyFileSync, existsSync } from 'node:fs';
+import { copyFileSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -29,6 +29,7 @@ async function output(
   text: string,
   format: OutputFormat,
   extra: { limit?: number } = {},
+  allColumns = false,
 ): Promise<string> {
   const store = await openStore(db, {
     readOnly: true,
@@ -47,7 +48,7 @@ async function output(
       { columns: result.compiled.columns, chunks: () => result.chunks() },
       format,
       sink,
-      { width: 120 },
+      { width: 120, allColumns },
     );
     return out;
   } finally {
@@ -72,10 +73,12 @@ describe('m365hunt query', () => {
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(rows.sort((a, b) => String(a.eventdate).localeCompare(String(b.eventdate)))).toEqual([
-      { eventdate: '2026-03-02T14:00:00.000Z', foreign: true },
-      { eventdate: '2026-03-02T14:05:00.000Z', foreign: false },
-      { eventdate: '2026-03-02T16:00:00.000Z', foreign: false },
+    // every column of the table, after the created one, in event-time order
+    expect(Object.keys(rows[0]!).slice(0, 3)).toEqual(['foreign', 'eventdate', 'hostchain']);
+    expect(rows.map((r) => [r.eventdate, r.foreign, r.Operation, r.UserId])).toEqual([
+      ['2026-03-02T14:00:00.000Z', true, 'MessageSent', 'ana@contoso.com'],
+      ['2026-03-02T14:05:00.000Z', false, 'ChatCreated', 'bob@contoso.com'],
+      ['2026-03-02T16:00:00.000Z', false, 'MeetingParticipantDetail', 'dave@contoso.com'],
     ]);
   });
 
@@ -89,7 +92,8 @@ describe('m365hunt query', () => {
     expect(JSON.parse(await output('from cloud.office365.management.yammer', 'json'))).toEqual([]);
     const csv = await output(SEEDS[5], 'csv');
     const lines = csv.split('\r\n');
-    expect(lines[0]).toBe('eventdate,file,ip,recipient');
+    expect(lines[0]).toMatch(/^file,ip,recipient,eventdate,hostchain,client,Id,/);
+    expect(lines[0]!.endsWith(',message')).toBe(true);
     expect(csv).toContain(
       '"https://contoso-my.sharepoint.com/personal/ana_contoso_com/Documents/Board ""STRATEGIC"" notes\\draft.docx"',
     );
@@ -98,11 +102,47 @@ describe('m365hunt query', () => {
 
   it('table: a grid that fits the width, long cells cut, with a row count', async () => {
     const lines = (await output(SEEDS[5], 'table')).trim().split('\n');
+    // the grid shows the query's own columns and the time; --all-columns shows them all
     expect(lines[0]).toMatch(/^eventdate\s+file\s+ip\s+recipient$/);
     expect(lines[1]).toMatch(/^-+ {2}-+/);
     expect(lines.at(-1)).toBe('(3 rows)');
     expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(120);
     expect(lines[2]).toContain('…');
+    const wide = (await output(SEEDS[5], 'table', {}, true)).trim().split('\n');
+    expect(wide[0]).toMatch(/^file\s+ip\s+recip\S*\s+event\S*\s+hostc/);
+  });
+
+  it('lookups: load a CSV, list it, query with it, refuse an unknown one where it is', async () => {
+    const csv = join(dir, 'vip.csv');
+    writeFileSync(csv, 'user,title\nana@contoso.com,CFO\n');
+    const load = await runCli(['lookups', 'load', 'VIP', csv, '--db', db]);
+    expect(load.code, load.stderr).toBe(0);
+    expect(load.stdout).toContain(
+      'Loaded VIP version 1: 1 rows, key user; columns user (str), title (str)',
+    );
+    const list = await runCli(['lookups', 'list', '--db', db]);
+    expect(list.stdout).toMatch(/VIP\s+1 of 1\s+1\s+user\s+user, title/);
+    const q = await runCli([
+      'query',
+      'from cloud.office365.management where isnotnull(lu("VIP", "title", UserId)) group by UserId select lu("VIP", "title", UserId) as title, count() as n',
+      '--db',
+      db,
+      ...RANGE,
+      '--format',
+      'csv',
+    ]);
+    expect(q.code, q.stderr).toBe(0);
+    expect(q.stdout.split('\r\n')[1]).toBe('ana@contoso.com,CFO,16');
+    const bad = await runCli([
+      'query',
+      'from cloud.office365.management select lu("VIPs", "title", UserId) as t',
+      '--db',
+      db,
+      ...RANGE,
+    ]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('Unknown lookup `VIPs`');
+    expect(bad.stderr).toContain('did you mean `VIP`?');
   });
 
   it('runs jq programs that are not paths on the DuckDB store', async () => {

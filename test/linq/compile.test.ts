@@ -58,12 +58,29 @@ describe('compileLinq', () => {
       { dialect: 'duckdb', catalog, ...range },
     );
     expect(c.grouped).toBe(false);
-    expect(c.columns.map((x) => [x.name, x.type])).toEqual([
-      ['eventdate', 'timestamp'],
-      ['UserId', 'str'],
-      ['op', 'str'],
-      ['jsonparse(message)["AttachmentName"]', 'json'],
-      ['srcIp <- 10.0.0.0/8', 'bool'],
+    // the selected and created columns first, then every column of the table (Devo's answer)
+    const table = catalog.columns(MANAGEMENT).map((x) => x.name);
+    expect(c.columns.map((x) => [x.name, x.type, x.origin])).toEqual([
+      ['UserId', 'str', 'query'],
+      ['op', 'str', 'query'],
+      ['jsonparse(message)["AttachmentName"]', 'json', 'query'],
+      ['srcIp <- 10.0.0.0/8', 'bool', 'query'],
+      ...table
+        .filter((n) => n !== 'UserId')
+        .map((n) => [n, c.columns.find((x) => x.name === n)!.type, 'table']),
+    ]);
+    expect(c.columns.find((x) => x.name === 'eventdate')!.type).toBe('timestamp');
+    // callers that read named columns only (the alert engine) ask for the selected ones alone
+    const narrow = compileLinq(
+      `${M} select UserId select lower(Operation) as op, jsonparse(message)["AttachmentName"], srcIp <- 10.0.0.0/8`,
+      { dialect: 'duckdb', catalog, ...range, tableColumns: false },
+    );
+    expect(narrow.columns.map((x) => x.name)).toEqual([
+      'UserId',
+      'op',
+      'jsonparse(message)["AttachmentName"]',
+      'srcIp <- 10.0.0.0/8',
+      'eventdate',
     ]);
     const g = compileLinq(`${M} group every 1h by UserId select count() as n, hllppcount(srcIp)`, {
       dialect: 'duckdb',
@@ -117,8 +134,9 @@ describe('compileLinq', () => {
         expect(c.sql).not.toContain('🙂');
         for (const l of literals(c.sql)) expect(l).toMatch(/^[A-Za-z0-9_ %.:,()\-/]*$/);
         expect(c.params).toContain(h);
-        expect(c.columns.at(-1)!.name).toBe(h.replace(/`/g, ''));
-        expect(c.columns.at(-1)!.sqlName).toMatch(/^__c\d+$/);
+        const created = c.columns.filter((x) => x.origin === 'query').at(-1)!;
+        expect(created.name).toBe(h.replace(/`/g, ''));
+        expect(created.sqlName).toMatch(/^__c\d+$/);
       }
     }
   });
@@ -133,7 +151,16 @@ describe('compileLinq', () => {
     });
     expect(c.sql).toContain('"_seq" > $3::BIGINT');
     expect(c.sql).toContain('"_seq" <= $4::BIGINT');
-    expect(c.columns.at(-1)).toEqual({ name: '_seq', type: 'int', sqlName: '_seq' });
+    expect(c.columns.at(-1)).toEqual({
+      name: '_seq',
+      type: 'int',
+      sqlName: '_seq',
+      origin: 'table',
+    });
+    // rows in event-time order, then ingest order
+    expect(c.sql).toMatch(
+      /ORDER BY "eventdate" ASC NULLS LAST, "_seq" ASC NULLS LAST\nLIMIT|ORDER BY "eventdate" ASC NULLS LAST, "_seq" ASC NULLS LAST$/,
+    );
     const grouped = compileLinq(`${M} group by UserId`, {
       dialect: 'duckdb',
       catalog,
@@ -211,12 +238,13 @@ describe.each([
     const rows = await run(
       `${M} where Id = "8133912e-b888-4849-b8fb-070710b35400" select lower(UserId), 1 + 1 as \`two words\``,
     );
-    expect(rows).toEqual([
-      {
-        eventdate: '2026-03-02 07:59:56.000',
-        'lower(UserId)': 'ana@contoso.com',
-        'two words': '2',
-      },
-    ]);
+    expect(rows).toHaveLength(1);
+    expect(Object.keys(rows[0]!).slice(0, 3)).toEqual(['lower(UserId)', 'two words', 'eventdate']);
+    expect(rows[0]).toMatchObject({
+      eventdate: '2026-03-02 07:59:56.000',
+      'lower(UserId)': 'ana@contoso.com',
+      'two words': '2',
+      UserId: 'ana@contoso.com',
+    });
   });
 });

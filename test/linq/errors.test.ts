@@ -31,10 +31,10 @@ const CASES: Array<[string, RegExp, string, RegExp?]> = [
   ],
   [`${M} where UsrId = "x"`, /Unknown identifier `UsrId`/, 'UsrId', /did you mean `UserId`/],
   [`${M} where userid = "x"`, /Unknown identifier `userid`/, 'userid', /`UserId`/],
-  [`${M} where rawMessage -> "x"`, /Unknown identifier/, 'rawMessage', /`message`/],
+  [`${M} where rawMesage -> "x"`, /Unknown identifier/, 'rawMesage', /`rawMessage`/],
   [`${M} where weakhass(UserId, "x")`, /No function named `weakhass`/, 'weakhass', /`weakhas`/],
   [`${M} where countdistinct(UserId) > 1`, /countdistinct/, 'countdistinct', /sizedistinct/],
-  [`${M} select lu("Assets", "role", UserId) as r`, /Lookups are not supported/, 'lu'],
+  [`${M} select lu("Assets", "role", UserId) as r`, /Unknown lookup `Assets`/, '"Assets"'],
   [`${M} select countrycode(srcIp) as c`, /GeoIP database not configured/, 'countrycode'],
   [`${M} select _seq as s`, /internal column/, '_seq'],
   // arity and types

@@ -33,6 +33,11 @@ const ENGINES = STORE_KINDS.map(
 const MY = 'https://contoso-my.sharepoint.com/personal/ana_contoso_com';
 const raw12345 = ndjsonLines(readFileSync(SEED_FILES[0].file, 'utf8'));
 const recordText = (id: string): string => raw12345.find((l) => l.includes(`"Id":"${id}"`))!;
+const TABLE_COLUMNS = createCatalog()
+  .columns(MANAGEMENT)
+  .map((c) => c.name);
+const pick = (rows: readonly ResultRow[], keys: readonly string[]): ResultRow[] =>
+  rows.map((r) => Object.fromEntries(keys.map((k) => [k, r[k] ?? null])));
 
 describe.each(ENGINES)('seed queries on %s', (_name, open) => {
   let engine: Engine;
@@ -150,41 +155,66 @@ describe.each(ENGINES)('seed queries on %s', (_name, open) => {
 
   it('#5 strategic files shared from OneDrive (weakhas ignores case, ClientIP raw with its port, duplicate once)', async () => {
     const rows = await run(5);
-    expect(Object.keys(rows[0]!)).toEqual(['eventdate', 'file', 'ip', 'recipient']);
-    expect(sorted(rows)).toEqual(
-      sorted([
-        {
-          eventdate: '2026-03-02 13:00:00.000',
-          file: `${MY}/Documents/Strategic Plan 2026.docx`,
-          ip: '198.51.100.23:4455',
-          recipient: 'bob_fabrikam.com#ext#@contoso.onmicrosoft.com',
-        },
-        {
-          eventdate: '2026-03-02 13:04:10.000',
-          file: `${MY}/Documents/strategic-roadmap.pptx`,
-          ip: '198.51.100.23',
-          recipient: 'eve_gmail.com#ext#@contoso.onmicrosoft.com',
-        },
-        {
-          eventdate: '2026-03-02 13:20:30.000',
-          file: `${MY}/Documents/Board "STRATEGIC" notes\\draft.docx`,
-          ip: '[2001:db8::5]:443',
-          recipient: 'mallory.ext@proton.me',
-        },
-      ]),
+    // the selected and created columns first, then every column of the table (Devo's answer)
+    expect(Object.keys(rows[0]!)).toEqual(['file', 'ip', 'recipient', ...TABLE_COLUMNS]);
+    // in event-time order, oldest first: no sort needed
+    expect(pick(rows, ['eventdate', 'file', 'ip', 'recipient', 'UserId', 'Operation'])).toEqual([
+      {
+        eventdate: '2026-03-02 13:00:00.000',
+        file: `${MY}/Documents/Strategic Plan 2026.docx`,
+        ip: '198.51.100.23:4455',
+        recipient: 'bob_fabrikam.com#ext#@contoso.onmicrosoft.com',
+        UserId: 'ana@contoso.com',
+        Operation: 'SharingSet',
+      },
+      {
+        eventdate: '2026-03-02 13:04:10.000',
+        file: `${MY}/Documents/strategic-roadmap.pptx`,
+        ip: '198.51.100.23',
+        recipient: 'eve_gmail.com#ext#@contoso.onmicrosoft.com',
+        UserId: 'ana@contoso.com',
+        Operation: 'SharingSet',
+      },
+      {
+        eventdate: '2026-03-02 13:20:30.000',
+        file: `${MY}/Documents/Board "STRATEGIC" notes\\draft.docx`,
+        ip: '[2001:db8::5]:443',
+        recipient: 'mallory.ext@proton.me',
+        UserId: 'ana@contoso.com',
+        Operation: 'SharingSet',
+      },
+    ]);
+    expect(rows.every((r) => r.Workload === 'OneDrive' && typeof r.message === 'string')).toBe(
+      true,
     );
   });
 
-  it('#6 Teams activity open to foreign tenants (false is not null)', async () => {
+  it('#6 Teams activity open to foreign tenants: which activity, by whom (false is not null)', async () => {
     const rows = await run(6);
-    expect(Object.keys(rows[0]!)).toEqual(['eventdate', 'foreign']);
-    expect(sorted(rows)).toEqual(
-      sorted([
-        { eventdate: '2026-03-02 14:00:00.000', foreign: true },
-        { eventdate: '2026-03-02 14:05:00.000', foreign: false },
-        { eventdate: '2026-03-02 16:00:00.000', foreign: false },
-      ]),
-    );
+    expect(Object.keys(rows[0]!)).toEqual(['foreign', ...TABLE_COLUMNS]);
+    expect(pick(rows, ['eventdate', 'foreign', 'Operation', 'UserId', 'TeamName'])).toEqual([
+      {
+        eventdate: '2026-03-02 14:00:00.000',
+        foreign: true,
+        Operation: 'MessageSent',
+        UserId: 'ana@contoso.com',
+        TeamName: 'Deal Room',
+      },
+      {
+        eventdate: '2026-03-02 14:05:00.000',
+        foreign: false,
+        Operation: 'ChatCreated',
+        UserId: 'bob@contoso.com',
+        TeamName: 'Deal Room',
+      },
+      {
+        eventdate: '2026-03-02 16:00:00.000',
+        foreign: false,
+        Operation: 'MeetingParticipantDetail',
+        UserId: 'dave@contoso.com',
+        TeamName: 'Deal Room',
+      },
+    ]);
   });
 
   it('#7 all versions deleted, SharePoint only (not OneDrive), stored once', async () => {
@@ -199,33 +229,47 @@ describe.each(ENGINES)('seed queries on %s', (_name, open) => {
     ]);
   });
 
-  it('#8 records per collector for the inactivity alert (toktains with a separator)', async () => {
+  it('#8 records per collector and workload for the inactivity alert (toktains with a separator)', async () => {
     const rows = await run(8);
-    expect(Object.keys(rows[0]!)).toEqual(['eventdate', 'collector_id']);
-    const at = (t: string, c: string) => ({ eventdate: `2026-03-02 ${t}.000`, collector_id: c });
-    const c1 = [
-      '07:59:56',
-      '08:30:12',
-      '09:00:03',
-      '09:01:44', // Entra ID sign-ins (02-20 is out of range)
-      '10:12:30',
-      '10:14:02',
-      '10:20:45',
-      '10:31:09',
-      '10:40:00',
-      '10:41:00',
-      '10:45:00', // Exchange mailbox
-      '11:02:17',
-      '11:05:00',
-      '12:12:00', // Exchange admin (11:03:40 is Security & Compliance)
-      '14:00:00',
-      '14:05:00',
-      '14:06:00',
-      '14:07:00',
-      '14:08:00', // Teams
-      '14:09:00', // Exchange Send
-    ].map((t) => at(t, '12345'));
-    const c2 = ['08:15:00', '08:16:30', '16:00:00', '16:30:00'].map((t) => at(t, '67890'));
-    expect(sorted(rows)).toEqual(sorted([...c1, ...c2]));
+    expect(Object.keys(rows[0]!)).toEqual(['collector_id', ...TABLE_COLUMNS]);
+    const at = (t: string, c: string, w: string) => ({
+      eventdate: `2026-03-02 ${t}.000`,
+      collector_id: c,
+      Workload: w,
+    });
+    const [aad, exo, teams] = ['AzureActiveDirectory', 'Exchange', 'MicrosoftTeams'];
+    const rows12345 = [
+      ['07:59:56', aad],
+      ['08:30:12', aad],
+      ['09:00:03', aad],
+      ['09:01:44', aad], // Entra ID sign-ins (02-20 is out of range)
+      ['10:12:30', exo],
+      ['10:14:02', exo],
+      ['10:20:45', exo],
+      ['10:31:09', exo],
+      ['10:40:00', exo],
+      ['10:41:00', exo],
+      ['10:45:00', exo], // Exchange mailbox
+      ['11:02:17', exo],
+      ['11:05:00', exo],
+      ['12:12:00', exo], // Exchange admin (11:03:40 is Security & Compliance)
+      ['14:00:00', teams],
+      ['14:05:00', teams],
+      ['14:06:00', teams],
+      ['14:07:00', teams],
+      ['14:08:00', teams], // Teams
+      ['14:09:00', exo], // Exchange Send
+    ].map(([t, w]) => at(t!, '12345', w!));
+    const rows67890 = [
+      ['08:15:00', aad],
+      ['08:16:30', aad],
+      ['16:00:00', teams],
+      ['16:30:00', exo],
+    ].map(([t, w]) => at(t!, '67890', w!));
+    // event-time order; rows of the same time keep their ingest order
+    const expected = [...rows12345, ...rows67890].sort((a, b) =>
+      a.eventdate.localeCompare(b.eventdate),
+    );
+    expect(pick(rows, ['eventdate', 'collector_id', 'Workload'])).toEqual(expected);
   });
 });

@@ -8,6 +8,7 @@ import { Actions } from './pages/Actions';
 import { Alerts } from './pages/Alerts';
 import { Dashboards } from './pages/Dashboards';
 import { Login } from './pages/Login';
+import { Lookups } from './pages/Lookups';
 import { Search } from './pages/Search';
 import { Settings } from './pages/Settings';
 import { UserPage } from './pages/User';
@@ -17,6 +18,7 @@ const NAV: ReadonlyArray<{ path: string; label: string; key: string }> = [
   { path: '/dashboards', label: 'Dashboards', key: 'd' },
   { path: '/alerts', label: 'Alerts', key: 'a' },
   { path: '/actions', label: 'Actions', key: 'r' },
+  { path: '/lookups', label: 'Lookups', key: 'l' },
   { path: '/settings', label: 'Settings', key: 'g' },
 ];
 
@@ -129,6 +131,7 @@ export function App() {
     page = <UserPage me={me} upn={decodeURIComponent(path.slice('/users/'.length))} />;
   else if (path.startsWith('/actions')) page = <Actions me={me} />;
   else if (path.startsWith('/settings')) page = <Settings me={me} />;
+  else if (path.startsWith('/lookups')) page = <Lookups me={me} />;
   else page = <Search me={me} />;
 
   return (

@@ -5,6 +5,7 @@
 // it adds is a bound literal.
 import { geoipFunctionTable } from '../../enrich/geoip-linq.js';
 import { compileLinq } from '../../linq/index.js';
+import { loadLookupCatalog, type LookupCatalog } from '../../store/lookups.js';
 import { createCatalog, type Catalog } from '../../store/schema.js';
 import type { SqlValue, Store } from '../../store/store.js';
 import type { ClientScope } from '../rules/profiles.js';
@@ -145,10 +146,13 @@ export async function queryRows(
     dialect: store.dialect,
     catalog,
     functions: geoipFunctionTable(),
+    lookups: await loadLookupCatalog(store),
     from: range.from ?? ALL_TIME.from,
     to: range.to ?? ALL_TIME.to,
     now,
     keepSeq: true,
+    // the rule's own columns and the engine's: not every column of the table
+    tableColumns: false,
     ...(range.seq ? { seqRange: range.seq } : {}),
   });
   const stream = await store.query({ sql: compiled.sql, params: compiled.params });
@@ -207,14 +211,21 @@ export async function collectRows(
 }
 
 /** Checks that a query compiles as the engine will run it (for `rules validate`). */
-export function checkRowQuery(catalog: Catalog, q: RowQuery, dialect: 'duckdb' | 'clickhouse') {
+export function checkRowQuery(
+  catalog: Catalog,
+  q: RowQuery,
+  dialect: 'duckdb' | 'clickhouse',
+  lookups?: LookupCatalog,
+) {
   return compileLinq(engineText(q), {
     dialect,
     catalog,
     functions: geoipFunctionTable(),
+    ...(lookups ? { lookups } : {}),
     from: ALL_TIME.from,
     to: ALL_TIME.to,
     keepSeq: true,
+    tableColumns: false,
     seqRange: [0n, 1n],
   });
 }
@@ -235,6 +246,7 @@ async function groupedRows(
     dialect: store.dialect,
     catalog,
     functions: geoipFunctionTable(),
+    lookups: await loadLookupCatalog(store),
     from: range.from ?? ALL_TIME.from,
     to: range.to ?? ALL_TIME.to,
     now,

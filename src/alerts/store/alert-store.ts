@@ -92,6 +92,7 @@ export async function readEvents(
     from: ALL_TIME.from,
     to: ALL_TIME.to,
     keepSeq: true,
+    tableColumns: false,
   });
   const stream = await store.query({ sql: compiled.sql, params: compiled.params });
   const mi = compiled.columns.findIndex((c) => c.name === 'm');

@@ -7,6 +7,7 @@ import { LinqError } from '../../linq/errors.js';
 import { OUTPUT_FORMATS, writeResult, type OutputFormat } from '../../linq/format.js';
 import { runLinq } from '../../linq/run.js';
 import { resolveTimeRange } from '../../linq/time-range.js';
+import { loadLookupCatalog, type LookupCatalog } from '../../store/lookups.js';
 import { createCatalog } from '../../store/schema.js';
 import type { Dialect } from '../../store/store.js';
 import { M365HuntError } from '../../util/errors.js';
@@ -30,6 +31,7 @@ interface QueryOptions extends StoreCliOptions {
   dialect?: Dialect;
   server?: string;
   token?: string;
+  allColumns?: boolean;
 }
 
 function dialectOfUrl(url: string): Dialect {
@@ -47,6 +49,23 @@ function queryText(arg: string | undefined, file: string | undefined): string {
     });
   }
   return arg;
+}
+
+/** The store's lookups for --explain, when the store can be opened (none otherwise). */
+async function lookupsIfAny(
+  options: QueryOptions,
+  config: ReturnType<typeof loadConfig> | undefined,
+): Promise<LookupCatalog> {
+  try {
+    const store = await openStoreFromOptions(options, { readOnly: true, config });
+    try {
+      return await loadLookupCatalog(store);
+    } finally {
+      await store.close();
+    }
+  } catch {
+    return new Map();
+  }
 }
 
 function parseLimit(text: string | undefined): number | undefined {
@@ -74,6 +93,10 @@ export function registerQuery(program: Command): void {
         .default('table'),
     )
     .option('--limit <n>', 'return at most n rows')
+    .option(
+      '--all-columns',
+      "table format: show every column (by default the query's own columns and eventdate; the other formats always carry every column)",
+    )
     .option('--explain', 'print the SQL and its parameters instead of running the query')
     .option(
       '--server <url>',
@@ -106,6 +129,7 @@ export function registerQuery(program: Command): void {
           to,
           now,
           functions: geoipFunctionTable(),
+          lookups: await lookupsIfAny(options, config),
           ...(limit !== undefined ? { limit } : {}),
         });
         process.stdout.write(`${compiled.explain()}\n`);
@@ -123,6 +147,8 @@ export function registerQuery(program: Command): void {
           from,
           to,
           now,
+          // the grid shows the query's own columns and the time: read no more than it shows
+          tableColumns: options.format !== 'table' || options.allColumns === true,
           // countrycode, asn, asorg from the shipped GeoIP databases (DuckDB stores).
           functions: geoipFunctionTable(),
           ...(limit !== undefined ? { limit } : {}),
@@ -131,7 +157,10 @@ export function registerQuery(program: Command): void {
           { columns: result.compiled.columns, chunks: () => result.chunks() },
           options.format,
           process.stdout,
-          { width: process.stdout.isTTY ? process.stdout.columns : 160 },
+          {
+            width: process.stdout.isTTY ? process.stdout.columns : 160,
+            allColumns: options.allColumns === true,
+          },
         );
       } finally {
         await store.close();
@@ -172,6 +201,7 @@ async function huntThroughServer(
   );
   await writeResult(result, options.format, process.stdout, {
     width: process.stdout.isTTY ? process.stdout.columns : 160,
+    ...(options.allColumns ? { allColumns: true } : {}),
   });
   if (truncated && limit === undefined)
     process.stderr.write(

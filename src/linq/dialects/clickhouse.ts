@@ -17,7 +17,6 @@ export class ClickHouseGenerator extends SqlGenerator {
     upper: 'upperUTF8',
     length: 'lengthUTF8',
     len: 'length',
-    replace: 'replaceAll',
     regexp_matches: 'match',
     list_append: 'arrayPushBack',
     list_concat: 'arrayConcat',
@@ -187,6 +186,29 @@ export class ClickHouseGenerator extends SqlGenerator {
     return this.jsonOf(x);
   }
 
+  protected override jsonFind(base: string, steps: readonly JsonStep[], key: string): string {
+    const items = `JSONExtractArrayRaw(${[`ifNull(${base}, ${this.constant('')})`, ...this.jsonArgs(steps)].join(', ')})`;
+    const hit = `arrayFirst(__e -> JSONExtractString(__e, ${this.constant('Name')}) = ${this.str(key)}, ${items})`;
+    return `nullIf(nullIf(JSONExtractRaw(${hit}, ${this.constant('Value')}), ${this.constant('')}), ${this.constant('null')})`;
+  }
+
+  private isArrayAt(base: string, steps: readonly JsonStep[]): string {
+    return `JSONType(${[base, ...this.jsonArgs(steps)].join(', ')}) = ${this.constant('Array')}`;
+  }
+
+  protected override jsonPairsText(base: string, steps: readonly JsonStep[]): string {
+    const items = `JSONExtractArrayRaw(${[`ifNull(${base}, ${this.constant('')})`, ...this.jsonArgs(steps)].join(', ')})`;
+    const raw = (k: string) =>
+      `if(JSONHas(__e, ${this.constant(k)}), JSONExtractRaw(__e, ${this.constant(k)}), ${this.constant('null')})`;
+    const item = `concat(${this.str('{"Name": ')}, ${raw('Name')}, ${this.str(', "Value": ')}, ${raw('Value')}, ${this.str('}')})`;
+    return `if(${this.isArrayAt(base, steps)}, concat(${this.str('[')}, arrayStringConcat(arrayMap(__e -> ${item}, ${items}), ${this.constant(', ')}), ${this.str(']')}), NULL)`;
+  }
+
+  protected override jsonNamesText(base: string, steps: readonly JsonStep[]): string {
+    const items = `JSONExtractArrayRaw(${[`ifNull(${base}, ${this.constant('')})`, ...this.jsonArgs(steps)].join(', ')})`;
+    return `if(${this.isArrayAt(base, steps)}, ${this.jsonOf(`arrayMap(__e -> JSONExtractString(__e, ${this.constant('Name')}), ${items})`)}, NULL)`;
+  }
+
   protected override arrayJson(x: string): string {
     return this.jsonOf(x);
   }
@@ -228,8 +250,17 @@ export class ClickHouseGenerator extends SqlGenerator {
     return `leftPad(${s}, ${this.int(width)}, ${this.constant('0')})`;
   }
 
-  protected override regexReplace(s: string, pattern: string, template: string): string {
-    return `replaceRegexpAll(${s}, ${pattern}, ${template})`;
+  protected override regexReplace(
+    s: string,
+    pattern: string,
+    template: string,
+    all: boolean,
+  ): string {
+    return `${all ? 'replaceRegexpAll' : 'replaceRegexpOne'}(${s}, ${pattern}, ${template})`;
+  }
+
+  protected override textReplace(s: string, from: string, to: string, all: boolean): string {
+    return `${all ? 'replaceAll' : 'replaceOne'}(${s}, ${from}, ${to})`;
   }
 
   protected override peek(s: string, pattern: string, group: TExpr): string {

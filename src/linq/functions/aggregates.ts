@@ -1,6 +1,6 @@
 // Aggregations (reference §5.7): allowed in any select or where after a group, computed over the
 // group's input rows.
-import { op } from '../build.js';
+import { lit, op } from '../build.js';
 import type { AggOp, TExpr } from '../ir.js';
 import { arrayOf, isArray, isCompileTime, isNumeric, type LType } from '../types.js';
 import { aggregate, type AggregateFunction, type CheckedArg, type FnContext } from './types.js';
@@ -19,14 +19,23 @@ function value(a: CheckedArg, ctx: FnContext, name: string): TExpr {
   return a.expr;
 }
 
-const stat = (name: string, o: AggOp, doc: string): AggregateFunction =>
+/**
+ * A statistic of the group's values. Devo's plain forms count a null as a value (0) and its `nn`
+ * forms leave nulls out (docs/linq.md, "Aggregations"): `withNulls` makes a null a 0.
+ */
+const stat = (name: string, o: AggOp, doc: string, withNulls = false): AggregateFunction =>
   aggregate({
     name,
     signature: `${name}(x)`,
     doc,
     min: 1,
     max: 1,
-    check: ([x], ctx) => ({ op: o, args: [numeric(x!, ctx, name)], type: 'float' }),
+    check: ([x], ctx) => {
+      const v = numeric(x!, ctx, name);
+      const zero = v.type === 'int' ? lit(0n, 'int') : lit(0, 'float');
+      const arg = withNulls && v.type !== 'null' ? op('coalesce', [v, zero], v.type) : v;
+      return { op: o, args: [arg], type: 'float' };
+    },
   });
 
 const ordered = (name: string, o: AggOp, doc: string): AggregateFunction =>
@@ -82,7 +91,7 @@ export const AGGREGATES: readonly AggregateFunction[] = [
       return { op: 'sum', args: [v], type };
     },
   }),
-  stat('avg', 'avg', 'Average of the non-null values.'),
+  stat('avg', 'avg', 'Average, a null counting as 0 (nnavg leaves nulls out).', true),
   stat('nnavg', 'avg', 'Average of the non-null values.'),
   ordered('min', 'min', 'Smallest value; min(eventdate) is the first seen.'),
   ordered('max', 'max', 'Largest value; max(eventdate) is the last seen.'),
@@ -146,13 +155,13 @@ export const AGGREGATES: readonly AggregateFunction[] = [
   percentile('percentile75', 0.75),
   percentile('percentile90', 0.9),
   percentile('percentile95', 0.95),
-  stat('stddev', 'stddev_pop', 'Standard deviation (population, biased).'),
+  stat('stddev', 'stddev_pop', 'Standard deviation (population, biased), a null as 0.', true),
   stat('nnstddev', 'stddev_pop', 'Standard deviation of the non-null values (population).'),
-  stat('ustddev', 'stddev_samp', 'Standard deviation (sample, unbiased).'),
+  stat('ustddev', 'stddev_samp', 'Standard deviation (sample, unbiased), a null as 0.', true),
   stat('nnustddev', 'stddev_samp', 'Standard deviation of the non-null values (sample).'),
-  stat('var', 'var_pop', 'Variance (population, biased).'),
+  stat('var', 'var_pop', 'Variance (population, biased), a null as 0.', true),
   stat('nnvar', 'var_pop', 'Variance of the non-null values (population).'),
-  stat('uvar', 'var_samp', 'Variance (sample, unbiased).'),
+  stat('uvar', 'var_samp', 'Variance (sample, unbiased), a null as 0.', true),
   stat('nnuvar', 'var_samp', 'Variance of the non-null values (sample).'),
   stat('sum2', 'sum2', 'Sum of squares.'),
 ];

@@ -1,8 +1,8 @@
 // Filters and string tests (reference §5.1): usable in `where` and as boolean columns.
-import { cidrBounds, lit, nul, op } from '../build.js';
+import { lit, nul, op } from '../build.js';
 import type { TExpr } from '../ir.js';
 import { isTokenChar, tokenPattern } from '../patterns.js';
-import { isArray } from '../types.js';
+import { isArray, isNumeric } from '../types.js';
 import { scalar, type CheckedArg, type FnContext, type ScalarFunction } from './types.js';
 
 const any = (parts: TExpr[]): TExpr => (parts.length === 1 ? parts[0]! : op('or', parts, 'bool'));
@@ -19,6 +19,9 @@ const comparison = (name: 'eq' | 'ne' | 'gt' | 'ge' | 'lt' | 'le', doc: string):
 
 function hasAny(args: readonly CheckedArg[], ctx: FnContext, ci: boolean): TExpr {
   const [hay, ...needles] = args;
+  // a number contains nothing but itself: has(int, 1, 2, 3) is equality with any of them, as the
+  // Sigma backend for Devo writes lists of numbers (docs/linq.md, "Tests")
+  if (isNumeric(hay!.expr.type)) return any(needles.map((n) => ctx.compare('eq', hay!, n)));
   return any(needles.map((n) => ctx.contains(hay!, n, ci)));
 }
 
@@ -60,22 +63,6 @@ const logic = (name: 'and' | 'or'): ScalarFunction =>
         'bool',
       ),
   });
-
-function privateTest(ip: TExpr): TExpr {
-  const nets: Array<[number, number]> = [
-    [0x0a000000, 8],
-    [0xac100000, 12],
-    [0xc0a80000, 16],
-  ];
-  return op(
-    'or',
-    nets.map(([v, bits]) => {
-      const { lo, hi } = cidrBounds(v, bits);
-      return op('between', [ip, lit(lo, 'ip4'), lit(hi, 'ip4')], 'bool');
-    }),
-    'bool',
-  );
-}
 
 export const FILTERS: readonly ScalarFunction[] = [
   comparison('eq', 'a = b'),
@@ -214,25 +201,6 @@ export const FILTERS: readonly ScalarFunction[] = [
         );
       }
       return op('eq', [ctx.str(x!), lit('', 'str')], 'bool');
-    },
-  }),
-  scalar({
-    name: 'isprivate',
-    signature: 'isprivate(ip)',
-    doc: 'ip is in 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16 (RFC 1918). A str is read as ip4.',
-    min: 1,
-    max: 1,
-    check: ([ip], ctx) => privateTest(ctx.ip4(ip!)),
-  }),
-  scalar({
-    name: 'ispublic',
-    signature: 'ispublic(ip)',
-    doc: 'ip is a valid IPv4 address outside the RFC 1918 ranges.',
-    min: 1,
-    max: 1,
-    check: ([ip], ctx) => {
-      const v = ctx.ip4(ip!);
-      return op('and', [op('isnotnull', [v], 'bool'), op('not', [privateTest(v)], 'bool')], 'bool');
     },
   }),
   logic('and'),

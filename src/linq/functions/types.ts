@@ -1,5 +1,6 @@
 // What a LINQ function is to the checker: a name, an arity, and a `check` that resolves its
 // overload from the argument types and returns the typed expression (or aggregate) to compile.
+import type { LookupCatalog } from '../../store/lookups.js';
 import type { Dialect } from '../../store/store.js';
 import type { Arg as AstArg, CallExpr, Span } from '../ast.js';
 import type { AggOp, CompileValue, TExpr } from '../ir.js';
@@ -17,6 +18,8 @@ export interface FnContext {
   readonly now: Date;
   /** Whether the dialect runs jq programs that are not simple paths. */
   readonly jqPrograms: boolean;
+  /** The lookups a query may read (their current versions). */
+  readonly lookups: LookupCatalog;
   error(message: string, span: Span, hint?: string): never;
   /** Implicit conversion to str (numbers, booleans, times, addresses); json and arrays refused. */
   str(a: CheckedArg, what?: string): TExpr;

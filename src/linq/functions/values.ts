@@ -242,51 +242,69 @@ export const VALUES: readonly ScalarFunction[] = [
         ),
     }),
   ),
-  scalar({
-    name: 'subs',
-    signature: 'subs(s, re("p"), template("\\\\1"))',
-    doc: 'Replaces every match of p in s; `\\1`… in the template are the groups.',
-    min: 3,
-    max: 3,
-    check: ([s, p, t], ctx) => {
-      const pat = regexOf(p!, ctx, '`subs`').pattern;
-      const text =
-        t!.expr.k === 'lit' && t!.expr.type === 'str'
-          ? (t!.expr.value as string)
-          : (ctx.compiled(t!, ['template'], '`subs` needs a template("…")') as { text: string })
-              .text;
-      return op('subs', [ctx.str(s!), lit(pat, 'str'), lit(text, 'str')], 'str');
-    },
-  }),
-  scalar({
-    name: 'replace',
-    signature: 'replace(s, "from", "to")',
-    doc: 'Replaces every occurrence of the text `from` (not a pattern) in s.',
-    min: 3,
-    max: 3,
-    check: ([s, a, b], ctx) => {
-      if (s!.expr.k === 'compile' || a!.expr.k === 'compile' || b!.expr.k === 'compile') {
-        const sig = [s!, a!, b!]
-          .map((x) => (x.expr.type === 'regex' ? 're' : x.expr.type))
-          .join(', ');
-        ctx.error(
-          `No function named \`replace\` with arguments (${sig})`,
-          ctx.call.span,
-          'replace() takes (str, str, str); for a regular expression use subs(s, re("p"), template("…"))',
-        );
-      }
-      return op('replace', [ctx.str(s!), ctx.str(a!), ctx.str(b!)], 'str');
-    },
-  }),
+  ...(['subs', 'subsall'] as const).map((name) =>
+    scalar({
+      name,
+      signature: `${name}(s, re("p"), template("\\\\1"))`,
+      doc:
+        name === 'subs'
+          ? 'Replaces the first match of p in s; `\\1`… in the template are its groups (subsall: every match).'
+          : 'Replaces every match of p in s; `\\1`… in the template are the groups.',
+      min: 3,
+      max: 3,
+      check: ([s, p, t], ctx) => {
+        const pat = regexOf(p!, ctx, `\`${name}\``).pattern;
+        const text =
+          t!.expr.k === 'lit' && t!.expr.type === 'str'
+            ? (t!.expr.value as string)
+            : (
+                ctx.compiled(t!, ['template'], `\`${name}\` needs a template("…")`) as {
+                  text: string;
+                }
+              ).text;
+        return op('subs', [ctx.str(s!), lit(pat, 'str'), lit(text, 'str')], 'str', {
+          all: name === 'subsall',
+        });
+      },
+    }),
+  ),
+  ...(['replace', 'replaceall'] as const).map((name) =>
+    scalar({
+      name,
+      signature: `${name}(s, "from", "to")`,
+      doc:
+        name === 'replace'
+          ? 'Replaces the first occurrence of the text `from` (not a pattern) in s (replaceall: every one).'
+          : 'Replaces every occurrence of the text `from` (not a pattern) in s.',
+      min: 3,
+      max: 3,
+      check: ([s, a, b], ctx) => {
+        if (s!.expr.k === 'compile' || a!.expr.k === 'compile' || b!.expr.k === 'compile') {
+          const sig = [s!, a!, b!]
+            .map((x) => (x.expr.type === 'regex' ? 're' : x.expr.type))
+            .join(', ');
+          ctx.error(
+            `No function named \`${name}\` with arguments (${sig})`,
+            ctx.call.span,
+            `${name}() takes (str, str, str); for a regular expression use ${name === 'replace' ? 'subs' : 'subsall'}(s, re("p"), template("…"))`,
+          );
+        }
+        return op('replace', [ctx.str(s!), ctx.str(a!), ctx.str(b!)], 'str', {
+          all: name === 'replaceall',
+        });
+      },
+    }),
+  ),
   scalar({
     name: 'peek',
     signature: 'peek(s, re("p")[, n])',
-    doc: 'The text of group n (default 1; 0 = the whole match) of the first match of p; null when none.',
+    doc: 'The text of group n of the first match of p (without n, or n = 0: the whole match); null when none.',
     min: 2,
     max: 3,
     check: ([s, p, n], ctx) => {
       const r = regexOf(p!, ctx, '`peek`');
-      const g = n ? ctx.literalInt(n, 'The group number') : 1;
+      // without a group, the whole match (docs/linq.md, "Strings")
+      const g = n ? ctx.literalInt(n, 'The group number') : 0;
       if (g < 0 || g > r.groups) {
         ctx.error(
           `The regular expression has ${r.groups} group${r.groups === 1 ? '' : 's'}; there is no group ${g}`,
@@ -462,6 +480,20 @@ export const VALUES: readonly ScalarFunction[] = [
       check: ([x], ctx) => ctx.to(x!, 'float'),
     }),
   ),
+  scalar({
+    name: 'bool',
+    signature: 'bool(x)',
+    doc: 'x as true or false: "true"/"false" (any case) for a str, not 0 for a number; null otherwise.',
+    min: 1,
+    max: 1,
+    check: ([x], ctx) => {
+      const t = x!.expr.type;
+      if (t === 'bool' || t === 'null') return x!.expr;
+      if (t === 'int' || t === 'float')
+        return ctx.compare('ne', x!, { ...x!, expr: lit(0n, 'int') });
+      return op('to_bool', [op('lower', [ctx.str(x!)], 'str')], 'bool', { from: 'str' });
+    },
+  }),
   scalar({
     name: 'ip4',
     signature: 'ip4(s)',

@@ -2,6 +2,7 @@
 // per group (reference §10). The SQL here is standard where it can be and DuckDB's where it must be;
 // each dialect overrides only what differs (see ../dialects). Every literal becomes a bound parameter,
 // identifiers pass through `quoteIdent` alone, and the few fixed strings through `constant`.
+import { LOOKUPS } from '../../store/lookup-family.js';
 import type { SqlValue } from '../../store/store.js';
 import type { Dialect } from '../../store/store.js';
 import type {
@@ -16,6 +17,7 @@ import type {
   TExpr,
 } from '../ir.js';
 import { formatTimestamp } from '../time-range.js';
+import { callSql } from './calls.js';
 import { isArray, type LType } from '../types.js';
 
 export interface GenerateOptions {
@@ -35,6 +37,17 @@ export interface GeneratedSql {
 }
 
 type OpExpr = Extract<TExpr, { k: 'op' }>;
+
+/** The physical table of lookup rows. */
+const LOOKUPS_FAMILY_ID = LOOKUPS.id;
+
+interface LookupJoin {
+  readonly n: number;
+  readonly versionId: string;
+  /** The SQL of the key (text), as written in the level's expressions. */
+  readonly key: string;
+  readonly columns: Array<{ name: string; type: LType }>;
+}
 
 const SAFE_IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const SAFE_CONSTANT = /^[A-Za-z0-9_ %.:,()\-/]*$/;
@@ -108,6 +121,9 @@ export abstract class SqlGenerator {
   }
 
   protected plan(plan: Plan, options: GenerateOptions, top: boolean): string {
+    // lookups joined to the level whose expressions use them (a subquery has its own)
+    const outerJoins = this.joins;
+    this.joins = [];
     const family = plan.table.family;
     const where: string[] = [
       `${this.quoteIdent('eventdate')} >= ${this.param(formatTimestamp(options.from), 'timestamp')}`,
@@ -132,14 +148,19 @@ export abstract class SqlGenerator {
     plan.groups.forEach((g, i) => {
       const inner = this.groupSelect(g, i + 1, from, filters);
       from = `(\n${indent(inner)}\n) AS ${this.quoteIdent(`__g${i + 1}`)}`;
+      this.joins = [];
       filters = (plan.filters[i + 1] ?? []).map((f) => this.condition(f));
     });
     const cols = plan.outputs.map((o) => `${this.output(o.expr)} AS ${this.quoteIdent(o.sqlName)}`);
-    let sql = `SELECT ${cols.join(', ')}\nFROM ${from}`;
+    const order =
+      top && plan.order.length > 0
+        ? plan.order
+            .map((o) => `${this.expr(o.expr)} ${o.desc ? 'DESC' : 'ASC'} NULLS LAST`)
+            .join(', ')
+        : '';
+    let sql = `SELECT ${cols.join(', ')}\nFROM ${from}${this.joinSql()}`;
     if (filters.length > 0) sql += `\nWHERE ${filters.join('\n  AND ')}`;
-    if (top && plan.order.length > 0) {
-      sql += `\nORDER BY ${plan.order.map((o) => `${this.expr(o.expr)} ${o.desc ? 'DESC' : 'ASC'} NULLS LAST`).join(', ')}`;
-    }
+    if (order) sql += `\nORDER BY ${order}`;
     if (top) {
       let limit = plan.limit;
       if (options.limit !== undefined) {
@@ -149,7 +170,67 @@ export abstract class SqlGenerator {
       if (limit !== null) sql += `\nLIMIT ${this.int(limit)}`;
       if (plan.offset !== null) sql += `\nOFFSET ${this.int(plan.offset)}`;
     }
+    this.joins = outerJoins;
     return sql;
+  }
+
+  // ---- lookups
+
+  /** The lookups joined to the level being written: one join per version and key. */
+  private joins: LookupJoin[] = [];
+  private lookupJoins = 0;
+
+  /** A lookup's column for a key: a column of a LEFT JOIN with the lookup's version. */
+  private lookupValue(e: OpExpr): string {
+    const ref = e.data?.lookup;
+    if (!ref) throw new Error('a lookup without its version');
+    const key = this.expr(e.args[0]!);
+    let join = this.joins.find((j) => j.versionId === ref.versionId && j.key === key);
+    if (!join) {
+      join = { n: ++this.lookupJoins, versionId: ref.versionId, key, columns: [] };
+      this.joins.push(join);
+    }
+    let i = join.columns.findIndex((c) => c.name === ref.column);
+    if (i < 0) i = join.columns.push({ name: ref.column, type: e.type }) - 1;
+    return this.quoteIdent(`__l${join.n}v${i}`);
+  }
+
+  private joinSql(): string {
+    return this.joins
+      .map((j) => {
+        const alias = this.quoteIdent(`__l${j.n}`);
+        const k = this.quoteIdent(`__l${j.n}k`);
+        const values = j.columns.map((c, i) => {
+          const name = this.quoteIdent(`__l${j.n}v${i}`);
+          // column '' is the whole row, as JSON (hlurjson)
+          if (c.name === '') return `${this.lookupRow(this.quoteIdent('message'))} AS ${name}`;
+          const steps = [{ key: 'Row' }, { key: c.name }];
+          const value = this.jsonPathString(this.quoteIdent('message'), steps);
+          return `${this.lookupCast(value, c.type)} AS ${name}`;
+        });
+        const rows = `SELECT ${this.quoteIdent('Key')} AS ${k}, ${values.join(', ')} FROM ${this.quoteIdent(LOOKUPS_FAMILY_ID)} WHERE ${this.quoteIdent('VersionId')} = ${this.str(j.versionId)}`;
+        return `\nLEFT JOIN (${rows}) AS ${alias} ON ${alias}.${k} = ${j.key}`;
+      })
+      .join('');
+  }
+
+  /** The row of a lookup record, as JSON. */
+  protected lookupRow(message: string): string {
+    return this.jsonPath(message, [{ key: 'Row' }]);
+  }
+
+  /** A lookup value from its text: typed as the lookup's column, null when it does not read. */
+  protected lookupCast(text: string, type: LType): string {
+    switch (type) {
+      case 'int':
+        return this.toInt(text, 'str');
+      case 'float':
+        return this.toFloat(text, 'str');
+      case 'bool':
+        return `(CASE ${text} WHEN ${this.constant('true')} THEN TRUE WHEN ${this.constant('false')} THEN FALSE END)`;
+      default:
+        return `CAST(${text} AS ${this.sqlType('str')})`;
+    }
   }
 
   private groupSelect(g: GroupPlan, n: number, from: string, where: readonly string[]): string {
@@ -168,7 +249,7 @@ export abstract class SqlGenerator {
     for (const a of g.aggregates)
       cols.push(`${this.aggregate(a, g)} AS ${this.quoteIdent(a.sqlName)}`);
     if (cols.length === 0) cols.push(`count(*) AS ${this.quoteIdent('__n')}`);
-    let sql = `SELECT ${cols.join(', ')}\nFROM ${from}`;
+    let sql = `SELECT ${cols.join(', ')}\nFROM ${from}${this.joinSql()}`;
     if (where.length > 0) sql += `\nWHERE ${where.join('\n  AND ')}`;
     if (by.length > 0) sql += `\nGROUP BY ${by.join(', ')}`;
     return sql;
@@ -333,6 +414,19 @@ export abstract class SqlGenerator {
         return this.toJson(e.args[0]!, e.data?.from ?? e.args[0]!.type);
       case 'jq':
         return this.jq(a(0), a(1));
+      case 'lookup':
+        return this.lookupValue(e);
+      case 'call': {
+        const sql = callSql(this.dialect, e.data?.call ?? '');
+        if (!sql) throw new Error(`no ${this.dialect} SQL for ${e.data?.call ?? '?'}`);
+        return sql(all());
+      }
+      case 'json_find':
+        return this.jsonFind(a(0), e.data?.steps ?? [], e.data?.key ?? '');
+      case 'json_pairs_text':
+        return this.jsonPairsText(a(0), e.data?.steps ?? []);
+      case 'json_names_text':
+        return this.jsonNamesText(a(0), e.data?.steps ?? []);
       case 'contains':
         return this.contains(a(0), a(1));
       case 'icontains':
@@ -360,9 +454,9 @@ export abstract class SqlGenerator {
       case 'substring':
         return this.substring(a(0), this.index1(e.args[1]!), e.args[2] ? a(2) : undefined);
       case 'subs':
-        return this.regexReplace(a(0), a(1), a(2));
+        return this.regexReplace(a(0), a(1), a(2), e.data?.all === true);
       case 'replace':
-        return this.fn('replace', a(0), a(1), a(2));
+        return this.textReplace(a(0), a(1), a(2), e.data?.all === true);
       case 'peek':
         return this.peek(a(0), a(1), e.args[2]!);
       case 'join':
@@ -554,6 +648,37 @@ export abstract class SqlGenerator {
     return `CAST(${j} AS VARCHAR)`;
   }
 
+  /** An array of `{"Name", "Value"}` at `steps`, as a DuckDB list of JSON (null otherwise). */
+  private nameValues(base: string, steps: readonly JsonStep[]): { test: string; list: string } {
+    const ptr = this.str(jsonPointer(steps));
+    return {
+      test: `json_type(${base}, ${ptr}) = ${this.constant('ARRAY')}`,
+      list: `CAST(json_extract(${base}, ${ptr}) AS JSON[])`,
+    };
+  }
+
+  /** The `Value` of the element whose `Name` is `key` (Devo's `Parameters_<Name>`). */
+  protected jsonFind(base: string, steps: readonly JsonStep[], key: string): string {
+    const { test, list } = this.nameValues(base, steps);
+    const hit = `list_filter(${list}, lambda __e: json_extract_string(__e, ${this.constant('/Name')}) = ${this.str(key)})[1]`;
+    return `(CASE WHEN ${test} THEN nullif(json_extract(${hit}, ${this.constant('/Value')}), ${this.constant('null')}) END)`;
+  }
+
+  /** The array as JSON text with `", "` and `": "` separators (Devo's `Parameters_Raw`). */
+  protected jsonPairsText(base: string, steps: readonly JsonStep[]): string {
+    const { test, list } = this.nameValues(base, steps);
+    const raw = (k: string) =>
+      `coalesce(CAST(json_extract(__e, ${this.constant(`/${k}`)}) AS VARCHAR), ${this.constant('null')})`;
+    const item = `${this.str('{"Name": ')} || ${raw('Name')} || ${this.str(', "Value": ')} || ${raw('Value')} || ${this.str('}')}`;
+    return `(CASE WHEN ${test} THEN ${this.str('[')} || array_to_string(list_transform(${list}, lambda __e: ${item}), ${this.constant(', ')}) || ${this.str(']')} END)`;
+  }
+
+  /** The names of the array's elements, as JSON text (Devo's `Parameters_Name_str`). */
+  protected jsonNamesText(base: string, steps: readonly JsonStep[]): string {
+    const { test, list } = this.nameValues(base, steps);
+    return `(CASE WHEN ${test} THEN CAST(to_json(list_transform(${list}, lambda __e: json_extract_string(__e, ${this.constant('/Name')}))) AS VARCHAR) END)`;
+  }
+
   protected toJson(e: TExpr, from: LType): string {
     if (from === 'timestamp') return `to_json(${this.toStr(this.expr(e), 'timestamp')})`;
     if (from === 'ip4') return `to_json(${this.ip4Text(this.expr(e))})`;
@@ -603,8 +728,16 @@ export abstract class SqlGenerator {
       : this.fn('substr', s, start.sql, len);
   }
 
-  protected regexReplace(s: string, pattern: string, template: string): string {
-    return this.fn('regexp_replace', s, pattern, template, this.constant('g'));
+  protected regexReplace(s: string, pattern: string, template: string, all: boolean): string {
+    return all
+      ? this.fn('regexp_replace', s, pattern, template, this.constant('g'))
+      : this.fn('regexp_replace', s, pattern, template);
+  }
+
+  protected textReplace(s: string, from: string, to: string, all: boolean): string {
+    if (all) return this.fn('replace', s, from, to);
+    const at = `strpos(${s}, ${from})`;
+    return `(CASE WHEN ${at} > 0 AND length(${from}) > 0 THEN substr(${s}, 1, ${at} - 1) || ${to} || substr(${s}, ${at} + length(${from})) ELSE ${s} END)`;
   }
 
   protected peek(s: string, pattern: string, group: TExpr): string {

@@ -76,6 +76,7 @@ export async function findSharing(
     catalog: createCatalog(),
     from,
     to,
+    tableColumns: false,
   });
   const rows = await store.queryAll({ sql: compiled.sql, params: compiled.params });
   const column = compiled.columns.find((c) => c.name === 'm')?.sqlName ?? 'm';

@@ -1,6 +1,7 @@
 // The query port over the LINQ compiler: the same compileLinq/runLinq the CLI's `query` uses.
 import { geoipFunctionTable } from '../../enrich/geoip-linq.js';
 import { compileLinq, parseTimeSpec, runLinq } from '../../linq/index.js';
+import { loadLookupCatalog } from '../../store/lookups.js';
 import { createCatalog, MANAGEMENT, type Catalog } from '../../store/schema.js';
 import type { Store } from '../../store/store.js';
 import type { FunctionInfo, QueryEngine } from '../ports.js';
@@ -24,7 +25,7 @@ export function linqEngine(store: Store): QueryEngine {
         functions: geoipFunctionTable(),
       });
     },
-    check(text) {
+    async check(text) {
       const now = new Date();
       compileLinq(text, {
         dialect: store.dialect,
@@ -32,6 +33,7 @@ export function linqEngine(store: Store): QueryEngine {
         from: new Date(now.getTime() - 86_400_000),
         to: now,
         functions: geoipFunctionTable(),
+        lookups: await loadLookupCatalog(store),
       });
     },
     functions() {

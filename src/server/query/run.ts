@@ -19,7 +19,7 @@ export interface QueryRequest {
 /** NDJSON lines of a query answer, as the web app and scripts read them. */
 export type AnswerLine =
   | {
-      readonly columns: ReadonlyArray<{ name: string; type: string }>;
+      readonly columns: ReadonlyArray<{ name: string; type: string; origin?: 'query' | 'table' }>;
       readonly from: string;
       readonly to: string;
     }
@@ -94,7 +94,11 @@ export async function answerQuery(
   }
   const limit = Math.min(request.limit ?? options.maxRows, options.maxRows);
   const state = { count: 0, truncated: false };
-  const columns = run.columns.map((col) => ({ name: col.name, type: col.type }));
+  const columns = run.columns.map((col) => ({
+    name: col.name,
+    type: col.type,
+    ...(col.origin ? { origin: col.origin } : {}),
+  }));
   let first = true;
   const firstRow = () => {
     if (first) {

@@ -45,7 +45,7 @@ export function queryRoutes(r: Routes, deps: ServerDeps): void {
 
   r.add('POST', '/api/query/check', async (c) => {
     const body = await jsonBody(c, z.object({ query: queryText }).strict());
-    engineOf(deps).check(body.query);
+    await engineOf(deps).check(body.query);
     return c.json({ ok: true });
   });
 

@@ -238,6 +238,7 @@ export class ClickHouseStore implements Store {
       await this.addMissingColumns();
       if (this.options.retentionDays !== undefined) {
         for (const family of FAMILIES) {
+          if (family.keep) continue;
           await this.executor.command(
             retentionSql(family, this.layout, this.options.retentionDays),
           );
