@@ -80,14 +80,14 @@ export function dashboardRoutes(r: Routes, deps: ServerDeps): void {
     const body = await jsonBody(c, boardSchema);
     const problems: Array<{ field: string; message: string }> = [];
     const ids = new Set<string>();
-    body.panels.forEach((p, i) => {
+    for (const [i, p] of body.panels.entries()) {
       if (ids.has(p.id)) problems.push({ field: `panels.${i}.id`, message: 'used twice' });
       ids.add(p.id);
       if (p.kind !== 'status' && p.kind !== 'alerts') {
         if (!p.query) problems.push({ field: `panels.${i}.query`, message: 'a query is needed' });
         else if (deps.queries) {
           try {
-            deps.queries.check(p.query);
+            await deps.queries.check(p.query);
           } catch (error) {
             if (!(error instanceof M365HuntError)) throw error;
             problems.push({ field: `panels.${i}.query`, message: error.message });
@@ -99,7 +99,7 @@ export function dashboardRoutes(r: Routes, deps: ServerDeps): void {
           field: `panels.${i}`,
           message: 'a bar panel names its label and value columns',
         });
-    });
+    }
     if (problems.length) throw badRequest('the dashboard is not valid', { problems });
     const doc: StoredBoard = {
       id,
