@@ -295,6 +295,40 @@ describe('message trace and usage reports', () => {
     expect([...sendsOf.values()].reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
   });
 
+  it('serves per-user detail reports for one day, (date=YYYY-MM-DD), within the last 30 days', async () => {
+    const fn = 'getEmailActivityUserDetail';
+    const get = (args: string) =>
+      fetch(`${sim.url}/v1.0/reports/${fn}(${args})`, {
+        headers: { Authorization: `Bearer ${graph}` },
+        redirect: 'manual',
+      });
+    const weekly = await get("period='D7'");
+    const refresh = (await (await fetch(weekly.headers.get('location')!)).text())
+      .split('\r\n')[1]!
+      .split(',')[0]!;
+    const r = await get(`date=${refresh}`);
+    expect(r.status).toBe(302);
+    const lines = (await (await fetch(r.headers.get('location')!)).text()).trim().split('\r\n');
+    expect(lines).toHaveLength(21);
+    const start = Date.parse(`${refresh}T00:00:00Z`);
+    const sendsOf = new Map<string, number>();
+    for await (const e of eventsOf(start, start + 86_400_000))
+      sendsOf.set(String(e.user), (sendsOf.get(String(e.user)) ?? 0) + 1);
+    for (const line of lines.slice(1)) {
+      const cells = line.split(',');
+      expect(Number(cells[6])).toBe(sendsOf.get(cells[1]!) ?? 0);
+      expect(cells[12]).toBe('1');
+    }
+    // Older than 30 days, or after the refresh date: 400. Mailbox usage takes period only.
+    const old = new Date(start - 31 * 86_400_000).toISOString().slice(0, 10);
+    expect((await get(`date=${old}`)).status).toBe(400);
+    const mailbox = await fetch(`${sim.url}/v1.0/reports/getMailboxUsageDetail(date=${refresh})`, {
+      headers: { Authorization: `Bearer ${graph}` },
+      redirect: 'manual',
+    });
+    expect(mailbox.status).toBe(400);
+  });
+
   it('throttles each report at 14 requests per 10 minutes', async () => {
     sim.setSwitches({ reportThrottlePer10Minutes: 2 });
     const statuses: number[] = [];
