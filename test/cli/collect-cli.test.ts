@@ -76,3 +76,28 @@ describe('collector commands', () => {
     expect(table.stdout).toContain('Audit.SharePoint');
   });
 });
+
+describe('unified audit logging off', () => {
+  // Microsoft answers StartSubscription with a DataServiceException ("Tenant … does not exist"),
+  // no AF code: every command must still say that auditing is off and how to turn it on.
+  it('config check, collect and status name the fix', { timeout: 120_000 }, async () => {
+    const sim = await startTestSimulator({ users: 10, days: 1 });
+    sim.setTenantState('auditOff');
+    const { file } = await simConfig(sim, dir, {}, 'audit-off.json');
+    const fix = /Purview > Audit > Start recording user and admin activity/;
+    const check = await runCli(['config', 'check', '--config', file]);
+    expect(check.code).toBe(1);
+    expect(check.stdout).toMatch(/unified audit logging is off/);
+    expect(check.stdout).toMatch(fix);
+    const run = await runCli(['collect', '--config', file, '--once', '--quiet']);
+    expect(run.code).not.toBe(0);
+    expect(run.stdout + run.stderr).toMatch(/unified audit logging is off/);
+    expect(run.stdout + run.stderr).toMatch(fix);
+    // No .NET stack trace reaches the analyst.
+    expect(run.stdout + run.stderr).not.toMatch(/MoveNext|AzureManager/);
+    const status = await runCli(['status', '--config', file]);
+    expect(status.stdout + status.stderr).toMatch(/unified audit logging is off/);
+    expect(status.stdout + status.stderr).toMatch(fix);
+    await sim.close();
+  });
+});
