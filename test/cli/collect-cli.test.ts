@@ -1,5 +1,5 @@
 // The collector's commands as an analyst runs them: init, config check, collect, status.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
@@ -83,7 +83,9 @@ describe('unified audit logging off', () => {
   it('config check, collect and status name the fix', { timeout: 120_000 }, async () => {
     const sim = await startTestSimulator({ users: 10, days: 1 });
     sim.setTenantState('auditOff');
-    const { file } = await simConfig(sim, dir, {}, 'audit-off.json');
+    const own = join(dir, 'audit-off');
+    mkdirSync(own);
+    const { file } = await simConfig(sim, own, {}, 'audit-off.json');
     const fix = /Purview > Audit > Start recording user and admin activity/;
     const check = await runCli(['config', 'check', '--config', file]);
     expect(check.code).toBe(1);

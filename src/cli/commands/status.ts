@@ -56,13 +56,14 @@ export function statusRows(
     } else if (s.lastError && /no Entra ID P1\/P2 licence/.test(s.lastError)) {
       warning =
         'no Entra ID P1/P2 licence: Microsoft serves sign-in logs only to tenants with Entra ID P1 or P2 (assign one, or set "sign_ins": false)';
-    } else if (s.lastError && / — fix: /.test(s.lastError)) {
+    } else if (!through && s.lastError) {
+      warning = 'never collected';
+    }
+    if (s.lastError && / — fix: /.test(s.lastError) && !/P1\/P2 licence/.test(warning ?? '')) {
       // A known cause (audit logging off, a missing permission): its fix, not just the symptom.
       const [problem = '', fix = ''] = s.lastError.split(' — fix: ');
       const what = problem.replace(/ \([^)]*\):.*$/s, '');
-      warning = `${through ? '' : 'never collected: '}${what}; fix: ${fix}`;
-    } else if (!through && s.lastError) {
-      warning = 'never collected';
+      warning = `${warning ? `${warning}; ` : ''}${what}; fix: ${fix}`;
     }
     return {
       tenant: names.get(s.key.tenant) ?? s.key.tenant,
