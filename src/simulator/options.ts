@@ -29,6 +29,11 @@ export interface RealismSwitches {
   contentExpiryMinutes: number;
   /** Content entries per /subscriptions/content page before a NextPageUri header. Default 1000. */
   pageSize: number;
+  /**
+   * Listing windows of exactly 24 hours: Microsoft documents them as allowed, yet real tenants
+   * have answered them AF20055 (docs/real-records.md). `refuse` does the latter. Default accept.
+   */
+  fullDayWindows: 'accept' | 'refuse';
   /** Added latency per Management/Graph request, in milliseconds. Default 0. */
   latencyMs: number;
   /** Graph requests per minute per app (real time) before 429 TooManyRequests; 0 = off. Default 0. */
@@ -57,6 +62,7 @@ export const DEFAULT_SWITCHES: Readonly<RealismSwitches> = Object.freeze({
   brokenBlobRate: 0,
   contentExpiryMinutes: 7 * 24 * 60,
   pageSize: 1000,
+  fullDayWindows: 'accept',
   latencyMs: 0,
   graphThrottlePerMinute: 0,
   entraLicence: 'P2',
@@ -84,6 +90,7 @@ export const switchesPatchSchema = z
     brokenBlobRate: fraction,
     contentExpiryMinutes: z.number().min(1),
     pageSize: z.number().int().min(1).max(100000),
+    fullDayWindows: z.enum(['accept', 'refuse']),
     latencyMs: z.number().min(0).max(60000),
     graphThrottlePerMinute: z.number().int().min(0),
     entraLicence: z.enum(['free', 'P1', 'P2']),

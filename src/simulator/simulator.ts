@@ -21,7 +21,12 @@ import { DAY, MINUTE } from './util/time.js';
 import { SharingIndex } from './world/sharing.js';
 import { World } from './world/state.js';
 
-export type TenantState = 'active' | 'deleted' | 'misconfigured';
+/**
+ * `auditOff`: unified audit logging is off in the tenant (Purview > Audit not started, or
+ * `UnifiedAuditLogIngestionEnabled` false): Microsoft refuses to start subscriptions with a
+ * DataServiceException, not an AF code (manage/af-errors.ts).
+ */
+export type TenantState = 'active' | 'deleted' | 'misconfigured' | 'auditOff';
 
 let sharedKey: KeyObject | null = null;
 

@@ -6,7 +6,7 @@ import { createLogger } from '../util/log.js';
 import { createTenantClients } from './collection.js';
 import { checkGraph } from './graph/check.js';
 import { ApiError } from './http/api-error.js';
-import { remedyFor } from './remedies.js';
+import { conciseMessage, remedyFor } from './remedies.js';
 
 export interface CheckLine {
   readonly ok: boolean;
@@ -23,7 +23,9 @@ export function failure(what: string, error: unknown): CheckLine {
   return {
     ok: false,
     what,
-    detail: remedy ? `${remedy.problem} (${code ?? 'error'}): ${message}` : message,
+    detail: remedy
+      ? `${remedy.problem} (${code && /^[A-Za-z0-9_]+$/.test(code) ? code : 'error'}): ${conciseMessage(message)}`
+      : message,
     fix: remedy?.fix,
   };
 }
@@ -98,16 +100,24 @@ export async function checkInstance(
   }
   const now = runtime.clock.now();
   for (const ct of instance.contentTypes) {
-    const status = subscriptions?.get(ct);
-    if (subscriptions) {
-      lines.push({
-        ok: true,
-        what: `subscription ${ct}`,
-        detail: status
-          ? status
-          : 'not started yet: `collect` starts it (first content can take up to 12 hours to appear)',
-      });
+    let status = subscriptions?.get(ct);
+    if (subscriptions && !status) {
+      // Started here, as `collect` would: a tenant whose unified audit logging is off answers
+      // only this call with its error (a DataServiceException, no AF code).
+      try {
+        await runtime.api.startSubscription(ct);
+        status = 'enabled';
+        lines.push({
+          ok: true,
+          what: `subscription ${ct}`,
+          detail: 'started now (first content can take up to 12 hours to appear)',
+        });
+      } catch (error) {
+        lines.push(failure(`start subscription ${ct}`, error));
+      }
+      continue;
     }
+    if (subscriptions) lines.push({ ok: true, what: `subscription ${ct}`, detail: status });
     if (status?.toLowerCase() !== 'enabled') continue;
     try {
       let entries = 0;

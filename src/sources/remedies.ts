@@ -119,3 +119,14 @@ export function remedyFor(code: string | null, message = ''): Remedy | undefined
   const embedded = /\b(AADSTS\d+|AF\d+)\b/.exec(message)?.[1];
   return embedded ? REMEDIES[embedded] : undefined;
 }
+
+/**
+ * Microsoft's error text as an analyst should read it: the first line only (no .NET stack trace),
+ * without the bracketed request ids that StartSubscription puts before its exception.
+ */
+export function conciseMessage(message: string): string {
+  const first = message.split(/\r?\n/, 1)[0] ?? message;
+  return first
+    .replace(/\b(Start|Stop|List)\w* \[[^\]]*\](?:\[[^\]]*\])*(?: failed\.)? Exception: /, '')
+    .replace(/\s*\\r\\n.*$/, '');
+}

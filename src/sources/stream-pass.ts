@@ -5,18 +5,24 @@ import type { Store, StreamKey } from '../store/store.js';
 import type { Logger } from '../util/log.js';
 import { ApiError } from './http/api-error.js';
 import type { StreamPassResult } from './management-activity/collector.js';
-import { remedyFor } from './remedies.js';
+import { conciseMessage, remedyFor } from './remedies.js';
 
 export function emptyResult(key: StreamKey): StreamPassResult {
   return { key, blobs: 0, inserted: 0, duplicates: 0, quarantined: 0, skipped: 0, error: null };
 }
 
-/** An error as a stream's last error: Microsoft's code and what it means, when known. */
+/**
+ * An error as a stream's last error: Microsoft's code, and when it is a known one what it means
+ * and what fixes it (`status` and `collect` show this text).
+ */
 export function describeError(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   const code = error instanceof ApiError ? error.code : null;
   const remedy = remedyFor(code, message);
-  return remedy ? `${remedy.problem} (${code ?? 'error'}): ${message}` : message;
+  if (!remedy) return message;
+  // Microsoft's "code" is sometimes the first part of a sentence (StartSubscription [...]).
+  const shown = code && /^[A-Za-z0-9_]+$/.test(code) ? code : 'error';
+  return `${remedy.problem} (${shown}): ${conciseMessage(message)} — fix: ${remedy.fix}`;
 }
 
 /** Runs `body` as the pass of stream `key`; never throws (the error is in the result). */

@@ -1,5 +1,5 @@
 // The collector's commands as an analyst runs them: init, config check, collect, status.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
@@ -74,5 +74,32 @@ describe('collector commands', () => {
     const table = await runCli(['status', '--config', file]);
     expect(table.stdout).toContain('listed through');
     expect(table.stdout).toContain('Audit.SharePoint');
+  });
+});
+
+describe('unified audit logging off', () => {
+  // Microsoft answers StartSubscription with a DataServiceException ("Tenant … does not exist"),
+  // no AF code: every command must still say that auditing is off and how to turn it on.
+  it('config check, collect and status name the fix', { timeout: 120_000 }, async () => {
+    const sim = await startTestSimulator({ users: 10, days: 1 });
+    sim.setTenantState('auditOff');
+    const own = join(dir, 'audit-off');
+    mkdirSync(own);
+    const { file } = await simConfig(sim, own, {}, 'audit-off.json');
+    const fix = /Purview > Audit > Start recording user and admin activity/;
+    const check = await runCli(['config', 'check', '--config', file]);
+    expect(check.code).toBe(1);
+    expect(check.stdout).toMatch(/unified audit logging is off/);
+    expect(check.stdout).toMatch(fix);
+    const run = await runCli(['collect', '--config', file, '--once', '--quiet']);
+    expect(run.code).not.toBe(0);
+    expect(run.stdout + run.stderr).toMatch(/unified audit logging is off/);
+    expect(run.stdout + run.stderr).toMatch(fix);
+    // No .NET stack trace reaches the analyst.
+    expect(run.stdout + run.stderr).not.toMatch(/MoveNext|AzureManager/);
+    const status = await runCli(['status', '--config', file]);
+    expect(status.stdout + status.stderr).toMatch(/unified audit logging is off/);
+    expect(status.stdout + status.stderr).toMatch(fix);
+    await sim.close();
   });
 });

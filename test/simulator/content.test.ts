@@ -37,6 +37,10 @@ describe('listing windows', () => {
       ['2026-03-03T10:00', '2026-03-04T09:00'],
       ['2026-03-03T10:00:00', '2026-03-04T09:00:00'],
       ['2026-03-03T10:00:00Z', '2026-03-04T09:00:00Z'],
+      // Fractions of a second with Z: what JavaScript's toISOString() gives, and what the CLI
+      // for Microsoft 365 (`m365 purview auditlog list`) sends; Microsoft accepts them.
+      ['2026-03-03T10:00:00.123Z', '2026-03-04T09:00:00.999Z'],
+      ['2026-03-03T10:00:00.1234567', '2026-03-04T09:00:00.5'],
     ]) {
       const r = await api(
         sim,
@@ -64,7 +68,11 @@ describe('listing windows', () => {
       'AF20055',
     );
     await expectCode('startTime=yesterday&endTime=2026-03-03T10:00:00', 'AF20002');
-    await expectCode('startTime=2026-03-03T10:00:00.123&endTime=2026-03-03T11:00:00', 'AF20002');
+    await expectCode('startTime=2026-03-03T25:00:00&endTime=2026-03-03T11:00:00', 'AF20002');
+    await expectCode(
+      'startTime=2026-03-03T10:00:00.12345678&endTime=2026-03-03T11:00:00',
+      'AF20002',
+    );
     // A start a little older than 7 days is still accepted (the grace Elastic observed).
     const grace = await api(
       sim,
@@ -155,11 +163,19 @@ describe('paging', () => {
       const paged = await listAll(sim, bearer, 'Audit.SharePoint', now - 24 * HOUR, now);
       expect(paged.pages).toBe(Math.ceil(full.length / 7));
       expect(paged.entries.map((e) => e.contentId)).toEqual(full.map((e) => e.contentId));
-      // Without times, the NextPageUri carries the preceding 24 hours.
+      // Without times, the NextPageUri carries the preceding 24 hours, and following it works
+      // to the end (it was AF20031: the window was signed in milliseconds, written in seconds).
       const implicit = await api(sim, bearer, content('contentType=Audit.SharePoint'));
       const u = new URL(implicit.headers.get('NextPageUri') ?? '');
       expect(u.searchParams.get('startTime')).toBe(at(now - 24 * HOUR));
       expect(u.searchParams.get('endTime')).toBe(at(now));
+      let pages = 1;
+      for (let url: string | null = u.toString(); url; pages++) {
+        const page = await api(sim, bearer, url);
+        expect(page.status, page.text).toBe(200);
+        url = page.headers.get('NextPageUri');
+      }
+      expect(pages).toBe(Math.ceil(full.length / 7));
       // A forged or foreign nextPage is AF20031.
       const forged = new URL(next);
       forged.searchParams.set('nextPage', 'bm90LWEtdG9rZW4.AAAA');
@@ -169,6 +185,48 @@ describe('paging', () => {
       const moved = new URL(next);
       moved.searchParams.set('startTime', at(now - 23 * HOUR));
       expect(afCode((await api(sim, bearer, moved.toString())).text)).toBe('AF20031');
+    } finally {
+      sim.setSwitches({ pageSize: 1000 });
+    }
+  });
+});
+
+describe('a real client: the CLI for Microsoft 365', () => {
+  // `m365 purview auditlog list` as its source does it (pnp/cli-microsoft365,
+  // src/m365/purview/commands/auditlog/auditlog-list.ts): no PublisherIdentifier, windows of at
+  // most one day written with toISOString(), NextPageUri followed as given.
+  it('lists a day of content in windows with milliseconds and follows every NextPageUri', async () => {
+    const full = [
+      ...(await listAll(sim, bearer, 'Audit.SharePoint', now - 37 * HOUR, now - 14 * HOUR)).entries,
+      ...(await listAll(sim, bearer, 'Audit.SharePoint', now - 14 * HOUR, now)).entries,
+    ];
+    sim.setSwitches({ pageSize: 5 });
+    try {
+      const ids: string[] = [];
+      const end = new Date(now - 1234);
+      for (const time = new Date(now - 36 * HOUR - 1234); time < end;) {
+        const batchEnd = new Date(
+          time.getTime() + Math.min(end.getTime() - time.getTime(), 24 * HOUR),
+        );
+        let url: string | null = content(
+          `contentType=Audit.SharePoint&startTime=${time.toISOString()}&endTime=${batchEnd.toISOString()}`,
+        );
+        while (url) {
+          const page = await api(sim, bearer, url);
+          expect(page.status, page.text).toBe(200);
+          ids.push(...(page.json() as ContentEntry[]).map((e) => e.contentId));
+          url = page.headers.get('NextPageUri');
+        }
+        time.setTime(batchEnd.getTime());
+      }
+      expect(new Set(ids).size).toBe(ids.length);
+      // The windows end 1.234 s before now and start 1.234 s later than the reference listing.
+      const expected = full.filter(
+        (e) =>
+          Date.parse(e.contentCreated) >= now - 36 * HOUR - 1234 &&
+          Date.parse(e.contentCreated) < now - 1234,
+      );
+      expect(ids.sort()).toEqual(expected.map((e) => e.contentId).sort());
     } finally {
       sim.setSwitches({ pageSize: 1000 });
     }

@@ -61,7 +61,7 @@ afterAll(async () => {
 
 describe('Graph sign-in logs and directory audits', () => {
   it('lists the same sign-ins as the audit feed, newest first, paged by @odata.nextLink', async () => {
-    sim.setSwitches({ graphPageSize: 50 });
+    sim.setSwitches({ graphPageSize: 10 });
     const now = sim.now();
     const from = new Date(now.getTime() - 20 * 3600_000);
     const filter = `createdDateTime ge ${iso(from)} and createdDateTime lt ${iso(now)}`;
@@ -85,7 +85,10 @@ describe('Graph sign-in logs and directory audits', () => {
       if (!r) continue;
       matched++;
       expect(r.UserId).toBe(s.userPrincipalName);
-      expect(`${String(r.CreationTime)}Z`).toBe(s.createdDateTime);
+      // Graph writes seven-digit fractions (2018-11-06T18:48:33.8527147Z in Microsoft's example).
+      expect(String(s.createdDateTime)).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}Z$/);
+      expect(String(s.createdDateTime).slice(0, 19)).toBe(String(r.CreationTime));
+      expect(s.isInteractive).toBe(true);
       expect(r.ActorIpAddress).toBe(s.ipAddress);
       expect(r.ApplicationId).toBe(s.appId);
       expect(String(r.ErrorNumber)).toBe(String((s.status as Json).errorCode));
@@ -98,6 +101,80 @@ describe('Graph sign-in logs and directory audits', () => {
           typeof (s.location as Json).countryOrRegion === 'string' || s.ipAddress === '192.0.2.66',
       ),
     ).toBe(true);
+  });
+
+  it('v1.0 and beta serve interactive sign-ins; beta serves non-interactive ones by signInEventTypes', async () => {
+    const now = sim.now();
+    const time = `createdDateTime ge ${iso(new Date(now.getTime() - 40 * 3600_000))} and createdDateTime lt ${iso(now)}`;
+    const at = (version: string, filter: string) =>
+      `${sim.url}/${version}/auditLogs/signIns?$filter=${encodeURIComponent(filter)}`;
+    const v1 = (await pages(at('v1.0', time))).value;
+    const beta = (await pages(at('beta', time))).value;
+    const nonInteractive = (
+      await pages(at('beta', `${time} and signInEventTypes/any(t: t eq 'nonInteractiveUser')`))
+    ).value;
+    expect(v1.length).toBeGreaterThan(0);
+    expect(nonInteractive.length).toBeGreaterThan(0);
+    expect(v1.every((x) => x.isInteractive === true && !('signInEventTypes' in x))).toBe(true);
+    expect(beta.map((x) => x.id)).toEqual(v1.map((x) => x.id));
+    expect(beta.every((x) => JSON.stringify(x.signInEventTypes) === '["interactiveUser"]')).toBe(
+      true,
+    );
+    expect(
+      nonInteractive.every(
+        (x) =>
+          x.isInteractive === false &&
+          JSON.stringify(x.signInEventTypes) === '["nonInteractiveUser"]',
+      ),
+    ).toBe(true);
+    // Together they are every sign-in the audit feed has of the period (which Graph has shown).
+    const ids = new Set([...v1, ...nonInteractive].map((x) => String(x.id)));
+    const inAudit = audit.filter(
+      (r) =>
+        (r.Operation === 'UserLoggedIn' || r.Operation === 'UserLoginFailed') &&
+        Date.parse(`${String(r.CreationTime)}Z`) >= now.getTime() - 40 * 3600_000 &&
+        Date.parse(`${String(r.CreationTime)}Z`) < now.getTime() - 3 * 3600_000,
+    );
+    expect(inAudit.length).toBeGreaterThan(0);
+    expect(inAudit.filter((r) => !ids.has(String(r.IntraSystemId)))).toEqual([]);
+    // v1.0 has no signInEventTypes.
+    const refused = await api(
+      sim,
+      graph,
+      at('v1.0', `signInEventTypes/any(t: t eq 'nonInteractiveUser')`),
+    );
+    expect(refused.status).toBe(400);
+  });
+
+  it('filters sign-ins on status/errorCode, clientAppUsed and with startswith, as Microsoft documents', async () => {
+    const list = async (filter: string) => {
+      const r = await api(
+        sim,
+        graph,
+        `${sim.url}/v1.0/auditLogs/signIns?$filter=${encodeURIComponent(filter)}`,
+      );
+      expect(r.status, `${filter}: ${r.text}`).toBe(200);
+      return (r.json() as { value: Json[] }).value;
+    };
+    const failed = await list('status/errorCode eq 50126');
+    expect(failed.length).toBeGreaterThan(0);
+    expect(failed.every((x) => (x.status as Json).errorCode === 50126)).toBe(true);
+    const succeeded = await list('status/errorCode eq 0');
+    expect(succeeded.every((x) => (x.status as Json).errorCode === 0)).toBe(true);
+    const notOk = await list('status/errorCode ne 0');
+    expect(notOk.length).toBeGreaterThanOrEqual(failed.length);
+    expect(notOk.every((x) => (x.status as Json).errorCode !== 0)).toBe(true);
+    const browser = await list("clientAppUsed eq 'Browser'");
+    expect(browser.length).toBeGreaterThan(0);
+    expect(browser.every((x) => x.clientAppUsed === 'Browser')).toBe(true);
+    const upn = String(failed[0]!.userPrincipalName);
+    const starting = await list(
+      `startswith(userPrincipalName, '${upn.slice(0, 3).toUpperCase()}')`,
+    );
+    expect(starting.some((x) => x.userPrincipalName === upn)).toBe(true);
+    expect(starting.every((x) => String(x.userPrincipalName).startsWith(upn.slice(0, 3)))).toBe(
+      true,
+    );
   });
 
   it('answers 403 without an Entra ID premium licence, and hides risk without P2', async () => {
@@ -218,6 +295,40 @@ describe('message trace and usage reports', () => {
     expect([...sendsOf.values()].reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
   });
 
+  it('serves per-user detail reports for one day, (date=YYYY-MM-DD), within the last 30 days', async () => {
+    const fn = 'getEmailActivityUserDetail';
+    const get = (args: string) =>
+      fetch(`${sim.url}/v1.0/reports/${fn}(${args})`, {
+        headers: { Authorization: `Bearer ${graph}` },
+        redirect: 'manual',
+      });
+    const weekly = await get("period='D7'");
+    const refresh = (await (await fetch(weekly.headers.get('location')!)).text())
+      .split('\r\n')[1]!
+      .split(',')[0]!;
+    const r = await get(`date=${refresh}`);
+    expect(r.status).toBe(302);
+    const lines = (await (await fetch(r.headers.get('location')!)).text()).trim().split('\r\n');
+    expect(lines).toHaveLength(21);
+    const start = Date.parse(`${refresh}T00:00:00Z`);
+    const sendsOf = new Map<string, number>();
+    for await (const e of eventsOf(start, start + 86_400_000))
+      sendsOf.set(String(e.user), (sendsOf.get(String(e.user)) ?? 0) + 1);
+    for (const line of lines.slice(1)) {
+      const cells = line.split(',');
+      expect(Number(cells[6])).toBe(sendsOf.get(cells[1]!) ?? 0);
+      expect(cells[12]).toBe('1');
+    }
+    // Older than 30 days, or after the refresh date: 400. Mailbox usage takes period only.
+    const old = new Date(start - 31 * 86_400_000).toISOString().slice(0, 10);
+    expect((await get(`date=${old}`)).status).toBe(400);
+    const mailbox = await fetch(`${sim.url}/v1.0/reports/getMailboxUsageDetail(date=${refresh})`, {
+      headers: { Authorization: `Bearer ${graph}` },
+      redirect: 'manual',
+    });
+    expect(mailbox.status).toBe(400);
+  });
+
   it('throttles each report at 14 requests per 10 minutes', async () => {
     sim.setSwitches({ reportThrottlePer10Minutes: 2 });
     const statuses: number[] = [];
@@ -254,9 +365,13 @@ describe('late arrival, ground truth and the takeover scenario', () => {
   it('shows entries only after their delay; the truth lists what is visible', async () => {
     const visible: string[] = [];
     for await (const l of sim.truth({ source: 'signIns', availableOnly: true })) visible.push(l.Id);
-    const all: string[] = [];
-    for await (const l of sim.truth({ source: 'signIns' })) all.push(l.Id);
-    expect(all.length).toBeGreaterThan(visible.length);
+    let shown = visible.length;
+    for await (const _l of sim.truth({ source: 'nonInteractiveSignIns', availableOnly: true }))
+      shown++;
+    let all = 0;
+    for (const source of ['signIns', 'nonInteractiveSignIns'] as const)
+      for await (const _l of sim.truth({ source })) all++;
+    expect(all).toBeGreaterThan(shown);
     const { value } = await pages(`${sim.url}/v1.0/auditLogs/signIns`);
     expect(value.map((s) => s.id).sort()).toEqual([...visible].sort());
     const res = await control(sim, 'truth?source=messageTraces&available=1');

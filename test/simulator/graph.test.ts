@@ -259,17 +259,8 @@ describe('drives and permissions', () => {
       .body as Json;
     for (const r of shares) {
       if (String(r.TargetUserOrGroupName ?? '').startsWith('SharingLinks.')) continue;
-      const rel =
-        `${String(r.SourceRelativeUrl).replace(/^Documents\/?/, '')}/${String(r.SourceFileName)}`.replace(
-          /^\//,
-          '',
-        );
-      const relPath =
-        r.ItemType === 'Folder'
-          ? String(r.SourceRelativeUrl).replace(/^Documents\/?/, '') +
-            '/' +
-            String(r.SourceFileName)
-          : rel;
+      // Sharing records name the item itself in SourceRelativeUrl (`Documents/Projects/x.docx`).
+      const relPath = String(r.SourceRelativeUrl).replace(/^Documents\/?/, '');
       const item = await graph(
         sim,
         bearer,

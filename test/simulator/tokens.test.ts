@@ -231,6 +231,67 @@ describe('token endpoints', () => {
       },
     ],
   ];
+  it('accepts client_secret_basic, which the discovery document advertises (RFC 6749 §2.3.1)', async () => {
+    const discovery = (await (
+      await fetch(`${sim.url}/${sim.tenantId}/v2.0/.well-known/openid-configuration`)
+    ).json()) as { token_endpoint_auth_methods_supported: string[] };
+    expect(discovery.token_endpoint_auth_methods_supported).toContain('client_secret_basic');
+    const basic = (id: string, secret: string) =>
+      `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
+    const post = (authorization: string, body: Record<string, string>) =>
+      fetch(`${sim.url}/${sim.tenantId}/oauth2/v2.0/token`, {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/x-www-form-urlencoded',
+          Authorization: authorization,
+        },
+        body: new URLSearchParams(body),
+      });
+    const scope = 'https://manage.office.com/.default';
+    const ok = await post(basic(sim.clientId, sim.clientSecret), {
+      grant_type: 'client_credentials',
+      scope,
+    });
+    expect(ok.status).toBe(200);
+    expect(claims(((await ok.json()) as { access_token: string }).access_token).roles).toContain(
+      'ActivityFeed.Read',
+    );
+    const wrong = await post(basic(sim.clientId, 'not-the-secret'), {
+      grant_type: 'client_credentials',
+      scope,
+    });
+    expectEntraError((await wrong.json()) as Record<string, unknown>, 7000215, 'invalid_client');
+    const mismatch = await post(basic(sim.clientId, sim.clientSecret), {
+      grant_type: 'client_credentials',
+      client_id: '11111111-2222-4333-8444-555555555555',
+      scope,
+    });
+    expectEntraError((await mismatch.json()) as Record<string, unknown>, 90044, 'invalid_request');
+  });
+
+  it('AADSTS901002 for resource on the v2 endpoint, AADSTS900561 for a GET on either endpoint', async () => {
+    const t = await tokenRequest(
+      sim,
+      {
+        ...secretParams(sim),
+        resource: 'https://manage.office.com',
+        scope: 'https://manage.office.com/.default',
+      },
+      'v2',
+    );
+    expect(t.status).toBe(400);
+    expectEntraError(t.body, 901002, 'invalid_request');
+    for (const path of ['oauth2/token', 'oauth2/v2.0/token']) {
+      const r = await fetch(`${sim.url}/${sim.tenantId}/${path}`);
+      expect(r.status).toBe(400);
+      const body = (await r.json()) as Record<string, unknown>;
+      expectEntraError(body, 900561, 'invalid_request');
+      expect(String(body.error_description)).toMatch(
+        /only accepts POST requests. Received a GET request/,
+      );
+    }
+  });
+
   for (const [name, run] of cases) it(name, run);
 
   it('AADSTS7000222 for a secret that has expired (sim time), and back with a new secret', async () => {

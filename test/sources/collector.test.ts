@@ -67,6 +67,8 @@ describe('Management Activity collector', () => {
         users: 40,
         days: 2,
         switches: {
+          // As some real tenants do: windows of exactly 24 hours answered AF20055.
+          fullDayWindows: 'refuse',
           duplicateRate: 0.05,
           throttlePerMinute: 1000,
           throttleStatus: 403,

@@ -49,10 +49,13 @@ describe('Graph sources crash safety', () => {
       });
       const dir = join(tempDir(), 'graph-crash');
       mkdirSync(dir);
+      // A backfill that covers the history (2 days) plus the 40 hours the runs add: on a loaded
+      // machine every run may be killed before it stores anything, and the final one must still
+      // reach back to the first entry.
       const { file } = await simConfig(sim, dir, {
         services: {
-          entra_id: { window: '2h', page_size: 25, backfill: '3d', requests_per_10s: 100 },
-          message_trace: { window: '2h', page_size: 25, backfill: '3d', requests_per_minute: 6000 },
+          entra_id: { window: '2h', page_size: 25, backfill: '5d', requests_per_10s: 100 },
+          message_trace: { window: '2h', page_size: 25, backfill: '5d', requests_per_minute: 6000 },
           reports: {},
         },
       });

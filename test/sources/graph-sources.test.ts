@@ -197,6 +197,44 @@ describe('Graph sources', () => {
   );
 
   it(
+    'collects interactive sign-ins from v1.0 and, with non_interactive_sign_ins, the others from beta',
+    { timeout: 60_000 },
+    async () => {
+      const sim = await startTestSimulator({
+        users: 10,
+        days: 1,
+        scenarios: [],
+        switches: { auditLogThrottlePer10Seconds: 0 },
+      });
+      const dir = freshDir();
+      const { config } = await simConfig(sim, dir, {
+        services: { entra_id: { backfill: '1d', non_interactive_sign_ins: true } },
+      });
+      store = await openStore(join(dir, 'store.duckdb'));
+      const results = await sources(config, store).pass();
+      expect(results.filter((r) => r.error)).toEqual([]);
+      const expected = new Set<string>();
+      for (const source of ['signIns', 'nonInteractiveSignIns'] as const)
+        for await (const l of sim.truth({ source, availableOnly: true })) expected.add(l.Id);
+      const rows = await store.queryAll({
+        sql: `SELECT id, _content_type AS stream, isInteractive FROM ${TABLES.signIns}`,
+        params: [],
+      });
+      expect(rows.length).toBe(expected.size);
+      expect(rows.filter((r) => !expected.has(String(r.id)))).toEqual([]);
+      const streams = new Map<string, Set<string>>();
+      for (const r of rows) {
+        const set = streams.get(String(r.stream)) ?? new Set<string>();
+        set.add(String(r.isInteractive));
+        streams.set(String(r.stream), set);
+      }
+      expect(streams.get('signIns')).toEqual(new Set(['true']));
+      expect(streams.get('nonInteractiveSignIns')).toEqual(new Set(['false']));
+      expect(sim.counters()['graph.signIns.pages']).toBeGreaterThan(1);
+    },
+  );
+
+  it(
     'says clearly that sign-ins need Entra ID P1/P2, and collects the rest',
     { timeout: 60_000 },
     async () => {

@@ -147,7 +147,7 @@ describe.each(STORE_KINDS)('ingest into the %s store', (kind) => {
     ]);
   });
 
-  it('normalises client addresses into srcIp and keeps ClientIP as sent', async () => {
+  it('normalises client addresses into srcIp (ports, brackets, IPv4 in IPv6) and keeps ClientIP as sent', async () => {
     store = await openTestStore(kind, dir);
     await ingestRecords(store, [
       record('i1', { ClientIP: '104.28.196.199:17145' }),
@@ -156,6 +156,16 @@ describe.each(STORE_KINDS)('ingest into the %s store', (kind) => {
       record('i4', { ClientIP: '', ClientIPAddress: '203.0.113.77' }),
       record('i5', { ClientIP: null, ActorIpAddress: '203.0.113.44' }),
       record('i6', { ClientIP: null }),
+      // IPv4 written as IPv6, as Exchange and Copilot records carry it; Microsoft's Copilot
+      // example writes `ffff:10.11.0.229` (test/fixtures/real/).
+      record('i7', { ClientIP: '::ffff:10.11.12.13' }),
+      record('i8', { ClientIP: 'ffff:10.11.0.229' }),
+      record('i9', { ClientIP: '[::FFFF:198.51.100.9]:50123' }),
+      record('j1', { ClientIP: '0:0:0:0:0:ffff:203.0.113.5' }),
+      record('j2', { ClientIP: '2A01:111:F400:7E1D::1D' }),
+      record('j3', { ClientIP: ' 192.0.2.10 ' }),
+      // Not an IPv4 in IPv6: kept.
+      record('j4', { ClientIP: 'fe80::ffff:1' }),
     ]);
     const rows = await store.queryAll({
       sql: `SELECT "Id", "ClientIP", srcIp FROM management ORDER BY "Id"`,
@@ -168,6 +178,13 @@ describe.each(STORE_KINDS)('ingest into the %s store', (kind) => {
       ['', '203.0.113.77'],
       [null, '203.0.113.44'],
       [null, null],
+      ['::ffff:10.11.12.13', '10.11.12.13'],
+      ['ffff:10.11.0.229', '10.11.0.229'],
+      ['[::FFFF:198.51.100.9]:50123', '198.51.100.9'],
+      ['0:0:0:0:0:ffff:203.0.113.5', '203.0.113.5'],
+      ['2A01:111:F400:7E1D::1D', '2a01:111:f400:7e1d::1d'],
+      [' 192.0.2.10 ', '192.0.2.10'],
+      ['fe80::ffff:1', 'fe80::ffff:1'],
     ]);
   });
 

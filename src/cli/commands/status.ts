@@ -59,6 +59,12 @@ export function statusRows(
     } else if (!through && s.lastError) {
       warning = 'never collected';
     }
+    if (s.lastError && / — fix: /.test(s.lastError) && !/P1\/P2 licence/.test(warning ?? '')) {
+      // A known cause (audit logging off, a missing permission): its fix, not just the symptom.
+      const [problem = '', fix = ''] = s.lastError.split(' — fix: ');
+      const what = problem.replace(/ \([^)]*\):.*$/s, '');
+      warning = `${warning ? `${warning}; ` : ''}${what}; fix: ${fix}`;
+    }
     return {
       tenant: names.get(s.key.tenant) ?? s.key.tenant,
       stream: `${s.key.source === 'management' ? '' : `${s.key.source}:`}${s.key.stream}`,

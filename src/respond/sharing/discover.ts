@@ -102,12 +102,24 @@ export function recordRef(r: SharingRecord): RecordRef {
   };
 }
 
-/** The item a record names, as a full URL (SiteUrl + SourceRelativeUrl + SourceFileName ≈ ObjectId). */
+/**
+ * The item a record names, as a full URL. `ObjectId` is that URL in Microsoft's records (and
+ * Sentinel's `OfficeObjectId`), so it comes first. Otherwise the URL is rebuilt from `SiteUrl`
+ * and `SourceRelativeUrl`, which comes in two forms: sharing records (RecordType 14) give the
+ * item's own path (`Documents/Q1.xlsx`), file records its folder (`Documents`), to which
+ * `SourceFileName` is added. See docs/real-records.md.
+ */
 export function itemUrl(r: SharingRecord): string | null {
-  if (r.siteUrl && r.relativeUrl !== null && r.fileName) {
+  if (r.objectId && /^https?:\/\/[^/]+\/./i.test(r.objectId)) return r.objectId;
+  if (r.siteUrl && r.relativeUrl !== null) {
     const site = r.siteUrl.replace(/\/+$/, '');
-    const folder = r.relativeUrl.replace(/^\/+|\/+$/g, '');
-    return `${site}/${folder ? `${folder}/` : ''}${r.fileName}`;
+    const relative = r.relativeUrl.replace(/^\/+|\/+$/g, '');
+    const named =
+      !r.fileName ||
+      relative.toLowerCase() === r.fileName.toLowerCase() ||
+      relative.toLowerCase().endsWith(`/${r.fileName.toLowerCase()}`);
+    const path = named ? relative : relative ? `${relative}/${r.fileName}` : r.fileName;
+    return path ? `${site}/${path}` : null;
   }
   return r.objectId;
 }

@@ -57,6 +57,28 @@ export const AADSTS = {
     code: 900144,
     message: `The request body must contain the following parameter: '${name}'.`,
   }),
+  /** The v2 endpoint given v1's `resource` (MSAL users who mix the two see it). */
+  resourceNotSupported: (): EntraError => ({
+    status: 400,
+    error: 'invalid_request',
+    code: 901002,
+    message: "The 'resource' request parameter is not supported.",
+  }),
+  /** A GET on a token endpoint (a browser, a misconfigured client). */
+  postOnly: (method: string): EntraError => ({
+    status: 400,
+    error: 'invalid_request',
+    code: 900561,
+    message: `The endpoint only accepts POST requests. Received a ${method} request.`,
+  }),
+  /** client_secret_basic whose client id differs from the form's. */
+  clientIdMismatch: (): EntraError => ({
+    status: 400,
+    error: 'invalid_request',
+    code: 90044,
+    message:
+      'The client_id in the Authorization header does not match the client_id in the request body.',
+  }),
   unsupportedGrant: (grant: string): EntraError => ({
     status: 400,
     error: 'unsupported_grant_type',

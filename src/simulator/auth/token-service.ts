@@ -92,6 +92,7 @@ export class TokenService {
       requested = r;
       resource = RESOURCES.find((x) => x.ids.includes(r.replace(/\/+$/, '').toLowerCase()));
     } else {
+      if (form.has('resource')) return fail(AADSTS.resourceNotSupported());
       const scope = form.get('scope');
       if (!scope) return fail(AADSTS.missingParameter('scope'));
       const scopes = scope

@@ -150,7 +150,7 @@ export class ActivityLogs {
     const id = String(audit.IntraSystemId ?? audit.Id);
     const body: Record<string, unknown> = {
       id,
-      createdDateTime: isoSeconds(e.t),
+      createdDateTime: isoTicks(e.t, e.key),
       userDisplayName: u.displayName,
       userPrincipalName: u.upn,
       userId: u.id,

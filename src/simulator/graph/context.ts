@@ -4,7 +4,9 @@ import { GRAPH, type GraphAnswer, graphError } from './errors.js';
 
 export interface GraphRequest {
   method: string;
-  /** Raw (percent-encoded) path after /v1.0, e.g. `/users/ana%40contoso.com`. */
+  /** `v1.0`, or `beta` (served for the sign-in logs' signInEventTypes, see log-api.ts). */
+  version: 'v1.0' | 'beta';
+  /** Raw (percent-encoded) path after /v1.0 or /beta, e.g. `/users/ana%40contoso.com`. */
   path: string;
   query: URLSearchParams;
   body: unknown;

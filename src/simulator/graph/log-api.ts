@@ -1,6 +1,7 @@
 // GET /auditLogs/signIns, /auditLogs/directoryAudits and /admin/exchange/tracing/messageTraces
 // (reference §C7, §C8, §C10): a `$filter` on the time field (ge/gt/le/lt, unquoted ISO literal)
-// and on a few string fields (eq), `$top`, newest first, pages chained by an opaque
+// and on the fields Microsoft lists (eq/ne with a string or number, startswith), `$top`, newest
+// first, pages chained by an opaque
 // `$skiptoken` in `@odata.nextLink` that pins the snapshot (filter, visibility time, offset) so
 // that entries arriving late never shift a page. Permissions from the token's roles, the
 // premium-licence check of sign-in logs, and the audit-log throttle (5 requests / 10 s per app).
@@ -15,7 +16,7 @@ interface SourceSpec {
   readonly source: LogSource;
   readonly path: string;
   readonly timeField: string;
-  /** String fields `eq` may filter on. */
+  /** Fields (paths with `/`) that `eq`, `ne` and `startswith` may filter on. */
   readonly eqFields: readonly string[];
   readonly maxTop: number;
   /** Any one set of roles suffices. */
@@ -29,7 +30,27 @@ const SPECS: Readonly<Record<LogSource, SourceSpec>> = {
     source: 'signIns',
     path: 'auditLogs/signIns',
     timeField: 'createdDateTime',
-    eqFields: ['userPrincipalName', 'userId', 'appId', 'appDisplayName', 'ipAddress'],
+    // https://learn.microsoft.com/graph/api/signin-list (Optional query parameters).
+    eqFields: [
+      'id',
+      'userPrincipalName',
+      'userDisplayName',
+      'userId',
+      'appId',
+      'appDisplayName',
+      'ipAddress',
+      'clientAppUsed',
+      'conditionalAccessStatus',
+      'correlationId',
+      'resourceDisplayName',
+      'resourceId',
+      'status/errorCode',
+      'location/city',
+      'location/state',
+      'location/countryOrRegion',
+      'deviceDetail/browser',
+      'deviceDetail/operatingSystem',
+    ],
     maxTop: 1000,
     roles: [['AuditLog.Read.All', 'Directory.Read.All']],
     retentionDays: 30,
@@ -54,15 +75,33 @@ const SPECS: Readonly<Record<LogSource, SourceSpec>> = {
   },
 };
 
+/** Which sign-ins a listing returns (beta's signInEventTypes; v1.0 has interactive ones only). */
+type EventTypes = { readonly op: 'eq' | 'ne'; readonly type: string } | null;
+
 interface Filter {
   from: number;
   to: number;
-  eq: Array<[string, string]>;
+  where: Array<(body: Record<string, unknown>) => boolean>;
+  eventTypes: EventTypes;
 }
 
+function valueAt(body: Record<string, unknown>, path: string): unknown {
+  let v: unknown = body;
+  for (const k of path.split('/'))
+    v = v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined;
+  return v;
+}
+
+const STRING = "'((?:[^']|'')*)'";
+const unquote = (s: string) => s.replace(/''/g, "'");
+
 /** The supported `$filter` subset; an error message for anything else. */
-export function parseFilter(text: string, spec: SourceSpec): Filter | string {
-  const filter: Filter = { from: -Infinity, to: Infinity, eq: [] };
+export function parseFilter(
+  text: string,
+  spec: SourceSpec,
+  version: 'v1.0' | 'beta' = 'v1.0',
+): Filter | string {
+  const filter: Filter = { from: -Infinity, to: Infinity, where: [], eventTypes: null };
   if (!text.trim()) return filter;
   for (const clause of text.split(/\s+and\s+/i)) {
     const time = new RegExp(
@@ -80,9 +119,50 @@ export function parseFilter(text: string, spec: SourceSpec): Filter | string {
       else filter.to = Math.min(filter.to, ms + 1);
       continue;
     }
-    const eq = /^\s*([A-Za-z]+)\s+eq\s+'((?:[^']|'')*)'\s*$/.exec(clause);
-    if (eq && spec.eqFields.includes(eq[1]!)) {
-      filter.eq.push([eq[1]!, eq[2]!.replace(/''/g, "'")]);
+    // beta only: signInEventTypes/any(t: t eq 'nonInteractiveUser')
+    const types = new RegExp(
+      `^\\s*\\(?\\s*signInEventTypes/any\\(\\s*(\\w+)\\s*:\\s*\\1\\s+(eq|ne)\\s+${STRING}\\s*\\)\\s*\\)?\\s*$`,
+      'i',
+    ).exec(clause);
+    if (types && spec.source === 'signIns') {
+      if (version !== 'beta') {
+        return "Could not find a property named 'signInEventTypes' on type 'microsoft.graph.signIn'.";
+      }
+      filter.eventTypes = { op: types[2]!.toLowerCase() as 'eq' | 'ne', type: unquote(types[3]!) };
+      continue;
+    }
+    const cmp = new RegExp(
+      `^\\s*([A-Za-z/]+)\\s+(eq|ne)\\s+(?:${STRING}|(-?\\d+)|(true|false|null))\\s*$`,
+      'i',
+    ).exec(clause);
+    if (cmp && spec.eqFields.includes(cmp[1]!)) {
+      const [, field, op, str, num, word] = cmp;
+      const want: unknown =
+        str !== undefined
+          ? unquote(str)
+          : num !== undefined
+            ? Number(num)
+            : word === 'null'
+              ? null
+              : word === 'true';
+      const equal = (v: unknown) =>
+        typeof v === 'string' && typeof want === 'string'
+          ? v.toLowerCase() === want.toLowerCase()
+          : (v ?? null) === want;
+      const negate = op!.toLowerCase() === 'ne';
+      filter.where.push((b) => equal(valueAt(b, field!)) !== negate);
+      continue;
+    }
+    const starts = new RegExp(
+      `^\\s*startswith\\(\\s*([A-Za-z/]+)\\s*,\\s*${STRING}\\s*\\)\\s*$`,
+      'i',
+    ).exec(clause);
+    if (starts && spec.eqFields.includes(starts[1]!)) {
+      const prefix = unquote(starts[2]!).toLowerCase();
+      filter.where.push((b) => {
+        const v = valueAt(b, starts[1]!);
+        return typeof v === 'string' && v.toLowerCase().startsWith(prefix);
+      });
       continue;
     }
     return `Invalid filter clause: '${clause.trim()}' is not supported on ${spec.path}.`;
@@ -125,11 +205,23 @@ function decodeToken(sim: Simulator, text: string): PageToken | null {
   }
 }
 
-function matches(e: LogEntry, eq: Filter['eq']): boolean {
-  return eq.every(([field, value]) => {
-    const v = e.body[field];
-    return typeof v === 'string' && v.toLowerCase() === value.toLowerCase();
-  });
+function matches(e: LogEntry, where: Filter['where']): boolean {
+  return where.every((p) => p(e.body));
+}
+
+/**
+ * Graph serves interactive sign-ins only, on v1.0 and on beta without a signInEventTypes filter
+ * (https://learn.microsoft.com/graph/api/signin-list). On beta each entry says its types.
+ */
+function signInFor(
+  e: LogEntry,
+  version: 'v1.0' | 'beta',
+  types: EventTypes,
+): Record<string, unknown> | null {
+  const type = e.body.isInteractive === false ? 'nonInteractiveUser' : 'interactiveUser';
+  const wanted = types ?? { op: 'eq', type: 'interactiveUser' };
+  if ((type === wanted.type) === (wanted.op === 'ne')) return null;
+  return version === 'beta' ? { ...e.body, signInEventTypes: [type] } : e.body;
 }
 
 function list(sim: Simulator, req: GraphRequest, spec: SourceSpec): GraphAnswer {
@@ -180,14 +272,15 @@ function list(sim: Simulator, req: GraphRequest, spec: SourceSpec): GraphAnswer 
     }
     token = { f: req.query.get('$filter') ?? '', n, a: req.now, o: 0 };
   }
-  const filter = parseFilter(token.f, spec);
+  const filter = parseFilter(token.f, spec, req.version);
   if (typeof filter === 'string')
     return fail(req, { status: 400, code: 'BadRequest', message: filter });
   const oldest = token.a - spec.retentionDays * 86_400_000;
   const logs = activityLogs(sim);
   const all: LogEntry[] = [];
   for (const e of logs.entries(spec.source, Math.max(filter.from, oldest), filter.to, token.a)) {
-    if (matches(e, filter.eq)) all.push(e);
+    const body = spec.source === 'signIns' ? signInFor(e, req.version, filter.eventTypes) : e.body;
+    if (body && matches(e, filter.where)) all.push(body === e.body ? e : { ...e, body });
   }
   // Newest first, as Graph answers these logs.
   all.sort((x, y) => y.t - x.t || (x.id < y.id ? 1 : x.id > y.id ? -1 : 0));
@@ -196,7 +289,7 @@ function list(sim: Simulator, req: GraphRequest, spec: SourceSpec): GraphAnswer 
   sim.counters.inc(`graph.${spec.source}.pages`);
   sim.counters.inc(`graph.${spec.source}.entries`, page.length);
   const body: Record<string, unknown> = {
-    '@odata.context': `${req.origin}/v1.0/$metadata#${spec.path.replace(/\//g, '/')}`,
+    '@odata.context': `${req.origin}/${req.version}/$metadata#${spec.path}`,
     value: page.map((e) => e.body),
   };
   if (token.o + size < all.length) {
@@ -206,7 +299,7 @@ function list(sim: Simulator, req: GraphRequest, spec: SourceSpec): GraphAnswer 
     if (token.f) q.set('$filter', token.f);
     q.set('$top', String(token.n));
     q.set('$skiptoken', next);
-    body['@odata.nextLink'] = `${req.origin}/v1.0/${spec.path}?${q.toString()}`;
+    body['@odata.nextLink'] = `${req.origin}/${req.version}/${spec.path}?${q.toString()}`;
   }
   return ok(body);
 }

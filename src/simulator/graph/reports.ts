@@ -26,8 +26,21 @@ interface Download {
   fn: string;
   period: ReportPeriod;
   refresh: number;
+  /** The day of a `(date=…)` report (epoch ms of its midnight UTC), else null. */
+  date: number | null;
   expires: number;
 }
+
+/**
+ * Per-user detail reports also come for one day, `(date=YYYY-MM-DD)`, within the last 30 days
+ * (https://learn.microsoft.com/graph/api/reportroot-getemailactivityuserdetail).
+ */
+const DATE_REPORTS = new Set([
+  'getEmailActivityUserDetail',
+  'getOneDriveActivityUserDetail',
+  'getSharePointActivityUserDetail',
+  'getTeamsUserActivityUserDetail',
+]);
 
 interface ReportState {
   downloads: Map<string, Download>;
@@ -276,13 +289,17 @@ export function reportCsv(
   def: UsageReportDef,
   period: ReportPeriod,
   refresh: number,
+  date: number | null = null,
 ): string {
-  const key = `${def.fn}|${period}|${refresh}`;
+  const key = `${def.fn}|${period}|${refresh}|${date ?? ''}`;
   const s = state(sim);
   const cached = s.csv.get(key);
   if (cached) return cached;
-  const days = Number(period.slice(1));
-  const counts = countActivity(sim, refresh - (days - 1) * DAY, refresh + DAY);
+  const days = date === null ? Number(period.slice(1)) : 1;
+  const counts =
+    date === null
+      ? countActivity(sim, refresh - (days - 1) * DAY, refresh + DAY)
+      : countActivity(sim, date, date + DAY);
   const lines = [def.columns.map((c) => csvField(c.header)).join(',')];
   for (const u of sim.tenant.users) {
     lines.push(
@@ -315,12 +332,32 @@ export const getReport: GraphHandler = (sim, req, [fn = '', args = '']) => {
       { 'x-m365hunt-required-roles': 'Reports.Read.All' },
     );
   }
+  const refresh = refreshDate(req.now);
   const period = /^period='(D\d+)'$/.exec(args.trim())?.[1] as ReportPeriod | undefined;
-  if (!period || !REPORT_PERIODS.includes(period)) {
+  const dateText = /^date=(\d{4}-\d{2}-\d{2})$/.exec(args.trim())?.[1];
+  let date: number | null = null;
+  if (dateText !== undefined) {
+    date = Date.parse(`${dateText}T00:00:00Z`);
+    // Wording and status: UNVERIFIED (docs/real-records.md).
+    if (!DATE_REPORTS.has(def.fn)) {
+      return fail(req, {
+        status: 400,
+        code: 'BadRequest',
+        message: `${def.fn} takes period only, not date.`,
+      });
+    }
+    if (Number.isNaN(date) || date > refresh || date < refresh - 29 * DAY) {
+      return fail(req, {
+        status: 400,
+        code: 'BadRequest',
+        message: `Invalid date '${dateText}': the report is available for the last 30 days, up to ${day(refresh)}.`,
+      });
+    }
+  } else if (!period || !REPORT_PERIODS.includes(period)) {
     return fail(req, {
       status: 400,
       code: 'BadRequest',
-      message: `Invalid parameter '${args}': give period='D7', 'D30', 'D90' or 'D180' (the simulator does not serve date= reports).`,
+      message: `Invalid parameter '${args}': give period='D7', 'D30', 'D90' or 'D180', or date=YYYY-MM-DD.`,
     });
   }
   const sw = sim.switches;
@@ -337,8 +374,9 @@ export const getReport: GraphHandler = (sim, req, [fn = '', args = '']) => {
   const token = randomUUID();
   state(sim).downloads.set(token, {
     fn: def.fn,
-    period,
-    refresh: refreshDate(req.now),
+    period: period ?? 'D7',
+    refresh,
+    date,
     expires: req.now + 5 * MINUTE,
   });
   sim.counters.inc(`graph.reports.${def.fn}`);
@@ -368,10 +406,11 @@ export function registerReportDownloads(app: Hono, sim: Simulator): void {
     }
     const def = usageReport(d.fn)!;
     sim.counters.inc('reports.download');
-    return c.body(reportCsv(sim, def, d.period, d.refresh), 200, {
+    const span = d.date === null ? d.period : day(d.date);
+    return c.body(reportCsv(sim, def, d.period, d.refresh, d.date), 200, {
       ...headers,
       'Content-Type': 'application/octet-stream',
-      'Content-Disposition': `attachment; filename="${def.fn.replace(/^get/, '')}${d.period}_${day(d.refresh)}.csv"`,
+      'Content-Disposition': `attachment; filename="${def.fn.replace(/^get/, '')}${span}_${day(d.refresh)}.csv"`,
     });
   });
 }

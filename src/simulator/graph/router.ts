@@ -179,7 +179,7 @@ export function batch(
           answer = dispatch(sim, {
             ...req,
             method: s.method.toUpperCase(),
-            path: url.pathname.replace(/^\/v1\.0/, ''),
+            path: url.pathname.replace(/^\/(?:v1\.0|beta)/, ''),
             query: url.searchParams,
             body: s.body,
           });

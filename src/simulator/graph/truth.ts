@@ -1,7 +1,9 @@
 // Ground truth of the Graph sources, in the shape of the Management API's (`TruthLine`), with a
-// contentType of their own: `Graph.SignIns`, `Graph.DirectoryAudits`, `Graph.MessageTraces` (one
-// line per entry: Id = the Graph id, contentId = its event time) and `Graph.Reports` (one line
-// per report row: Id = `<function>|<refresh date>|<row key>`, contentId = the function).
+// contentType of their own: `Graph.SignIns` (interactive sign-ins, what v1.0 lists),
+// `Graph.NonInteractiveSignIns` (what beta lists with signInEventTypes), `Graph.DirectoryAudits`,
+// `Graph.MessageTraces` (one line per entry: Id = the Graph id, contentId = its event time) and
+// `Graph.Reports` (one line per report row: Id = `<function>|<refresh date>|<row key>`,
+// contentId = the function).
 import type { TruthLine } from '../../records/audit-record.js';
 import { USAGE_REPORTS, type ReportPeriod } from '../../records/usage-reports.js';
 import type { Simulator } from '../simulator.js';
@@ -10,14 +12,16 @@ import { refreshDate } from './reports.js';
 
 export const GRAPH_TRUTH_SOURCES = [
   'signIns',
+  'nonInteractiveSignIns',
   'directoryAudits',
   'messageTraces',
   'reports',
 ] as const;
 export type GraphTruthSource = (typeof GRAPH_TRUTH_SOURCES)[number];
 
-const CONTENT_TYPES: Record<LogSource, string> = {
+const CONTENT_TYPES: Record<Exclude<GraphTruthSource, 'reports'>, string> = {
   signIns: 'Graph.SignIns',
+  nonInteractiveSignIns: 'Graph.NonInteractiveSignIns',
   directoryAudits: 'Graph.DirectoryAudits',
   messageTraces: 'Graph.MessageTraces',
 };
@@ -50,7 +54,9 @@ export function* graphTruth(
     return;
   }
   const logs = activityLogs(sim);
-  for (const e of logs.entries(source, logs.historyStart, now, availableOnly ? now : undefined)) {
+  const log: LogSource = source === 'nonInteractiveSignIns' ? 'signIns' : source;
+  for (const e of logs.entries(log, logs.historyStart, now, availableOnly ? now : undefined)) {
+    if (log === 'signIns' && (e.body.isInteractive === false) !== (source !== 'signIns')) continue;
     yield {
       Id: e.id,
       contentType: CONTENT_TYPES[source],

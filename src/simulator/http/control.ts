@@ -24,7 +24,7 @@ function problem(message: string, status = 400): Response {
 
 const tenantPatch = z
   .object({
-    state: z.enum(['active', 'deleted', 'misconfigured']),
+    state: z.enum(['active', 'deleted', 'misconfigured', 'auditOff']),
     disableSubscription: z.object({
       contentType: z.string(),
       by: z.enum(['a tenant admin', 'a service admin']).default('a tenant admin'),

@@ -2,7 +2,7 @@
 // revocation, drives, items and permissions, JSON batching. Same token checks as the rest
 // (Graph audience, roles); throttling and transient faults come from the server layer.
 import { randomUUID } from 'node:crypto';
-import type { Hono } from 'hono';
+import type { Context, Hono } from 'hono';
 import { checkAccessToken } from '../auth/access-token.js';
 import type { GraphRequest } from '../graph/context.js';
 import { graphError } from '../graph/errors.js';
@@ -21,7 +21,7 @@ const TOKEN_MESSAGES: Record<string, string> = {
 };
 
 export function registerGraph(app: Hono, sim: Simulator): void {
-  app.all('/v1.0/*', async (c) => {
+  const serve = (version: 'v1.0' | 'beta') => async (c: Context) => {
     const now = sim.sync();
     sim.counters.inc('graph.requests');
     const clientRequestId = c.req.header('client-request-id');
@@ -80,7 +80,8 @@ export function registerGraph(app: Hono, sim: Simulator): void {
     }
     const req: GraphRequest = {
       method: c.req.method,
-      path: url.pathname.replace(/^\/v1\.0/, ''),
+      version,
+      path: url.pathname.slice(version.length + 1),
       query: url.searchParams,
       body,
       origin: url.origin,
@@ -105,5 +106,7 @@ export function registerGraph(app: Hono, sim: Simulator): void {
       );
     }
     return respond(dispatch(sim, req));
-  });
+  };
+  app.all('/v1.0/*', serve('v1.0'));
+  app.all('/beta/*', serve('beta'));
 }

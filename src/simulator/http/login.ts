@@ -1,24 +1,43 @@
 // Entra ID endpoints: the v1 and v2 token endpoints, and the discovery documents MSAL reads
 // before it asks for a token (OpenID configuration, instance discovery, signing keys).
 import type { Hono } from 'hono';
-import { entraErrorBody } from '../auth/aadsts.js';
+import { AADSTS, entraErrorBody } from '../auth/aadsts.js';
 import type { Simulator } from '../simulator.js';
 import { httpDate, json, originOf } from './common.js';
 
 export function registerLogin(app: Hono, sim: Simulator): void {
   const token =
     (version: 'v1' | 'v2') =>
-    async (c: { req: { param(k: string): string; text(): Promise<string>; url: string } }) => {
+    async (c: {
+      req: {
+        param(k: string): string;
+        text(): Promise<string>;
+        url: string;
+        header(name: string): string | undefined;
+      };
+    }) => {
       const now = sim.sync();
       sim.counters.inc(`login.token.${version}`);
       const tenant = c.req.param('tenant');
       const form = new URLSearchParams(await c.req.text());
-      const result = sim.tokens.issue(version, tenant, form, originOf(c.req.url));
       const headers = {
         Date: httpDate(now),
         'Cache-Control': 'no-store, no-cache',
         Pragma: 'no-cache',
       };
+      // client_secret_basic (RFC 6749 §2.3.1), which the discovery document advertises: the
+      // client id and secret, form-encoded, in a Basic Authorization header.
+      const basic = basicCredentials(c.req.header('authorization'));
+      if (basic) {
+        const inForm = form.get('client_id');
+        if (inForm && inForm.toLowerCase() !== basic.id.toLowerCase()) {
+          const error = AADSTS.clientIdMismatch();
+          return json(entraErrorBody(error, now), error.status, headers);
+        }
+        form.set('client_id', basic.id);
+        if (!form.has('client_secret')) form.set('client_secret', basic.secret);
+      }
+      const result = sim.tokens.issue(version, tenant, form, originOf(c.req.url));
       if (!result.ok) {
         sim.counters.inc(`login.error.AADSTS${result.error.code}`);
         return json(entraErrorBody(result.error, now), result.error.status, headers);
@@ -28,6 +47,14 @@ export function registerLogin(app: Hono, sim: Simulator): void {
     };
   app.post('/:tenant/oauth2/token', token('v1'));
   app.post('/:tenant/oauth2/v2.0/token', token('v2'));
+  const postOnly = (c: { req: { method: string } }) => {
+    const now = sim.sync();
+    const error = AADSTS.postOnly(c.req.method === 'HEAD' ? 'GET' : c.req.method);
+    sim.counters.inc(`login.error.AADSTS${error.code}`);
+    return json(entraErrorBody(error, now), error.status, { Date: httpDate(now) });
+  };
+  app.get('/:tenant/oauth2/token', postOnly);
+  app.get('/:tenant/oauth2/v2.0/token', postOnly);
 
   const openid =
     (version: 'v1' | 'v2') => (c: { req: { param(k: string): string; url: string } }) => {
@@ -104,4 +131,21 @@ export function registerLogin(app: Hono, sim: Simulator): void {
       { Date: httpDate(sim.sync()) },
     );
   });
+}
+
+/** `Authorization: Basic base64(urlencode(id):urlencode(secret))`, or null. */
+function basicCredentials(header: string | undefined): { id: string; secret: string } | null {
+  const m = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header ?? '');
+  if (!m) return null;
+  const text = Buffer.from(m[1]!, 'base64').toString('utf8');
+  const colon = text.indexOf(':');
+  if (colon < 0) return null;
+  const decode = (v: string) => {
+    try {
+      return decodeURIComponent(v.replace(/\+/g, ' '));
+    } catch {
+      return v;
+    }
+  };
+  return { id: decode(text.slice(0, colon)), secret: decode(text.slice(colon + 1)) };
 }

@@ -1,12 +1,12 @@
 // The Office 365 Management Activity API (reference §A4–A12) under /api/v1.0/{tenant}/activity/feed
 // (and /api/v1/, the form S1's NextPageUri example uses): subscriptions, content listing with
 // windows and paging, blob download, notifications, DLP sensitive types.
-import { createHmac } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import type { Context, Hono } from 'hono';
 import { type ContentType, isContentType } from '../../records/content-types.js';
 import { checkAccessToken } from '../auth/access-token.js';
 import { SENSITIVE_TYPES } from '../records/compliance.js';
-import { AF, type AfError, afBody } from '../manage/af-errors.js';
+import { AF, type AfError, afBody, auditDisabled } from '../manage/af-errors.js';
 import type { Webhook } from '../manage/subscriptions.js';
 import { formatWindowTime, resolveWindow } from '../manage/window.js';
 import { parseContentId } from '../publish/content-id.js';
@@ -42,6 +42,7 @@ export function manageMethod(path: string): string {
 interface Caller {
   now: number;
   tenant: string;
+  appId: string;
   roles: string[];
   query: Map<string, string>;
   origin: string;
@@ -84,7 +85,14 @@ export function registerManage(app: Hono, sim: Simulator, webhooks: WebhookClien
     if (!check.claims.roles.includes('ActivityFeed.Read')) {
       return fail(AF.missingPermission(check.claims.roles, 'ActivityFeed.Read'), now);
     }
-    return { now, tenant, roles: check.claims.roles, query, origin: originOf(c.req.url) };
+    return {
+      now,
+      tenant,
+      appId: check.claims.appid,
+      roles: check.claims.roles,
+      query,
+      origin: originOf(c.req.url),
+    };
   };
 
   /** contentType parameter: present, valid, allowed by the token, subscribed. */
@@ -97,6 +105,9 @@ export function registerManage(app: Hono, sim: Simulator, webhooks: WebhookClien
       return fail(AF.missingPermission(caller.roles, 'ActivityFeed.ReadDlp'), caller.now);
     }
     if (needSubscription) {
+      // With unified audit logging off no subscription can exist (UNVERIFIED: what listings
+      // answer then; AF20022 is what a tenant with no subscription gets).
+      if (sim.tenantState === 'auditOff') return fail(AF.notSubscribed(), caller.now);
       const access = sim.subscriptions.access(raw);
       if (access?.kind === 'none') return fail(AF.notSubscribed(), caller.now);
       if (access?.kind === 'disabled') return fail(AF.subscriptionDisabled(access.by), caller.now);
@@ -123,6 +134,21 @@ export function registerManage(app: Hono, sim: Simulator, webhooks: WebhookClien
       if (caller instanceof Response) return caller;
       const ct = contentType(caller, false);
       if (ct instanceof Response) return ct;
+      if (sim.tenantState === 'auditOff') {
+        return fail(
+          auditDisabled(
+            {
+              tenant: caller.tenant,
+              contentType: ct,
+              appId: caller.appId,
+              publisher:
+                caller.query.get('publisheridentifier') ?? '00000000-0000-0000-0000-000000000000',
+            },
+            randomUUID(),
+          ),
+          caller.now,
+        );
+      }
       let webhook: Webhook | null = null;
       const text = await c.req.text();
       if (text.trim()) {
@@ -181,7 +207,8 @@ export function registerManage(app: Hono, sim: Simulator, webhooks: WebhookClien
     app.get(`${root}/subscriptions/list`, (c) => {
       const caller = authorize(c, 'list');
       if (caller instanceof Response) return caller;
-      return json(sim.subscriptions.list(), 200, { Date: httpDate(caller.now) });
+      const list = sim.tenantState === 'auditOff' ? [] : sim.subscriptions.list();
+      return json(list, 200, { Date: httpDate(caller.now) });
     });
 
     const listing = (kind: 'content' | 'notifications') => (c: Context) => {
@@ -195,6 +222,13 @@ export function registerManage(app: Hono, sim: Simulator, webhooks: WebhookClien
         caller.now,
       );
       if ('code' in window) return fail(window, caller.now);
+      if (
+        window.explicit &&
+        window.end - window.start >= 24 * 3_600_000 &&
+        sim.switches.fullDayWindows === 'refuse'
+      ) {
+        return fail(AF.windowInvalid(), caller.now);
+      }
       let after: { created: number; contentId: string } | undefined;
       const token = caller.query.get('nextpage');
       if (token !== undefined) {

@@ -150,3 +150,28 @@ export const AF = {
     message: 'An internal error occurred. Retry the request.',
   }),
 } as const;
+
+/**
+ * What StartSubscription answers while unified audit logging is off: HTTP 400 with no AF code.
+ * Microsoft's text is `StartSubscription [CorrId=…][TenantId=…,ContentType=…,ApplicationId=…,
+ * PublisherId=…][AppId:<app id>] failed. Exception: Microsoft.Office.Compliance.Audit.
+ * DataServiceException: Tenant <id> does not exist.` and a .NET stack trace, cut into `code` at
+ * the first colon, and `message` two characters later (so the app id loses its first character).
+ * Seen in MicrosoftDocs/office-365-management-api#89, MicrosoftDocs/power-platform#184,
+ * microsoft/coe-starter-kit#6583 and wazuh/wazuh-documentation#7621.
+ */
+export function auditDisabled(
+  ids: { tenant: string; contentType: string; appId: string; publisher: string },
+  correlationId: string,
+): AfError {
+  const text =
+    `StartSubscription [CorrId=${correlationId}][TenantId=${ids.tenant},ContentType=${ids.contentType},` +
+    `ApplicationId=${ids.appId},PublisherId=${ids.publisher}][AppId:${ids.appId}] failed. Exception: ` +
+    `Microsoft.Office.Compliance.Audit.DataServiceException: Tenant ${ids.tenant} does not exist.\r\n` +
+    '   at Microsoft.Office.Compliance.Audit.API.AzureManager.<GetSubscriptionTableClientForTenantAsync>d__52.MoveNext()\r\n' +
+    '--- End of stack trace from previous location where exception was thrown ---\r\n' +
+    '   at Microsoft.Office.Compliance.Audit.API.AzureManager.<GetAPISubscriptionAsync>d__22.MoveNext()\r\n' +
+    '   at Microsoft.Office.Compliance.Audit.API.StartController.<StartSubscription>d__0.MoveNext()';
+  const colon = text.indexOf(':');
+  return { status: 400, code: text.slice(0, colon), message: text.slice(colon + 2) };
+}

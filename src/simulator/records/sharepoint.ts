@@ -22,10 +22,22 @@ export function lookupItem(
   return hit;
 }
 
-function locationFields(drive: Drive, item: DriveItem): Record<string, unknown> {
+/**
+ * Where the item is, in the two forms Microsoft writes (test/fixtures/real/: the Sentinel lab
+ * export and Microsoft's own examples). File operations (RecordType 6) give the site with a
+ * trailing slash and the folder; sharing operations (RecordType 14) give the site without it and
+ * the path of the item itself (`Documents/Contoso Purchasing Data - Q1.xlsx`).
+ */
+function locationFields(
+  drive: Drive,
+  item: DriveItem,
+  form: 'file' | 'sharing',
+): Record<string, unknown> {
+  const site = drive.siteUrl.replace(/\/+$/, '');
+  const folder = item.folder ? `${drive.library}/${item.folder}` : drive.library;
   return {
-    SiteUrl: drive.siteUrl.endsWith('/') ? drive.siteUrl : `${drive.siteUrl}/`,
-    SourceRelativeUrl: item.folder ? `${drive.library}/${item.folder}` : drive.library,
+    SiteUrl: form === 'file' ? `${site}/` : site,
+    SourceRelativeUrl: form === 'file' ? folder : `${drive.library}/${item.path}`,
     SourceFileName: item.name,
     SourceFileExtension: item.ext,
   };
@@ -64,7 +76,7 @@ export function buildFile(ctx: BuildContext, e: FileEvent, rng: Rng): BuiltRecor
     });
   }
   if (!item.isFolder) r.FileSizeBytes = item.size;
-  Object.assign(r, locationFields(drive, item));
+  Object.assign(r, locationFields(drive, item, 'file'));
   if (item.label) r.SensitivityLabelId = item.label.id;
   if (e.virusInfo) {
     r.VirusInfo = e.virusInfo;
@@ -75,7 +87,12 @@ export function buildFile(ctx: BuildContext, e: FileEvent, rng: Rng): BuiltRecor
 
 export function buildShare(ctx: BuildContext, e: ShareEvent, rng: Rng): BuiltRecord {
   const { drive, item } = lookupItem(ctx, e.driveId, e.itemId);
-  const id = spIdentity(ctx, e.actor);
+  // The redemption of an Anyone link names nobody: UserId and UserKey are `anonymous`; the
+  // urn:spo:anon#… form appears only on the PageViewed/FileAccessed records that follow.
+  const id =
+    e.op === 'AnonymousLinkUsed' && e.actor.type === 'external' && !e.actor.email
+      ? { userId: 'anonymous', userKey: 'anonymous', userType: 0 }
+      : spIdentity(ctx, e.actor);
   const r = common(ctx, rng, {
     t: e.t,
     operation: e.op,
@@ -105,6 +122,6 @@ export function buildShare(ctx: BuildContext, e: ShareEvent, rng: Rng): BuiltRec
   }
   const linkId = e.grant?.linkId ?? null;
   if (linkId) r.UniqueSharingId = linkId;
-  Object.assign(r, locationFields(drive, item));
+  Object.assign(r, locationFields(drive, item, 'sharing'));
   return { record: r, contentType: 'Audit.SharePoint' };
 }

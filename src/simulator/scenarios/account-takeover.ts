@@ -4,6 +4,7 @@
 // addresses in a burst, and the mailbox sends attachments to many outside domains. Sign-ins show
 // in the Management API and in Graph's sign-in logs (with Microsoft's location), the mail in the
 // message trace: the rules of packs/entra fire on these records.
+import { mailboxPath } from '../activity/context.js';
 import type { Actor } from '../activity/events.js';
 import { FOREIGN_IPS } from '../tenant/geo.js';
 import { HOUR, MINUTE } from '../util/time.js';
@@ -31,9 +32,9 @@ const DROP_BOXES = [
 export const accountTakeover: ScenarioDefinition = {
   name: 'account-takeover',
   title: 'Sign-in from a new country and impossible travel, then sharing and mail out',
-  techniques: ['T1078.004', 'T1567', 'T1114.003', 'T1048.003'],
+  techniques: ['T1078.004', 'T1567', 'T1114.003', 'T1048.003', 'T1564.008'],
   description:
-    'The user signs in from home in Germany; 35 minutes later the account signs in from Nigeria (a new country, an impossible journey) and then Brazil, shares eight confidential files with personal addresses within half an hour (SharingInvitationCreated, AnonymousLinkCreated), and sends 24 messages with attachments to 12 outside domains (Send, message trace).',
+    'The user signs in from home in Germany; 35 minutes later the account signs in from Nigeria (a new country, an impossible journey) and then Brazil, makes two inbox rules within a minute that bury the mail of two colleagues (From → Conversation History, marked read, no further rules: New-InboxRule), shares eight confidential files with personal addresses within half an hour (SharingInvitationCreated, AnonymousLinkCreated), and sends 24 messages with attachments to 12 outside domains (Send, message trace).',
   durationMinutes: 150,
   plan(kit, anchor) {
     const { tenant } = kit.g;
@@ -65,6 +66,32 @@ export const accountTakeover: ScenarioDefinition = {
     kit.push(kit.signIn(t + 12 * MINUTE, victim, FOREIGN_IPS.travel, 0, ATTACKER_UA));
     t += 3 * MINUTE;
     const ip = FOREIGN_IPS.takeover;
+    // Hide the warnings: the mail of the people who would notice goes unread to a folder no one
+    // opens (the pattern of real takeovers, docs/real-records.md).
+    const warners = tenant.users.filter((u) => u.index !== victim.index).slice(0, 2);
+    for (const [k, w] of warners.entries()) {
+      const name = k === 0 ? '.' : '..';
+      kit.push({
+        kind: 'exchangeCmdlet',
+        t: t + k * 40_000,
+        label: kit.name,
+        key: kit.key(),
+        actor: victim.index,
+        op: 'New-InboxRule',
+        objectId: `${mailboxPath(tenant, victim)}\\${name}`,
+        params: [
+          ['AlwaysDeleteOutlookRulesBlob', 'False'],
+          ['Force', 'False'],
+          ['From', w.upn],
+          ['MoveToFolder', 'Conversation History'],
+          ['MarkAsRead', 'True'],
+          ['Name', name],
+          ['StopProcessingRules', 'True'],
+        ],
+        ip,
+      });
+    }
+    t += 2 * MINUTE;
     // The sharing burst: invitations to a personal address, and an Anyone link.
     for (const [k, item] of files.entries()) {
       const at = t + k * 150_000;

@@ -167,7 +167,8 @@ export class ScenarioKit {
       resourceId: userAgent && !userAgent.startsWith('Mozilla') ? APPS.exchangeOnline : APPS.graph,
       errorCode,
       userAgent: userAgent ?? u.userAgent,
-      requestType: errorCode === 0 ? 'OAuth2:Token' : 'Login:login',
+      // A person signing in with a password: an interactive sign-in (Graph v1.0 lists it).
+      requestType: 'Login:login',
     };
   }
 

@@ -1,5 +1,6 @@
 // Entra ID through Microsoft Graph (reference §C7, §C8): interactive sign-ins
-// (`/auditLogs/signIns`, needs Entra ID P1/P2) into `cloud.azure.ad.signin` and directory audits
+// (`/auditLogs/signIns`, needs Entra ID P1/P2), optionally the non-interactive ones (beta), into
+// `cloud.azure.ad.signin` and directory audits
 // (`/auditLogs/directoryAudits`) into `cloud.azure.ad.audit`. Both are time-filtered logs read by
 // the shared LogStreamCollector; they share one request budget (5 per 10 s per app and tenant).
 import { DIRECTORY_AUDIT, SIGNIN } from '../../store/schema.js';
@@ -15,6 +16,21 @@ export const SIGN_INS: LogStreamSpec = {
   timeField: 'createdDateTime',
   // 30 days with Entra ID P1/P2.
   retentionMs: 30 * 86_400_000,
+};
+
+/**
+ * Non-interactive sign-ins (a client using a refresh token, a sync engine, an attacker replaying a
+ * stolen token): Graph v1.0 does not serve them; beta does, with a signInEventTypes filter
+ * (https://learn.microsoft.com/graph/api/signin-list?view=graph-rest-beta). Same permissions
+ * (AuditLog.Read.All + Directory.Read.All), same licence (Entra ID P1/P2), same request budget.
+ * Beta APIs may change without notice, hence an option (`non_interactive_sign_ins`), off by
+ * default. Same table as the interactive ones: `isInteractive` tells them apart.
+ */
+export const NON_INTERACTIVE_SIGN_INS: LogStreamSpec = {
+  ...SIGN_INS,
+  stream: 'nonInteractiveSignIns',
+  version: 'beta',
+  filter: "signInEventTypes/any(t: t eq 'nonInteractiveUser')",
 };
 
 export const DIRECTORY_AUDITS: LogStreamSpec = {

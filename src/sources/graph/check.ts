@@ -64,6 +64,13 @@ export async function checkGraph(
   const base = `${instance.endpoints.graph}/v1.0`;
   const probes: Array<[string, string]> = [];
   if (graph.entra?.signIns) probes.push(['sign-in logs', `${base}/auditLogs/signIns?$top=1`]);
+  if (graph.entra?.nonInteractiveSignIns) {
+    const filter = encodeURIComponent("signInEventTypes/any(t: t eq 'nonInteractiveUser')");
+    probes.push([
+      'non-interactive sign-in logs (beta)',
+      `${instance.endpoints.graph}/beta/auditLogs/signIns?$filter=${filter}&$top=1`,
+    ]);
+  }
   if (graph.entra?.directoryAudits)
     probes.push(['directory audits', `${base}/auditLogs/directoryAudits?$top=1`]);
   if (graph.messageTrace)

@@ -29,8 +29,12 @@ export interface LogStreamSpec {
   readonly stream: string;
   /** The store family the entries go to. */
   readonly family: string;
-  /** Path under /v1.0/, e.g. `auditLogs/signIns`. */
+  /** Path under /v1.0/ (or /beta/), e.g. `auditLogs/signIns`. */
   readonly path: string;
+  /** Graph version: `v1.0` unless said. */
+  readonly version?: 'v1.0' | 'beta';
+  /** A clause added to the time filter, e.g. beta's signInEventTypes. */
+  readonly filter?: string;
   /** The entries' time field, filtered with ge/lt. */
   readonly timeField: string;
   /** How long Microsoft keeps entries: older windows are not asked for. */
@@ -89,9 +93,11 @@ export class LogStreamCollector {
   /** The first page's URL of a window: the time filter and the page size. */
   windowUrl(start: number, end: number): string {
     const f = this.spec.timeField;
-    const filter = `${f} ge ${graphTime(start)} and ${f} lt ${graphTime(end)}`;
+    const time = `${f} ge ${graphTime(start)} and ${f} lt ${graphTime(end)}`;
+    const filter = this.spec.filter ? `${time} and ${this.spec.filter}` : time;
+    const version = this.spec.version ?? 'v1.0';
     // Spaces as %20: OData reads `+` literally in some services.
-    return `${this.d.instance.endpoints.graph}/v1.0/${this.spec.path}?$filter=${encodeURIComponent(filter)}&$top=${this.options.pageSize}`;
+    return `${this.d.instance.endpoints.graph}/${version}/${this.spec.path}?$filter=${encodeURIComponent(filter)}&$top=${this.options.pageSize}`;
   }
 
   /**

@@ -23,6 +23,8 @@ export interface LogStreamOptions {
 
 export interface EntraOptions extends LogStreamOptions {
   readonly signIns: boolean;
+  /** Non-interactive sign-ins too, from Graph beta (see entra/index.ts). */
+  readonly nonInteractiveSignIns: boolean;
   readonly directoryAudits: boolean;
   /** Sign-in and audit requests per 10 seconds (Microsoft allows 5 per app and tenant). */
   readonly requestsPer10s: number;
@@ -141,6 +143,7 @@ export function resolveGraphOptions(instance: CollectorInstance): GraphOptions {
   if (entra) {
     const r = new OptionReader(entra, at('entra_id'), [
       'sign_ins',
+      'non_interactive_sign_ins',
       'directory_audits',
       'backfill',
       'overlap',
@@ -152,6 +155,7 @@ export function resolveGraphOptions(instance: CollectorInstance): GraphOptions {
       // Sign-in logs are kept 30 days with Entra ID P1/P2.
       ...logStream(r, instance, 30 * DAY, 6 * 3_600_000, 1000),
       signIns: r.bool('sign_ins', true),
+      nonInteractiveSignIns: r.bool('non_interactive_sign_ins', false),
       directoryAudits: r.bool('directory_audits', true),
       requestsPer10s: r.int('requests_per_10s', 5, 1, 100),
     };

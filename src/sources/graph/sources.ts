@@ -5,7 +5,7 @@ import type { CollectorInstance } from '../../config/load.js';
 import type { Store } from '../../store/store.js';
 import type { Logger } from '../../util/log.js';
 import type { TokenProvider } from '../auth/token-provider.js';
-import { DIRECTORY_AUDITS, SIGN_INS } from '../entra/index.js';
+import { DIRECTORY_AUDITS, NON_INTERACTIVE_SIGN_INS, SIGN_INS } from '../entra/index.js';
 import { HttpClient, type RetryPolicy } from '../http/http-client.js';
 import { RateLimiter } from '../http/rate-limiter.js';
 import type { ServerClock } from '../http/server-clock.js';
@@ -69,6 +69,8 @@ export class GraphSources {
       // Sign-ins and audits share Microsoft's quota: 5 requests per 10 s per app and tenant.
       const http = client(new RateLimiter(entra.requestsPer10s * 6, entra.requestsPer10s));
       if (entra.signIns) logs.push(new LogStreamCollector(SIGN_INS, entra, { ...deps, http }));
+      if (entra.nonInteractiveSignIns)
+        logs.push(new LogStreamCollector(NON_INTERACTIVE_SIGN_INS, entra, { ...deps, http }));
       if (entra.directoryAudits)
         logs.push(new LogStreamCollector(DIRECTORY_AUDITS, entra, { ...deps, http }));
     }

@@ -23,11 +23,17 @@ import type { Logger } from '../../util/log.js';
 import { ApiError } from '../http/api-error.js';
 import type { ServerClock } from '../http/server-clock.js';
 import { DEFAULT_BUDGET_BYTES, MemoryBudget } from '../memory-budget.js';
+import { describeError } from '../stream-pass.js';
 import { formatApiTime, type ContentEntry, type ManagementActivityApi } from './api.js';
 
 export const SOURCE = 'management';
 const DAY = 86_400_000;
 const RETENTION = 7 * DAY;
+/**
+ * Longest listing window. Microsoft documents at most 24 hours, but windows of exactly 24 hours
+ * have drawn AF20055 on real tenants (docs/real-records.md): a minute less.
+ */
+export const MAX_LISTING_WINDOW_MS = DAY - 60_000;
 
 export interface StreamCursor {
   v: 1;
@@ -116,7 +122,7 @@ export class ManagementActivityCollector {
           (await this.o.api.startSubscription(ct)) === 'already' ? 'enabled' : 'started',
         );
       } catch (error) {
-        result.set(ct, error instanceof Error ? error.message : String(error));
+        result.set(ct, describeError(error));
       }
     }
     return result;
@@ -142,7 +148,8 @@ export class ManagementActivityCollector {
       await this.collectStream(contentType, key, result);
       await this.o.store.recordStreamHealth(key, { error: null });
     } catch (error) {
-      result.error = error instanceof Error ? error.message : String(error);
+      // Explained when Microsoft's answer has a known remedy (audit logging off, a permission).
+      result.error = describeError(error);
       this.o.log.error(`${contentType}: ${result.error}`);
       await this.o.store.recordStreamHealth(key, { error: result.error }).catch(() => undefined);
     }
@@ -173,7 +180,7 @@ export class ManagementActivityCollector {
     const end = Math.floor(now.getTime() / 1000) * 1000;
     const span = Math.max(1, end - start);
     for (let windowStart = start; windowStart < end;) {
-      const windowEnd = Math.min(windowStart + DAY, end);
+      const windowEnd = Math.min(windowStart + MAX_LISTING_WINDOW_MS, end);
       await this.collectWindow(
         contentType,
         key,

@@ -7,6 +7,7 @@
 import { DLP_RECORD_TYPES, WORKLOAD_CONTENT_TYPES } from '../../records/content-types.js';
 import { splitPath, type ColumnDef, type TableFamily } from '../schema.js';
 import { qualified, type Layout } from './ddl.js';
+import { SRC_IP_STEPS } from '../src-ip.js';
 import { literal, quoteIdent, TIMESTAMP_TYPE } from './types.js';
 
 export const STAGE_COLUMNS = ['ord', 'set_idx', 'text', 'rorigin'] as const;
@@ -135,11 +136,14 @@ function subtable(): string {
 }
 
 /** Address without port or IPv6 brackets, from the first non-empty address field (`ip`). */
+/** The client address less brackets, port and IPv4-in-IPv6 (SRC_IP_STEPS of the DuckDB store). */
 function sourceIp(): string {
-  return `nullIf(multiIf(
-      startsWith(ip, '['), extract(ip, ${literal('^\\[([^\\]]*)\\]')}),
-      match(ip, ${literal('^[0-9]+\\.[0-9]+\\.[0-9]+\\.[0-9]+:[0-9]+$')}), extract(ip, '^([^:]*)'),
-      ip), '')`;
+  const stripped = SRC_IP_STEPS.reduce(
+    (e, [pattern, replacement]) =>
+      `replaceRegexpOne(${e}, ${literal(pattern)}, ${literal(replacement)})`,
+    'trimBoth(ip)',
+  );
+  return `nullIf(lower(${stripped}), '')`;
 }
 
 function typed(raw: string, column: ColumnDef): string {

@@ -5,6 +5,7 @@
 import { DLP_RECORD_TYPES, WORKLOAD_CONTENT_TYPES } from '../../records/content-types.js';
 import { splitPath, type ColumnDef, type TableFamily } from '../schema.js';
 import { duckdbType, quoteIdent } from './types.js';
+import { SRC_IP_STEPS } from '../src-ip.js';
 
 /** SQL string literal; only for text made here from the schema, never for user input. */
 function literal(text: string): string {
@@ -87,10 +88,11 @@ function subtable(): string {
 function sourceIp(family: TableFamily): string {
   if (family.ipPaths.length === 0) return 'NULL';
   const ip = `coalesce(${family.ipPaths.map((p) => `nullif(${field(p)}, '')`).join(', ')})`;
-  return `nullif(CASE
-      WHEN ${ip} LIKE '[%' THEN regexp_extract(${ip}, '^\\[([^\\]]*)\\]', 1)
-      WHEN regexp_matches(${ip}, '^[0-9]+\\.[0-9]+\\.[0-9]+\\.[0-9]+:[0-9]+$') THEN split_part(${ip}, ':', 1)
-      ELSE ${ip} END, '')`;
+  const stripped = SRC_IP_STEPS.reduce(
+    (e, [pattern, replacement]) => `regexp_replace(${e}, '${pattern}', '${replacement}')`,
+    `trim(${ip})`,
+  );
+  return `nullif(lower(${stripped}), '')`;
 }
 
 function columnValue(family: TableFamily, column: ColumnDef): string {
