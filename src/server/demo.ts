@@ -17,7 +17,7 @@ import { alertRunner } from './adapters/alerts.js';
 import { Accounts } from './auth/accounts.js';
 import { generatePassword } from './auth/passwords.js';
 import { Tokens } from './auth/tokens.js';
-import { openServerStore } from './open-store.js';
+import { openStoreFromOptions } from '../app/store.js';
 import { startServer, type RunningServer } from './runtime.js';
 import { serverSettings } from './settings.js';
 
@@ -106,7 +106,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     config.server = { host, port };
     await writeFile(file, `${JSON.stringify(config, null, 2)}\n`);
     const resolved = loadConfig(file);
-    const store = await openServerStore({}, resolved);
+    const store = await openStoreFromOptions({}, { config: resolved });
     cleanups.push(() => store.close());
 
     const password = generatePassword();

@@ -12,7 +12,8 @@ import type {
 import type { StreamKey } from '../../store/store.js';
 import { M365HuntError } from '../../util/errors.js';
 import { createLogger, setLogLevel } from '../../util/log.js';
-import { addStoreOptions, openStoreFromOptions, type StoreCliOptions } from '../store-options.js';
+import { openStoreFromOptions, type StoreCliOptions } from '../../app/store.js';
+import { addStoreOptions } from '../store-options.js';
 
 interface CollectOptions extends StoreCliOptions {
   once?: boolean;

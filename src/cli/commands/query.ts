@@ -14,11 +14,11 @@ import { M365HuntError } from '../../util/errors.js';
 import { loadConfig } from '../../config/load.js';
 import { remoteQuery } from '../remote-query.js';
 import {
-  addStoreOptions,
   openStoreFromOptions,
   storeUrlFromOptions,
   type StoreCliOptions,
-} from '../store-options.js';
+} from '../../app/store.js';
+import { addStoreOptions } from '../store-options.js';
 
 interface QueryOptions extends StoreCliOptions {
   file?: string;

@@ -3,12 +3,12 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../config/load.js';
 import { alertRunner } from '../../server/adapters/alerts.js';
 import { Accounts } from '../../server/auth/accounts.js';
-import { openServerStore } from '../../server/open-store.js';
 import { startServer } from '../../server/runtime.js';
 import { serverSettings } from '../../server/settings.js';
 import { M365HuntError } from '../../util/errors.js';
 import { createLogger, setLogLevel } from '../../util/log.js';
-import { addStoreOptions, type StoreCliOptions } from '../store-options.js';
+import { openStoreFromOptions, type StoreCliOptions } from '../../app/store.js';
+import { addStoreOptions } from '../store-options.js';
 
 interface ServeOptions extends StoreCliOptions {
   port?: string;
@@ -61,7 +61,7 @@ export function registerServe(program: Command): void {
     const settings = serverSettings(config);
     const log = createLogger('serve');
     for (const w of config.warnings) log.warn(w);
-    const store = await openServerStore(options, config);
+    const store = await openStoreFromOptions(options, { config });
     try {
       if ((await new Accounts(store).count()) === 0) {
         log.warn(
