@@ -1,7 +1,7 @@
 // `m365hunt serve`: the HTTP API and the web app, with the collectors running in the same process.
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/load.js';
-import { alertRunner } from '../../server/adapters/alerts.js';
+import { startAlerting } from '../../app/alerting.js';
 import { Accounts } from '../../server/auth/accounts.js';
 import { startServer } from '../../server/runtime.js';
 import { serverSettings } from '../../server/settings.js';
@@ -70,7 +70,9 @@ export function registerServe(program: Command): void {
       }
       const collect = options.collect && settings.collect;
       // The engine evaluates what this process commits; with --no-collect the collecting process does.
-      const engine = collect ? alertRunner(store, config, log.child('alerts')) : undefined;
+      const engine = collect
+        ? startAlerting(store, config, { log: log.child('alerts') })
+        : undefined;
       const server = await startServer({
         store,
         config,
