@@ -4,18 +4,7 @@
 import type { ResolvedConfig } from '../config/load.js';
 import type { StreamStatus } from '../store/store.js';
 import { formatDuration } from '../util/duration.js';
-
-const DAY = 86_400_000;
-/**
- * How long Microsoft keeps each source's data, and the lag that deserves a warning. Usage
- * reports are a daily snapshot that is one to two days old by design.
- */
-const RETENTION: Readonly<Record<string, { keptMs: number; warnMs: number; what: string }>> = {
-  management: { keptMs: 7 * DAY, warnMs: 5 * DAY, what: 'content' },
-  entra: { keptMs: 30 * DAY, warnMs: 20 * DAY, what: 'sign-ins and audits' },
-  message_trace: { keptMs: 90 * DAY, warnMs: 60 * DAY, what: 'message trace' },
-  reports: { keptMs: Infinity, warnMs: 4 * DAY, what: 'reports' },
-};
+import { retentionOf } from './retention.js';
 
 export interface StatusRow {
   tenant: string;
@@ -41,7 +30,7 @@ export function statusRows(
     const cursor = s.cursor as { listedThrough?: string } | null;
     const through = cursor?.listedThrough ?? null;
     const lag = through ? now - Date.parse(through) : null;
-    const r = RETENTION[s.key.source] ?? RETENTION.management!;
+    const r = retentionOf(s.key.source);
     let warning: string | null = null;
     if (lag !== null && lag > r.warnMs) {
       warning =
