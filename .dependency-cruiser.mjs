@@ -4,6 +4,7 @@
 // (`depcruise src`); `npm run folder-graph` draws the imports between the folders.
 /** @type {readonly (readonly string[])[]} */
 export const LAYERS = [
+  ['contracts'], // the API's types, shared with the web app: imports nothing
   ['util'], // logging, durations, errors, waiting: no m365hunt concepts
   ['records'], // the shapes of Microsoft's records
   ['config'], // the configuration file, its secrets and the clouds' endpoints
