@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../config/load.js';
 import { startAlerting } from '../../app/alerting.js';
 import { Accounts } from '../../server/auth/accounts.js';
-import { startServer } from '../../server/runtime.js';
+import { startServer } from '../../app/runtime.js';
 import { serverSettings } from '../../server/settings.js';
 import { M365HuntError } from '../../util/errors.js';
 import { createLogger, setLogLevel } from '../../util/log.js';

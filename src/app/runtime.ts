@@ -9,12 +9,12 @@ import { Collection, type CollectionOptions } from '../sources/collection.js';
 import type { Store } from '../store/store.js';
 import { createLogger, type Logger } from '../util/log.js';
 import type { AlertRunner } from '../alerts/runner.js';
-import { alertsPort } from './adapters/alerts.js';
-import { respondPort } from './adapters/respond.js';
-import { createApp, createDeps } from './create.js';
-import type { ServerDeps } from './deps.js';
-import type { AlertsPort, RespondPort } from './ports.js';
-import type { ServerSettings } from './settings.js';
+import { alertsPort } from '../server/adapters/alerts.js';
+import { respondPort } from '../server/adapters/respond.js';
+import { createApp, createDeps } from '../server/create.js';
+import type { ServerDeps } from '../server/deps.js';
+import type { AlertsPort, RespondPort } from '../server/ports.js';
+import type { ServerSettings } from '../server/settings.js';
 
 /** dist/web next to the compiled server, or the repository's dist/web when run from src with tsx. */
 export function defaultWebRoot(): string | undefined {
