@@ -53,13 +53,14 @@ describe('CSRF and origin', () => {
   });
 
   it('refuses Origin: null, another origin, another port, and Sec-Fetch-Site: cross-site', async () => {
-    for (const headers of [
+    const refused: Array<Record<string, string>> = [
       { origin: 'null' },
       { origin: 'http://evil.example' },
       { origin: `http://127.0.0.1:${t.port + 1}` },
       { origin: 'not a url' },
       { origin: `http://${host()}`, 'sec-fetch-site': 'cross-site' },
-    ]) {
+    ];
+    for (const headers of refused) {
       const answer = await login(headers);
       expect(answer.status, JSON.stringify(headers)).toBe(403);
     }
