@@ -20,7 +20,6 @@
 import { randomUUID } from 'node:crypto';
 import { M365HuntError } from '../../util/errors.js';
 import { Mutex } from '../../util/mutex.js';
-import { quarantinedByStream, streamKeyId } from '../quarantine-streams.js';
 import { FAMILIES, type TableFamily } from '../schema.js';
 import type {
   ContentMark,
@@ -705,17 +704,10 @@ export class ClickHouseStore implements Store {
         ),
       ),
       this.queryAll({
-        sql: `SELECT tenant, family, origin, count() AS n FROM ${this.table('_quarantine')} FINAL
-              GROUP BY tenant, family, origin`,
+        sql: `SELECT tenant, count() AS n FROM ${this.table('_quarantine')} FINAL GROUP BY tenant`,
         params: [],
       }),
     ]);
-    // Quarantined records per stream, not per tenant (see quarantine-streams.ts).
-    const contents = await this.queryAll({
-      sql: `SELECT source, tenant, stream, name FROM ${state} FINAL
-            WHERE kind = 'content' AND name IN (SELECT origin FROM ${this.table('_quarantine')})`,
-      params: [],
-    });
     const keyOf = (r: Record<string, SqlValue>) =>
       JSON.stringify([str(r.tenant), str(r.source), str(r.stream)]);
     const keys = new Map<string, StreamKey>();
@@ -727,21 +719,7 @@ export class ClickHouseStore implements Store {
       const k = JSON.stringify([str(r.source), str(r.tenant), str(r.stream)]);
       records.set(k, (records.get(k) ?? 0) + Number(r.n));
     }
-    const byStream = quarantinedByStream(
-      quarantined.map((r) => ({
-        tenant: str(r.tenant),
-        family: str(r.family),
-        origin: str(r.origin),
-        n: Number(r.n),
-      })),
-      new Map(
-        contents.map((r) => [
-          str(r.name),
-          { source: str(r.source), tenant: str(r.tenant), stream: str(r.stream) },
-        ]),
-      ),
-      [...keys.values()],
-    );
+    const byTenant = new Map(quarantined.map((r) => [str(r.tenant), Number(r.n)]));
     return [...keys.entries()]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([k, key]) => {
@@ -753,7 +731,7 @@ export class ClickHouseStore implements Store {
           cursor: c ? (JSON.parse(str(c.value)) as unknown) : null,
           records: records.get(JSON.stringify([key.source, key.tenant, key.stream])) ?? 0,
           skipped: Number(skipped.find((r) => keyOf(r) === k)?.n ?? 0),
-          quarantined: byStream.get(streamKeyId(key)) ?? 0,
+          quarantined: byTenant.get(key.tenant) ?? 0,
           lastError: err ? ((err.error as string | null) ?? null) : null,
           lastErrorAt: err ? (err.at as Date) : null,
           lastSuccessAt: ok ? (ok.at as Date) : null,

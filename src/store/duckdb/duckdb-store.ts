@@ -13,7 +13,6 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { M365HuntError } from '../../util/errors.js';
 import { Mutex } from '../../util/mutex.js';
-import { quarantinedByStream, streamKeyId } from '../quarantine-streams.js';
 import { FAMILIES, type TableFamily } from '../schema.js';
 import type {
   ContentStatus,
@@ -37,6 +36,8 @@ import {
   SPAN_STATEMENT,
 } from './ingest-sql.js';
 import { quoteIdent } from './types.js';
+// Issue 20 item 8: quarantined records per stream.
+import { quarantinedByStream, streamKeyId } from '../quarantine-streams.js';
 
 export interface DuckDbStoreOptions {
   /** DuckDB memory limit, e.g. `1GB` (default: DuckDB's own, 80% of RAM). */
