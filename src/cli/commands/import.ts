@@ -165,7 +165,7 @@ export async function importCommand(
   const config = options.config ? loadConfig(options.config) : undefined;
   const store = await (io.openStore
     ? io.openStore(options, config)
-    : openStoreFromOptions(options, { config }));
+    : openStoreFromOptions(options, { config, ingest: true }));
   const shown = new Map<string, number>();
   let reporter: ReturnType<typeof progressReporter> | undefined;
   try {
