@@ -8,7 +8,13 @@
 // batches and one chunk of the file, whatever the file's size.
 import { hostname as osHostname } from 'node:os';
 import { MANAGEMENT } from '../../store/schema.js';
-import type { IngestResult, QuarantinedRecord, RawRecordSet, Store } from '../../store/store.js';
+import type {
+  IngestResult,
+  QuarantinedRecord,
+  RawRecordSet,
+  RejectedRecord,
+  Store,
+} from '../../store/store.js';
 import { M365HuntError } from '../../util/errors.js';
 import { detectFormat } from './detect.js';
 import { importError } from './errors.js';
@@ -127,6 +133,7 @@ export function collectorHostchain(collectorId: string, hostname = osHostname())
 interface TenantGroup {
   readonly records: string[];
   readonly origins: string[];
+  readonly rejected: RejectedRecord[];
 }
 
 /** Records waiting for the next `store.ingest` call, grouped by tenant (one record set each). */
@@ -135,14 +142,16 @@ class Batch {
   count = 0;
   chars = 0;
 
-  add(tenant: string, text: string, origin: string): void {
+  add(tenant: string, text: string, origin: string, rejection?: string): void {
     let group = this.groups.get(tenant);
     if (!group) {
-      group = { records: [], origins: [] };
+      group = { records: [], origins: [], rejected: [] };
       this.groups.set(tenant, group);
     }
-    group.records.push(text);
-    group.origins.push(origin);
+    if (rejection === undefined) {
+      group.records.push(text);
+      group.origins.push(origin);
+    } else group.rejected.push({ text, reason: rejection, origin });
     this.count++;
     this.chars += text.length;
   }
@@ -221,6 +230,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
         origin: source.file,
         records: group.records,
         recordOrigins: group.origins,
+        ...(group.rejected.length > 0 ? { rejected: group.rejected } : {}),
       }));
       inflight = options.store.ingest({ sets }).then(account);
       // Handled when awaited before the next batch; marked now so that a failure while the next
@@ -250,7 +260,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
             .toLowerCase();
           const tenant = tenantOverride ?? (found ? found : UNKNOWN_TENANT);
           countTenant(summary.tenants, tenant);
-          batch.add(tenant, record.text, `${source.file}:${record.line}`);
+          batch.add(tenant, record.text, `${source.file}:${record.line}`, record.rejection);
           if (batch.count >= batchSize || batch.chars >= BATCH_MAX_CHARS) {
             await submit(batch);
             batch = new Batch();
