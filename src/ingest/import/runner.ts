@@ -21,6 +21,7 @@ import { importError } from './errors.js';
 import type { ImportFormat } from './formats.js';
 import { topLevelString } from './json-scan.js';
 import { readerFor } from './readers/index.js';
+import { DEFAULT_RECORD_LIMITS, type RecordLimits } from './readers/oversized.js';
 import type { ReadProblem } from './readers/types.js';
 import { openTextSource, type TextSource } from './text-source.js';
 
@@ -37,6 +38,11 @@ export interface ImportOptions {
   readonly client?: string | ((tenant: string) => string | undefined);
   /** Records per `store.ingest` call. */
   readonly batchSize?: number;
+  /**
+   * Records longer than this (bytes of UTF-8) are quarantined as their first `keptChars`
+   * characters and a hash, not stored (readers/oversized.ts). Default 16 MiB.
+   */
+  readonly maxRecordBytes?: number;
   /** Problems kept per file for the summary (all are counted and passed to `onProblem`). */
   readonly problemsKept?: number;
   readonly onProgress?: (progress: ImportProgress) => void;
@@ -162,6 +168,13 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
   const hostchain = collectorHostchain(options.collectorId, options.hostname);
   if (options.files.length === 0) throw new M365HuntError('No file to import was given.');
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+  const limits: RecordLimits = {
+    maxRecordChars: options.maxRecordBytes ?? DEFAULT_RECORD_LIMITS.maxRecordChars,
+    keptChars: Math.min(
+      DEFAULT_RECORD_LIMITS.keptChars,
+      options.maxRecordBytes ?? DEFAULT_RECORD_LIMITS.keptChars,
+    ),
+  };
   const problemsKept = options.problemsKept ?? 20;
   const tenantOverride = options.tenant?.trim().toLowerCase();
   const clientOf = (tenant: string): string =>
@@ -247,7 +260,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
     let batch = new Batch();
     try {
       progress();
-      for await (const read of readerFor(format, source)) {
+      for await (const read of readerFor(format, source, limits)) {
         if (options.signal?.aborted) {
           throw new M365HuntError('The import was stopped.', { cause: options.signal.reason });
         }
