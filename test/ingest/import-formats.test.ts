@@ -143,7 +143,7 @@ describe('format detection', () => {
       ['{"Id":"c"}', 3, true],
     ]);
     expect(records[1]!.rejection).toMatch(
-      /^not valid UTF-8 \(12 bytes.*sha256 of the bytes: [0-9a-f]{64}$/,
+      /^not valid UTF-8 \(11 bytes.*sha256 of the bytes: [0-9a-f]{64}$/,
     );
   });
 });
