@@ -44,8 +44,7 @@ export async function openStoreFromOptions(
   extra: { readOnly?: boolean; config?: ResolvedConfig; ingest?: boolean } = {},
 ): Promise<Store> {
   const config = extra.config ?? (options.config ? loadConfig(options.config) : undefined);
-  const memoryLimit =
-    config?.store.memoryLimit ?? (extra.ingest ? INGEST_MEMORY_LIMIT : undefined);
+  const memoryLimit = config?.store.memoryLimit ?? (extra.ingest ? INGEST_MEMORY_LIMIT : undefined);
   return openStore(storeUrlFromOptions(options, config), {
     readOnly: extra.readOnly,
     duckdb: {
