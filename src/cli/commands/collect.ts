@@ -138,7 +138,7 @@ export function registerCollect(program: Command): void {
     const config = loadConfig(options.config!);
     const log = createLogger('collect');
     for (const warning of config.warnings) log.warn(warning);
-    const store = await openStoreFromOptions(options, { config });
+    const store = await openStoreFromOptions(options, { config, ingest: true });
     const reporter = options.quiet ? undefined : progressReporter();
     // Rules are evaluated in this process, after commits (debounced) and every minute.
     const alerts = startAlerting(store, config);
