@@ -61,8 +61,21 @@ async function backfill(sim: SimulatorHandle, users: number, source: Source): Pr
     const instance = config.instances[0]!;
     const store = await openStore(join(dir, 'store.duckdb'));
     try {
+      // Time spent waiting for answers (the simulator's share, not the collector's).
+      let answering = 0;
+      const timedFetch: typeof fetch = async (input, init) => {
+        const t0 = performance.now();
+        try {
+          const r = await fetch(input, init);
+          await r.clone().arrayBuffer();
+          return r;
+        } finally {
+          answering += performance.now() - t0;
+        }
+      };
       const clients = createTenantClients(instance, { log });
       const graph = new GraphSources({
+        fetch: timedFetch,
         store,
         instance,
         tokens: clients.tokens,
@@ -70,6 +83,11 @@ async function backfill(sim: SimulatorHandle, users: number, source: Source): Pr
         hostchain: hostchainFor(instance),
         log,
       });
+      // The simulator builds its logs on first use: count the truth first, so that the time
+      // measured is the collector's and the limit's.
+      const signIns = await truthCount(sim, 'signIns');
+      const audits = await truthCount(sim, 'directoryAudits');
+      const traces = await truthCount(sim, 'messageTraces');
       const before = sim.counters();
       const { seconds, result } = await time(() => graph.pass());
       const errors = result.filter((r) => r.error).map((r) => r.error);
@@ -80,14 +98,12 @@ async function backfill(sim: SimulatorHandle, users: number, source: Source): Pr
       let least = 0;
       let detail = '';
       if (source === 'entra_id') {
-        const signIns = await truthCount(sim, 'signIns');
-        const audits = await truthCount(sim, 'directoryAudits');
         const needed = Math.ceil(signIns / 1000) + Math.ceil(audits / 1000);
         least = leastSeconds(needed, 5, 10);
         const sent = delta('graph.signIns.pages') + delta('graph.directoryAudits.pages');
         detail = `${signIns} sign-ins + ${audits} audits; ${sent} pages (least ${needed}), ${delta('graph.auditLogs.throttled')} throttled`;
       } else if (source === 'message_trace') {
-        const entries = await truthCount(sim, 'messageTraces');
+        const entries = traces;
         const needed = Math.ceil(entries / 5000);
         least = leastSeconds(needed, 100, 300);
         detail = `${entries} entries; ${delta('graph.messageTraces.pages')} pages (least ${needed}), ${delta('graph.messageTraces.throttled')} throttled`;
@@ -99,7 +115,7 @@ async function backfill(sim: SimulatorHandle, users: number, source: Source): Pr
         value: seconds,
         unit: 's',
         ...(least > 0 ? { ratio: seconds / least } : {}),
-        note: `${detail}; least ${least.toFixed(0)} s by the documented limit`,
+        note: `${detail}; least ${least.toFixed(0)} s by the documented limit; ${(answering / 1000).toFixed(1)} s waiting for answers`,
       };
     } finally {
       await store.close();
