@@ -176,19 +176,23 @@ describe('stop requests', () => {
     expect(await run.exit(STOP_BOUND_MS), run.output()).toBe(0);
   });
 
-  it('collect --once stops while its store closes, and a second signal ends it at once', {
-    timeout: 600_000,
-  }, async () => {
-    const { sim, file, store } = await liveTenant();
-    const run = start(['collect', '--config', file, '--once']);
-    // The summary is printed just before the store checkpoints and closes.
-    await run.waitFor(/Audit\.General: .* records stored/, 300_000);
-    run.child.kill('SIGTERM');
-    run.child.kill('SIGTERM');
-    const code = await run.exit(STOP_BOUND_MS);
-    expect([0, 143], run.output()).toContain(code);
-    await expectExactAfterAnotherRun(sim, file, store);
-  });
+  it(
+    'collect --once stops while its store closes, and a second signal ends it at once',
+    {
+      timeout: 600_000,
+    },
+    async () => {
+      const { sim, file, store } = await liveTenant();
+      const run = start(['collect', '--config', file, '--once']);
+      // The summary is printed just before the store checkpoints and closes.
+      await run.waitFor(/Audit\.General: .* records stored/, 300_000);
+      run.child.kill('SIGTERM');
+      run.child.kill('SIGTERM');
+      const code = await run.exit(STOP_BOUND_MS);
+      expect([0, 143], run.output()).toContain(code);
+      await expectExactAfterAnotherRun(sim, file, store);
+    },
+  );
 
   it('serve stops during its first backfill on SIGTERM', { timeout: 600_000 }, async () => {
     const { sim, file, store } = await liveTenant({ switches: { latencyMs: 400 } });
