@@ -74,6 +74,7 @@ function start(args: readonly string[], env: NodeJS.ProcessEnv = {}): Running {
         check();
       }),
     exit: async (ms) => {
+      const asked = Date.now();
       let timer: NodeJS.Timeout | undefined;
       const result = await Promise.race([
         exited,
@@ -81,6 +82,9 @@ function start(args: readonly string[], env: NodeJS.ProcessEnv = {}): Running {
       ]);
       clearTimeout(timer);
       if (result === 'running') child.kill('SIGKILL');
+      // For the record (not a pass/fail criterion): how long the stop took.
+      if (process.env.M365HUNT_STOP_TIMES)
+        console.info(`${args.join(' ')}: ended ${Date.now() - asked} ms after being asked`);
       return result;
     },
   };
