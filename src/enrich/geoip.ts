@@ -12,7 +12,7 @@ import { dirname, join } from 'node:path';
 import { Reader, type Response } from 'maxmind';
 
 export interface GeoIpDatabase {
-  readonly kind: 'country' | 'asn';
+  readonly kind: 'country' | 'asn' | 'city';
   readonly package: string;
   readonly version: string;
   /** When the data was built (YYYY-MM-DD). */
