@@ -98,6 +98,14 @@ const CASES: Array<[string, Value]> = [
   ['isipv6("2603:10a6:208:ab::15")', true],
   ['"::ffff:10.1.2.3" <- 10.0.0.0/8', true],
   ['"ffff:10.1.2.3" <- 10.0.0.0/8', true],
+  // ip6: IPv6 text in lower case, null for anything else
+  ['ip6("2603:10A6:208:AB::15")', '2603:10a6:208:ab::15'],
+  ['ip6("::FFFF:10.1.2.3")', '::ffff:10.1.2.3'],
+  ['ip6("::1")', '::1'],
+  ['ip6("10.1.2.3")', null],
+  ['ip6("[2001:db8::1]:443")', null],
+  ['ip6("2001:db8::g")', null],
+  ['isnull(ip6(ClientIP))', true],
   // strings, hashes, coding, entropy
   ['trim("  a b  ")', 'a b'],
   ['ltrim("  a ")', 'a '],
