@@ -60,21 +60,22 @@ function isPrivate(a: CheckedArg, ctx: FnContext): TExpr {
   return or(known(inRfc1918(v4)), ula);
 }
 
-/** An IPv6 address's text in lower case, or null (IPv4, ports, zones, anything malformed). */
+/** An IPv6 address's canonical text (ip6-text.ts), or null (IPv4, ports, zones, malformed). */
 function ip6(a: CheckedArg, ctx: FnContext): TExpr {
   const s = ctx.str(a);
   const valid = or(
     known(op('regex', [s, lit(IPV6_PATTERN, 'str')], 'bool')),
     known(op('regex', [s, lit(MAPPED, 'str')], 'bool')),
   );
-  return op('case', [valid, op('lower', [s], 'str'), nul('str')], 'str', { hasElse: true });
+  const canonical = op('call', [s], 'str', { call: 'ip6' });
+  return op('case', [valid, canonical, nul('str')], 'str', { hasElse: true });
 }
 
 export const NETWORK_FUNCTIONS: readonly ScalarFunction[] = [
   scalar({
     name: 'ip6',
     signature: 'ip6(s)',
-    doc: 'An IPv6 address from its text, in lower case (IPv4 written as IPv6, ::ffff:a.b.c.d or ffff:a.b.c.d, kept); null for IPv4, ports, zones and anything malformed. m365hunt keeps IPv6 addresses as text.',
+    doc: 'An IPv6 address from its text, written canonically (RFC 5952: 2001:db8::1; IPv4 written as IPv6 as ::ffff:a.b.c.d); null for IPv4, ports, zones and anything malformed. m365hunt keeps IPv6 addresses as text.',
     min: 1,
     max: 1,
     check: ([x], ctx) => ip6(x!, ctx),
