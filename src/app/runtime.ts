@@ -80,6 +80,8 @@ export interface ServerOptions {
   readonly log?: Logger;
   /** The server's present (see ServerDeps.now); the real clock by default. */
   readonly now?: () => Date;
+  /** A stop request (SIGINT/SIGTERM): the collectors end at once, before close() is called. */
+  readonly signal?: AbortSignal;
 }
 
 export interface RunningServer extends Listening {
@@ -112,6 +114,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     options.port ?? options.settings.port,
   );
   const abort = new AbortController();
+  if (options.signal?.aborted) abort.abort();
+  options.signal?.addEventListener('abort', () => abort.abort(), { once: true });
   let collection: Collection | undefined;
   let collecting: Promise<void> | undefined;
   const collect = options.collect ?? options.settings.collect;
@@ -131,6 +135,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         engine?.onCommit();
       },
       ...options.collection,
+      signal: options.collection?.signal
+        ? AbortSignal.any([abort.signal, options.collection.signal])
+        : abort.signal,
     });
     if (collection.tenants.length > 0) {
       collecting = collection
@@ -149,7 +156,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // Inactivity rules fire on silence, which no commit announces: the runner evaluates on a clock too.
   engine?.start();
   // A runner of its own evaluates what is already in the store at once.
-  if (engine && !options.engine) void engine.trigger();
+  if (engine && !options.engine && !abort.signal.aborted) void engine.trigger();
   return {
     ...listening,
     deps,

@@ -4,7 +4,7 @@
 // renamed on one side fails `npm run typecheck` instead of a page in the browser.
 import type { Account as StoredAccount } from './auth/accounts.js';
 import type { TokenInfo as StoredToken } from './auth/tokens.js';
-import type { StatusRow as SourcesStatusRow } from '../sources/status.js';
+import type { StatusRow as CliStatusRow } from '../sources/status.js';
 import type * as C from '../contracts/index.js';
 import type {
   LookupDoc as StoredLookup,
@@ -23,7 +23,7 @@ type Holds<T extends true> = T;
 export type ContractChecks = [
   Holds<Fits<StoredAccount, C.Account>>,
   Holds<Fits<StoredToken, C.TokenInfo>>,
-  Holds<Fits<SourcesStatusRow, C.StatusRow>>,
+  Holds<Fits<CliStatusRow, C.StatusRow>>,
   Holds<Fits<StoredQuery, C.SavedQuery>>,
   Holds<Fits<StoredLookup, C.LookupDoc>>,
   Holds<Fits<StoredVersion, C.LookupVersion>>,

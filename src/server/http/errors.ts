@@ -72,6 +72,10 @@ export function errorHandler(log: Logger) {
       const answer = userError(error);
       return c.json({ code: errorCode(answer.status), ...answer.body }, answer.status);
     }
+    // A malformed percent-encoding met while decoding a part of the request: the client's mistake.
+    if (error instanceof URIError) {
+      return c.json({ error: 'the request has malformed percent-encoding' }, 400);
+    }
     // Hono's own HTTPException (e.g. the body limit) carries a status and a safe message.
     const status = (error as { status?: unknown }).status;
     if (typeof status === 'number' && status >= 400 && status < 500) {
