@@ -1,5 +1,5 @@
-// Functions and operators (reference §4, §5) evaluated on one known record, on DuckDB and on
-// ClickHouse: each expression must give the expected value on both engines.
+// Functions and operators (docs/linq.md, "The language") evaluated on one known record, on DuckDB
+// and on ClickHouse: each expression must give the expected value on both engines.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileLinq } from '../../src/linq/compile.js';
 import { createCatalog, MANAGEMENT } from '../../src/store/schema.js';
@@ -98,6 +98,26 @@ const CASES: Array<[string, Value]> = [
   ['isipv6("2603:10a6:208:ab::15")', true],
   ['"::ffff:10.1.2.3" <- 10.0.0.0/8', true],
   ['"ffff:10.1.2.3" <- 10.0.0.0/8', true],
+  // ip6: the canonical text of an IPv6 address (RFC 5952, as ClickHouse writes it), else null
+  ['ip6("2603:10A6:208:AB::15")', '2603:10a6:208:ab::15'],
+  ['ip6("::FFFF:10.1.2.3")', '::ffff:10.1.2.3'],
+  ['ip6("2001:0DB8:0000:0:0:0:0:0001")', '2001:db8::1'],
+  ['ip6("2001:db8:0:0:1:0:0:1")', '2001:db8::1:0:0:1'],
+  ['ip6("2001:0:0:1:0:0:0:1")', '2001:0:0:1::1'],
+  ['ip6("1:0:2:3:4:5:6:7")', '1:0:2:3:4:5:6:7'],
+  ['ip6("1:2:3:4:5:6:7::")', '1:2:3:4:5:6:7:0'],
+  ['ip6("::")', '::'],
+  ['ip6("fe80::")', 'fe80::'],
+  ['ip6("0:0:0:0:0:0:0:2")', '::2'],
+  ['ip6("ffff:10.11.0.229")', '::ffff:10.11.0.229'],
+  ['ip6("0:0:0:0:0:ffff:0a01:0203")', '::ffff:10.1.2.3'],
+  ['ip6("::ffff:300.1.2.3")', null],
+  ['ip6("2001:db8::1") = ip6("2001:DB8:0::0:1")', true],
+  ['ip6("::1")', '::1'],
+  ['ip6("10.1.2.3")', null],
+  ['ip6("[2001:db8::1]:443")', null],
+  ['ip6("2001:db8::g")', null],
+  ['isnull(ip6(ClientIP))', true],
   // strings, hashes, coding, entropy
   ['trim("  a b  ")', 'a b'],
   ['ltrim("  a ")', 'a '],

@@ -1,8 +1,8 @@
 // Graph's per-API throttles that a minute-based bucket cannot express: 5 requests per 10 seconds
-// for the audit logs, 14 per 10 minutes per usage report (reference §C11): token buckets that
-// hold at most `limit` requests and refill over `seconds`; and message trace's 100 requests per
-// tenant in a 5-minute running window (docs/collecting.md): a running window. In real time, like
-// the other throttles.
+// for the audit logs, 14 per 10 minutes per usage report (docs/microsoft-apis.md, "Throttling,
+// batching, paging"): token buckets that hold at most `limit` requests and refill over `seconds`;
+// and message trace's 100 requests per tenant in a 5-minute running window (docs/collecting.md):
+// a running window. In real time, like the other throttles.
 import type { Simulator } from '../simulator.js';
 
 interface Bucket {

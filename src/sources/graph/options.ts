@@ -6,6 +6,7 @@ import { REPORT_PERIODS, type ReportPeriod, USAGE_REPORTS } from '../../records/
 import { parseDuration } from '../../util/duration.js';
 import { M365HuntError } from '../../util/errors.js';
 import { closest } from '../../util/suggest.js';
+import { RETENTION } from '../retention.js';
 
 const DAY = 86_400_000;
 
@@ -158,7 +159,7 @@ export function resolveGraphOptions(instance: CollectorInstance): GraphOptions {
     ]);
     out.entra = {
       // Sign-in logs are kept 30 days with Entra ID P1/P2; pages hold at most 1,000 entries.
-      ...logStream(r, instance, 30 * DAY, 30 * DAY, 1000),
+      ...logStream(r, instance, RETENTION.entra.keptMs, RETENTION.entra.keptMs, 1000),
       signIns: r.bool('sign_ins', true),
       nonInteractiveSignIns: r.bool('non_interactive_sign_ins', false),
       directoryAudits: r.bool('directory_audits', true),
@@ -177,7 +178,7 @@ export function resolveGraphOptions(instance: CollectorInstance): GraphOptions {
     out.messageTrace = {
       // Graph keeps 90 days of message trace, pages of up to 5,000; a query spans at most 10
       // days (Get-MessageTraceV2's limit; docs/collecting.md).
-      ...logStream(r, instance, 90 * DAY, 10 * DAY, 5000),
+      ...logStream(r, instance, RETENTION.message_trace.keptMs, 10 * DAY, 5000),
       // Above 100 only for a simulator that allows it (tests).
       requestsPer5Min: r.int('requests_per_5min', 100, 1, 100_000),
     };
