@@ -81,13 +81,19 @@ export function createApp(deps: ServerDeps): Hono<AppEnv> {
   app.all('/api/*', (c) => {
     if (!c.get('principal'))
       return c.json(
-        { error: 'sign in first (session cookie or Authorization: Bearer token)' },
+        {
+          error: 'sign in first (session cookie or Authorization: Bearer token)',
+          code: 'unauthorized',
+        },
         401,
       );
-    return c.json({ error: `no such endpoint: ${c.req.method} ${c.req.path}` }, 404);
+    return c.json(
+      { error: `no such endpoint: ${c.req.method} ${c.req.path}`, code: 'not-found' },
+      404,
+    );
   });
   if (deps.webRoot) app.use('*', webApp(deps.webRoot));
-  app.notFound((c) => c.json({ error: `not found: ${c.req.path}` }, 404));
+  app.notFound((c) => c.json({ error: `not found: ${c.req.path}`, code: 'not-found' }, 404));
   return app;
 }
 

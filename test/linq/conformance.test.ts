@@ -1,6 +1,7 @@
-// The conformance set of reference §9: every query parses; those that fit the tables run on DuckDB
-// and on ClickHouse (chdb) over the same rows and give the same answer (and a non-empty one); the
-// ones that need GeoIP fail with a positioned message; the negative vectors fail where they should.
+// The conformance set (docs/linq.md, "The conformance set"): every query parses; those that fit the
+// tables run on DuckDB and on ClickHouse (chdb) over the same rows and give the same answer (and a
+// non-empty one); the ones that need GeoIP fail with a positioned message; the negative vectors
+// fail where they should.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileLinq } from '../../src/linq/compile.js';
 import { LinqError } from '../../src/linq/errors.js';

@@ -5,11 +5,11 @@ import { formatProblem, type Rule } from '../../alerts/rules/load.js';
 import { AlertRunner } from '../../alerts/runner.js';
 import { setupAlerting } from '../../alerts/setup.js';
 import { getAlert, listAlerts, triageAlerts } from '../../alerts/store/alert-store.js';
-import type { AlertView } from '../../alerts/store/model.js';
+import { AlertNotFoundError, type AlertView } from '../../alerts/store/model.js';
 import type { ResolvedConfig } from '../../config/load.js';
+import type { JsonValue } from '../../contracts/json.js';
 import { createCatalog } from '../../store/schema.js';
 import type { Store } from '../../store/store.js';
-import { M365HuntError } from '../../util/errors.js';
 import type { Logger } from '../../util/log.js';
 import { HttpError } from '../http/errors.js';
 import type { AlertDetail, AlertHunt, AlertsPort, AlertSummary, TriageStep } from '../ports.js';
@@ -96,12 +96,13 @@ function detail(a: AlertView, rule?: Rule): AlertDetail {
     ...summary(a),
     description: a.description,
     techniques: a.mitre,
+    // Evidence read back from the store was parsed from its JSON text: JSON values throughout.
     evidence: a.evidence.map((e) => ({
       time: e.time,
       Id: e.id,
       ...(e.step ? { step: e.step } : {}),
-      ...(e.fields ?? {}),
-      ...(e.record !== undefined ? { record: e.record } : {}),
+      ...((e.fields ?? {}) as Readonly<Record<string, JsonValue>>),
+      ...(e.record !== undefined ? { record: e.record as JsonValue } : {}),
     })),
     history: a.history.map((h) => ({
       event: h.event,
@@ -147,8 +148,7 @@ export function alertsPort(
     try {
       return await getAlert(store, id);
     } catch (error) {
-      if (error instanceof M365HuntError && /There is no alert/.test(error.message))
-        return undefined;
+      if (error instanceof AlertNotFoundError) return undefined;
       throw error;
     }
   };

@@ -1,5 +1,6 @@
-// Entra ID through Microsoft Graph (reference §C7, §C8): interactive sign-ins
-// (`/auditLogs/signIns`, needs Entra ID P1/P2), optionally the non-interactive ones (beta), into
+// Entra ID through Microsoft Graph (docs/microsoft-apis.md, "Sign-ins and directory audits"):
+// interactive sign-ins (`/auditLogs/signIns`, needs Entra ID P1/P2), optionally the non-interactive
+// ones (beta), into
 // `cloud.azure.ad.signin` and directory audits
 // (`/auditLogs/directoryAudits`) into `cloud.azure.ad.audit`. Both are time-filtered logs read by
 // the shared LogStreamCollector; they share one request budget (5 per 10 s per app and tenant).

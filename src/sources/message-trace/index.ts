@@ -1,4 +1,4 @@
-// Exchange Online message trace through Microsoft Graph (reference §C10):
+// Exchange Online message trace through Microsoft Graph (docs/microsoft-apis.md, "Message trace"):
 // `/admin/exchange/tracing/messageTraces` (ExchangeMessageTrace.Read.All, Global cloud only) into
 // `cloud.office365.messagetracing`, one row per message and recipient. A time-filtered log read by
 // the shared LogStreamCollector on `receivedDateTime`.
