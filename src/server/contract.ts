@@ -4,7 +4,7 @@
 // renamed on one side fails `npm run typecheck` instead of a page in the browser.
 import type { Account as StoredAccount } from './auth/accounts.js';
 import type { TokenInfo as StoredToken } from './auth/tokens.js';
-import type { StatusRow as CliStatusRow } from '../cli/commands/status.js';
+import type { StatusRow as CliStatusRow } from '../sources/status.js';
 import type * as C from '../contracts/index.js';
 import type {
   LookupDoc as StoredLookup,

@@ -1,8 +1,7 @@
 // The alerts port over src/alerts: the queue reads and triages with the alert store's own
-// functions (listAlerts, getAlert, triageAlerts: the same the `alerts` CLI uses), and the alert
-// runner (src/alerts/runner.ts) evaluates the enabled packs beside the collectors.
-import { formatProblem, type Rule } from '../../alerts/rules/load.js';
-import { AlertRunner } from '../../alerts/runner.js';
+// functions (listAlerts, getAlert, triageAlerts: the same the `alerts` CLI uses). The alert runner
+// beside the collectors is started by src/app/alerting.ts.
+import type { Rule } from '../../alerts/rules/load.js';
 import { setupAlerting } from '../../alerts/setup.js';
 import { getAlert, listAlerts, triageAlerts } from '../../alerts/store/alert-store.js';
 import { AlertNotFoundError, type AlertView } from '../../alerts/store/model.js';
@@ -10,7 +9,6 @@ import type { ResolvedConfig } from '../../config/load.js';
 import type { JsonValue } from '../../contracts/json.js';
 import { createCatalog } from '../../store/schema.js';
 import type { Store } from '../../store/store.js';
-import type { Logger } from '../../util/log.js';
 import { HttpError } from '../http/errors.js';
 import type { AlertDetail, AlertHunt, AlertsPort, AlertSummary, TriageStep } from '../ports.js';
 
@@ -192,22 +190,4 @@ export function alertsPort(
       return [...tally.values()];
     },
   };
-}
-
-/**
- * The alert runner of src/alerts over the bundled packs and the config's own: evaluates after each
- * commit (debounced) and on its interval. Broken rule files are logged and left out rather than
- * stopping the server (and the collectors with it); `m365hunt rules validate` names them.
- */
-export function alertRunner(
-  store: Store,
-  config: ResolvedConfig | undefined,
-  log: Logger,
-  now?: () => Date,
-): AlertRunner | undefined {
-  const alerting = setupAlerting(config, { tolerant: true });
-  if (!alerting.config.enabled) return undefined;
-  for (const w of alerting.config.warnings) log.warn(w);
-  for (const p of alerting.packs.problems) log.warn(`rule left out: ${formatProblem(p)}`);
-  return new AlertRunner(store, alerting, { log, ...(now ? { now } : {}) });
 }

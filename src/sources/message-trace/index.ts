@@ -4,6 +4,7 @@
 // the shared LogStreamCollector on `receivedDateTime`.
 import { MESSAGE_TRACE } from '../../store/schema.js';
 import type { LogStreamSpec } from '../graph/log-stream.js';
+import { RETENTION } from '../retention.js';
 
 export const MESSAGE_TRACE_SOURCE = 'message_trace';
 
@@ -14,5 +15,5 @@ export const MESSAGE_TRACES: LogStreamSpec = {
   path: 'admin/exchange/tracing/messageTraces',
   timeField: 'receivedDateTime',
   // Graph covers the last 90 days.
-  retentionMs: 90 * 86_400_000,
+  retentionMs: RETENTION.message_trace.keptMs,
 };
