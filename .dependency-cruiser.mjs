@@ -6,6 +6,7 @@
 export const LAYERS = [
   ['contracts'], // the API's types, shared with the web app: imports nothing
   ['util'], // logging, durations, errors, waiting: no m365hunt concepts
+  ['contracts'], // the API's types, shared with the web app (types only, no Node imports)
   ['records'], // the shapes of Microsoft's records
   ['config'], // the configuration file, its secrets and the clouds' endpoints
   ['store'], // DuckDB and ClickHouse: rows, cursors, schema
