@@ -4,7 +4,6 @@
 // (`depcruise src`); `npm run folder-graph` draws the imports between the folders.
 /** @type {readonly (readonly string[])[]} */
 export const LAYERS = [
-  ['contracts'], // the API's types, shared with the web app: imports nothing
   ['util'], // logging, durations, errors, waiting: no m365hunt concepts
   ['contracts'], // the API's types, shared with the web app (types only, no Node imports)
   ['records'], // the shapes of Microsoft's records
