@@ -8,7 +8,16 @@ export {
   type CompiledColumn,
 } from './compile.js';
 export { LinqError } from './errors.js';
-export { runLinq, type RunOptions, type LinqResult } from './run.js';
+export {
+  collectLinq,
+  configureQueryLimits,
+  queryLimits,
+  QueryEngineError,
+  runLinq,
+  type RunOptions,
+  type LinqResult,
+} from './run.js';
+export { linqString } from './quote.js';
 export { defaultFunctions, withFunctions, GEOIP_FUNCTIONS } from './functions/index.js';
 export type { FunctionDef, FunctionTable } from './functions/index.js';
 export { parseTimeSpec, resolveTimeRange, parseTimestampLiteral } from './time-range.js';

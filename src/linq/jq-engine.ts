@@ -13,6 +13,7 @@
 //    second `map(.+1) | add`): every batch therefore runs in a fresh instance, instantiated
 //    synchronously from a module compiled once.
 import { readFileSync } from 'node:fs';
+import { DEFAULT_QUERY_LIMITS } from '../config/query-limits.js';
 import { createRequire } from 'node:module';
 import {
   MessageChannel,
@@ -149,7 +150,7 @@ type JqAnswer =
 const WAITING = 0;
 
 /** The jq time limit per call, in milliseconds (query.jq_timeout; see configureJq). */
-let jqTimeoutMs = 2_000;
+let jqTimeoutMs = DEFAULT_QUERY_LIMITS.jqTimeoutMs;
 /** How long a new worker may take to start (not counted in the time limit). */
 const START_MS = 30_000;
 

@@ -52,6 +52,9 @@ export function globPattern(glob: string): string {
   return `(?s)^${out}$`;
 }
 
+/** Letters and digits RE2 accepts after a backslash (github.com/google/re2/wiki/Syntax). */
+const RE2_ESCAPES = 'abfnrtvxdDsSwWpPAzBbCQE01234567';
+
 export interface RegexCheck {
   /** Why RE2 (the engines' regex library) cannot run it, with the offset in the pattern. */
   readonly error?: { readonly message: string; readonly at: number; readonly hint?: string };
@@ -81,6 +84,15 @@ export function checkRegex(pattern: string): RegexCheck {
           `Back-references (\\${e}) are not supported by RE2`,
           i,
           'the engines use RE2: capture the text and compare it instead',
+        );
+      }
+      // RE2 knows these escapes of a letter or digit (any other character escapes itself);
+      // others (\N, \e, \Z, \h, \u…) it refuses at run time: refuse them here, with their place.
+      if (/[A-Za-z0-9]/.test(e) && !RE2_ESCAPES.includes(e)) {
+        return fail(
+          `\\${e} is not an escape RE2 knows`,
+          i,
+          'RE2 knows \\d \\w \\s \\b \\A \\z \\pL \\x41 \\n \\t and their kin; escape a backslash as \\\\',
         );
       }
       i++;

@@ -4,7 +4,7 @@
 // range. Everything stays LINQ, so the engine is the same on DuckDB and ClickHouse, and every value
 // it adds is a bound literal.
 import { geoipFunctionTable } from '../../enrich/geoip-linq.js';
-import { compileLinq } from '../../linq/index.js';
+import { collectLinq, compileLinq, runLinq } from '../../linq/index.js';
 import { loadLookupCatalog, type LookupCatalog } from '../../store/lookups.js';
 import { createCatalog, type Catalog } from '../../store/schema.js';
 import type { SqlValue, Store } from '../../store/store.js';
@@ -142,8 +142,7 @@ export async function queryRows(
   now: Date,
   onRow: (row: EngineRow) => void,
 ): Promise<void> {
-  const compiled = compileLinq(engineText(q), {
-    dialect: store.dialect,
+  const stream = await runLinq(store, engineText(q), {
     catalog,
     functions: geoipFunctionTable(),
     lookups: await loadLookupCatalog(store),
@@ -155,7 +154,7 @@ export async function queryRows(
     tableColumns: false,
     ...(range.seq ? { seqRange: range.seq } : {}),
   });
-  const stream = await store.query({ sql: compiled.sql, params: compiled.params });
+  const compiled = stream.compiled;
   const names = compiled.columns.map((c) => c.name);
   const at = (name: string) => names.indexOf(name);
   const idx = {
@@ -242,8 +241,7 @@ async function groupedRows(
   range: Range,
   now: Date,
 ): Promise<Array<Record<string, SqlValue>>> {
-  const compiled = compileLinq(text, {
-    dialect: store.dialect,
+  const { rows } = await collectLinq(store, text, {
     catalog,
     functions: geoipFunctionTable(),
     lookups: await loadLookupCatalog(store),
@@ -252,17 +250,7 @@ async function groupedRows(
     now,
     ...(range.seq ? { seqRange: range.seq } : {}),
   });
-  const stream = await store.query({ sql: compiled.sql, params: compiled.params });
-  const names = compiled.columns.map((c) => c.name);
-  const out: Array<Record<string, SqlValue>> = [];
-  for await (const chunk of stream.chunks()) {
-    for (const r of chunk) {
-      const row: Record<string, SqlValue> = {};
-      names.forEach((n, i) => (row[n] = r[i] ?? null));
-      out.push(row);
-    }
-  }
-  return out;
+  return rows;
 }
 
 /**
