@@ -551,6 +551,13 @@ export class DuckDbStore implements Store {
     const connection = await this.connect();
     // Past the time limit the query is interrupted in the engine; its next step then fails.
     let expired = false;
+    const deadline = limits ? performance.now() + limits.timeoutMs : Infinity;
+    // The timer may not have run yet when a step ends past the deadline (a jq batch holds the
+    // main thread): the deadline is checked after each step too.
+    const late = () => {
+      if (!expired && performance.now() > deadline) expired = true;
+      return expired;
+    };
     const timer = limits
       ? setTimeout(() => {
           expired = true;
@@ -570,6 +577,7 @@ export class DuckDbStore implements Store {
         query.params.map(toDuckValue),
         paramTypes(query.params),
       );
+      if (late() && limits) throw new QueryLimitError('time', limits);
       const names = result.columnNames();
       const types = result.columnTypes();
       const columns: ResultColumn[] = names.map((name, i) => ({
@@ -587,7 +595,7 @@ export class DuckDbStore implements Store {
               } catch (error) {
                 throw failure(error);
               }
-              if (expired && limits) throw new QueryLimitError('time', limits);
+              if (late() && limits) throw new QueryLimitError('time', limits);
               if (!chunk || chunk.rowCount === 0) break;
               yield chunk.convertRows(JSDuckDBValueConverter).map((row) => row.map(toSqlValue));
             }
