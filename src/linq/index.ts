@@ -13,6 +13,7 @@ export {
   configureQueryLimits,
   queryLimits,
   QueryEngineError,
+  QueryValueError,
   runLinq,
   type RunOptions,
   type LinqResult,

@@ -95,6 +95,15 @@ export function checkRegex(pattern: string): RegexCheck {
           'RE2 knows \\d \\w \\s \\b \\A \\z \\pL \\x41 \\n \\t and their kin; escape a backslash as \\\\',
         );
       }
+      if (e === 'x') {
+        const hex = /^\{([0-9A-Fa-f]{1,8})\}|^[0-9A-Fa-f]{2}/.exec(pattern.slice(i + 2));
+        const code = hex ? parseInt(hex[1] ?? hex[0], 16) : NaN;
+        if (!hex || code > 0x10ffff) {
+          return fail('\\x needs two hexadecimal digits or \\x{…} of at most 10FFFF', i);
+        }
+        i += 1 + hex[0].length;
+        continue;
+      }
       i++;
       continue;
     }
@@ -132,6 +141,13 @@ export function checkRegex(pattern: string): RegexCheck {
       if (depth === 0) return fail('Unbalanced `)` in the regular expression', i);
       depth--;
       continue;
+    }
+    if (c === '{') {
+      // RE2 refuses a repetition count over 1000.
+      const rep = /^\{(\d+)(?:,(\d*))?\}/.exec(pattern.slice(i));
+      if (rep && (Number(rep[1]) > 1000 || Number(rep[2] || 0) > 1000)) {
+        return fail('A repetition count is at most 1000 in RE2', i);
+      }
     }
     if ((c === '*' || c === '+' || c === '?' || c === '}') && pattern[i + 1] === '+') {
       return fail('Possessive quantifiers are not supported by RE2', i + 1);

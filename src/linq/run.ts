@@ -55,6 +55,24 @@ export class QueryEngineError extends M365HuntError {
   }
 }
 
+/**
+ * A value the query met at run time that its operation cannot take (an integer overflow, a text
+ * that is no number): it depends on the rows, so it has no place in the query text.
+ */
+export class QueryValueError extends M365HuntError {
+  constructor(message: string, cause: unknown) {
+    super(`A value did not fit the query while it ran: ${message}`, {
+      hint: 'convert or test the values first (e.g. float(x), isnull(x)), or filter the rows that hold them',
+      cause,
+    });
+    this.name = 'QueryValueError';
+  }
+}
+
+/** Engine messages of values that do not fit (DuckDB's error classes, ClickHouse's codes). */
+const VALUE_ERRORS =
+  /Out of Range Error|Conversion Error|Overflow in|DECIMAL_OVERFLOW|ARGUMENT_OUT_OF_BOUND|VALUE_IS_OUT_OF_RANGE|CANNOT_PARSE|ILLEGAL_DIVISION|CANNOT_CONVERT_TYPE/;
+
 /** What a failure of the engine means for the user. */
 function explain(error: unknown, limits: QueryLimits): unknown {
   if (error instanceof M365HuntError) return error;
@@ -75,6 +93,7 @@ function explain(error: unknown, limits: QueryLimits): unknown {
     });
   }
   if (/INTERRUPT/i.test(text)) return new QueryLimitError('time', limits, error);
+  if (VALUE_ERRORS.test(text)) return new QueryValueError(text.split('\n')[0]!, error);
   return new QueryEngineError(text.split('\n')[0]!, error);
 }
 
