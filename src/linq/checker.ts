@@ -1,6 +1,7 @@
 // The checker: resolves tables, fields and functions against the catalog and the function table,
 // infers types, applies LINQ's conversions, and turns the pipeline of operations into a plan of
-// segments separated by groups (reference §2). Every mistake becomes a positioned LinqError.
+// segments separated by groups (docs/linq.md, "The language"). Every mistake becomes a positioned
+// LinqError.
 import type { LookupCatalog } from '../store/lookups.js';
 import type { Catalog, ColumnDef, LogicalTable } from '../store/schema.js';
 import type { Dialect } from '../store/store.js';
@@ -55,7 +56,10 @@ export interface CheckOptions {
   readonly tableColumns: boolean;
 }
 
-/** Names that are never aliases: keywords, built-in identifiers (reference §2.4). */
+/**
+ * Names that are never aliases: keywords, built-in identifiers (docs/linq.md, "Grammar, tokens and
+ * types").
+ */
 const RESERVED_ALIASES = new Set([...KEYWORDS, ...CONTEXTUAL_KEYWORDS]);
 
 /** Most inlined SQL an alias may stand for (guards against exponential alias chains). */
@@ -455,7 +459,7 @@ class Checker {
 
   private readonly groupKeys: Array<Array<{ name: string; ref: TExpr }>> = [];
 
-  // ---- outputs (reference §2.4)
+  // ---- outputs (docs/linq.md, "Grammar, tokens and types")
 
   private outputs(): OutputColumn[] {
     const cols: Array<{ name: string; expr: TExpr; origin: 'query' | 'table' }> = [];
@@ -970,7 +974,7 @@ class Checker {
     return op(sign === 1 ? 'ts_add' : 'ts_sub', [ts, d], 'timestamp');
   }
 
-  /** Brings two values to one type for a comparison (reference §2.3, §4). */
+  /** Brings two values to one type for a comparison (docs/linq.md, "Grammar, tokens and types"). */
   unify(a: TExpr, b: TExpr, as: Span, bs: Span, at: Span): [TExpr, TExpr] {
     if (a.type === 'json' && b.type === 'json')
       return [op('json_text', [a], 'str'), op('json_text', [b], 'str')];

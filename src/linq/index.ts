@@ -19,7 +19,12 @@ export {
   type LinqResult,
 } from './run.js';
 export { linqString } from './quote.js';
-export { defaultFunctions, withFunctions, GEOIP_FUNCTIONS } from './functions/index.js';
+export {
+  baseFunctions,
+  defaultFunctions,
+  withFunctions,
+  GEOIP_FUNCTIONS,
+} from './functions/index.js';
 export type { FunctionDef, FunctionTable } from './functions/index.js';
 export { parseTimeSpec, resolveTimeRange, parseTimestampLiteral } from './time-range.js';
 export { registerLinqFunctions } from './udf.js';

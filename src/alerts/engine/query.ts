@@ -3,7 +3,6 @@
 // each entity, and a key filter), compiled for the store's dialect over an ingest range or a time
 // range. Everything stays LINQ, so the engine is the same on DuckDB and ClickHouse, and every value
 // it adds is a bound literal.
-import { geoipFunctionTable } from '../../enrich/geoip-linq.js';
 import { collectLinq, compileLinq, runLinq } from '../../linq/index.js';
 import { loadLookupCatalog, type LookupCatalog } from '../../store/lookups.js';
 import { createCatalog, type Catalog } from '../../store/schema.js';
@@ -144,7 +143,6 @@ export async function queryRows(
 ): Promise<void> {
   const stream = await runLinq(store, engineText(q), {
     catalog,
-    functions: geoipFunctionTable(),
     lookups: await loadLookupCatalog(store),
     from: range.from ?? ALL_TIME.from,
     to: range.to ?? ALL_TIME.to,
@@ -219,7 +217,6 @@ export function checkRowQuery(
   return compileLinq(engineText(q), {
     dialect,
     catalog,
-    functions: geoipFunctionTable(),
     ...(lookups ? { lookups } : {}),
     from: ALL_TIME.from,
     to: ALL_TIME.to,
@@ -243,7 +240,6 @@ async function groupedRows(
 ): Promise<Array<Record<string, SqlValue>>> {
   const { rows } = await collectLinq(store, text, {
     catalog,
-    functions: geoipFunctionTable(),
     lookups: await loadLookupCatalog(store),
     from: range.from ?? ALL_TIME.from,
     to: range.to ?? ALL_TIME.to,

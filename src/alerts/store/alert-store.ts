@@ -3,6 +3,7 @@
 // `m365hunt.alerts`, so this module is the same on every store kind.
 import { randomUUID } from 'node:crypto';
 import { userInfo } from 'node:os';
+import type { TriageRefusal } from '../../contracts/alerts.js';
 import { collectLinq } from '../../linq/index.js';
 import { ALERTS, createCatalog } from '../../store/schema.js';
 import type { RawRecordSet, StatePut, Store } from '../../store/store.js';
@@ -10,6 +11,7 @@ import { M365HuntError } from '../../util/errors.js';
 import { ALL_TIME } from '../engine/query.js';
 import { linqString } from '../rules/tunables.js';
 import {
+  AlertNotFoundError,
   foldAlert,
   type AlertEventRecord,
   type Classification,
@@ -146,9 +148,7 @@ export async function getAlert(store: Store, id: string): Promise<AlertView> {
       },
     );
   }
-  throw new M365HuntError(`There is no alert ${id}.`, {
-    hint: 'List alerts with `m365hunt alerts list`.',
-  });
+  throw new AlertNotFoundError(id);
 }
 
 const TRANSITIONS: Readonly<
@@ -240,7 +240,7 @@ export interface TriageResult {
   /** The alerts as they are after the change, in the order asked. */
   readonly changed: AlertView[];
   /** Alerts the change did not apply to, and why (already closed, unknown id…). */
-  readonly refused: Array<{ id: string; reason: string }>;
+  readonly refused: TriageRefusal[];
 }
 
 /**
@@ -261,17 +261,17 @@ export async function triageAlerts(
       ? [await getAlert(store, unique[0]!)]
       : await listAlerts(store, { alertIds: unique });
   const byId = new Map(found.map((a) => [a.id, a]));
-  const refused: Array<{ id: string; reason: string }> = [];
+  const refused: TriageRefusal[] = [];
   const events: AlertEventRecord[] = [];
   const touched: string[] = [];
   for (const id of unique.length === 1 ? [found[0]!.id] : unique) {
     const alert = byId.get(id);
     if (!alert) {
-      refused.push({ id, reason: `There is no alert ${id}.` });
+      refused.push({ id, code: 'not-found', reason: `There is no alert ${id}.` });
       continue;
     }
     const why = refusal(alert, change);
-    if (why) refused.push({ id, reason: why });
+    if (why) refused.push({ id, code: 'not-allowed', reason: why });
     else {
       events.push(triageEvent(alert, change, actor, now));
       touched.push(id);

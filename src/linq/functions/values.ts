@@ -1,4 +1,4 @@
-// String, JSON, conversion, conditional and math functions (reference §5.2-§5.4).
+// String, JSON, conversion, conditional and math functions (docs/linq.md, "The language").
 import { ip4Text, lit, nul, op, parseIp4, cidrBounds } from '../build.js';
 import type { CompileValue, JsonStep, TExpr } from '../ir.js';
 import { jqCompileError, JqTimeoutError } from '../jq-engine.js';

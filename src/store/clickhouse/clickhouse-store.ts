@@ -60,6 +60,7 @@ import {
   insertStatement,
   parseStatement,
   quarantineStatement,
+  rejectedStatement,
   stageDdl,
   STAGE_COLUMNS,
   STAGE_SET_COLUMNS,
@@ -477,6 +478,24 @@ export class ClickHouseStore implements Store {
         await w.command('DROP TEMPORARY TABLE IF EXISTS _rows');
         await w.command('DROP TEMPORARY TABLE IF EXISTS _new');
       }
+      let refused = 0;
+      for (const set of batch.sets) {
+        for (const r of set.rejected ?? []) {
+          await w.command(rejectedStatement(this.layout), {
+            params: {
+              family: set.family,
+              tenant: set.tenant,
+              origin: r.origin,
+              reason: r.reason,
+              text: r.text,
+              now: nowParam,
+            },
+            settings: this.insertSettings(),
+            queryId: queryId(),
+          });
+          refused++;
+        }
+      }
       await this.fault('quarantined');
 
       // The commit: one insert. W' also covers the orphans (seq started above them).
@@ -499,7 +518,7 @@ export class ClickHouseStore implements Store {
       await this.fault('committed');
       return {
         inserted,
-        quarantined,
+        quarantined: quarantined + refused,
         duplicates: stage.total - inserted - quarantined,
         seqRange: committed > meta.committed ? [meta.committed + 1n, committed] : null,
       };
