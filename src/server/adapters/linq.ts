@@ -1,5 +1,11 @@
 // The query port over the LINQ compiler: the same compileLinq/runLinq the CLI's `query` uses.
-import { compileLinq, defaultFunctions, linqString, parseTimeSpec, runLinq } from '../../linq/index.js';
+import {
+  compileLinq,
+  defaultFunctions,
+  linqString,
+  parseTimeSpec,
+  runLinq,
+} from '../../linq/index.js';
 import { loadLookupCatalog } from '../../store/lookups.js';
 import { createCatalog, MANAGEMENT, type Catalog } from '../../store/schema.js';
 import type { Store } from '../../store/store.js';
