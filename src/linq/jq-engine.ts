@@ -202,18 +202,18 @@ function start(): JqThread {
   return { worker, port: port1, flag };
 }
 
-function call(request: JqRequest): JqAnswer {
+function call(request: JqRequest, timeoutMs = jqTimeoutMs): JqAnswer {
   thread ??= start();
   const t = thread;
   Atomics.store(t.flag, 0, WAITING);
   t.port.postMessage(request);
-  const waited = Atomics.wait(t.flag, 0, WAITING, jqTimeoutMs);
+  const waited = Atomics.wait(t.flag, 0, WAITING, timeoutMs);
   const message = receiveMessageOnPort(t.port);
   if (waited === 'timed-out' && !message) {
     // Ending the worker stops the program wherever it is (even in a loop inside WebAssembly).
     thread = undefined;
     void t.worker.terminate();
-    throw new JqTimeoutError(jqTimeoutMs);
+    throw new JqTimeoutError(timeoutMs);
   }
   if (!message) throw new Error('the jq worker gave no answer');
   return message.message as JqAnswer;
@@ -258,6 +258,7 @@ function resultOf(line: string | undefined): string | null {
 export function jqEvalBatch(
   program: string,
   inputs: ReadonlyArray<string | null>,
+  timeoutMs = jqTimeoutMs,
 ): Array<string | null> {
   const out: Array<string | null> = inputs.map(() => null);
   const rows: number[] = [];
@@ -269,7 +270,7 @@ export function jqEvalBatch(
     }
   });
   if (rows.length === 0) return out;
-  const reply = call({ kind: 'eval', program, docs });
+  const reply = call({ kind: 'eval', program, docs }, timeoutMs);
   if (!reply.ok) throw new Error(`jq: ${reply.message}`);
   const lines = reply.lines ?? [];
   rows.forEach((r, k) => (out[r] = resultOf(lines[k])));

@@ -181,18 +181,17 @@ describe('the server while a runaway query runs', () => {
     expect(ndjson(next.text).at(-1)).toMatchObject({ done: true });
   });
 
-  it('stops a query past the time limit with a 422 that names the limit', async () => {
-    // A jq program that takes far longer than the query may (the jq limit is generous here).
-    configureJq({ timeoutMs: 120_000 });
-    configureQueryLimits({ timeoutMs: 5, maxMemoryBytes: DEFAULT_QUERY_LIMITS.maxMemoryBytes });
-    const answer = await run(
-      `${M} select jqeval(jqcompile("reduce range(20000) as $i (0; . + $i)"), jsonparse(message)) as j`,
-    );
+  it('stops a query past the time limit with a 422 that names the limit, even inside jq', async () => {
+    // The jq limit is far away: the query's own limit ends the program that never ends.
+    configureJq({ timeoutMs: 600_000 });
+    configureQueryLimits({ timeoutMs: 1_000, maxMemoryBytes: DEFAULT_QUERY_LIMITS.maxMemoryBytes });
+    const answer = await run(RUNAWAY);
     expect(answer.status, answer.text).toBe(422);
     expect(answer.json<{ error: string; hint: string }>()).toMatchObject({
-      error: expect.stringMatching(/ran out of time.*query\.timeout/),
+      error: expect.stringMatching(/ran out of time.*after 1 s \(query\.timeout\)/),
       hint: expect.stringMatching(/narrow the time range/),
     });
+    expect((await fetch(`${t.url}/healthz`)).status).toBe(200);
   });
 
   // Item 6: what gave HTTP 500 now answers, or is a positioned 400.

@@ -55,6 +55,12 @@ export interface DuckDbStoreOptions {
   onConnect?: (connection: DuckDBConnection) => void | Promise<void>;
 }
 
+/**
+ * The deadline (performance.now() time) of the query running on a connection, for the engine
+ * functions it calls: a jq program waits no longer than the query may (src/linq/udf.ts).
+ */
+export const connectionDeadlines = new WeakMap<DuckDBConnection, number>();
+
 function toDuckValue(value: SqlValue): DuckDBValue {
   if (value instanceof Date) return jsToDuckDBValue(value, TIMESTAMP);
   if (value === null || typeof value !== 'object') return value as DuckDBValue;
@@ -597,6 +603,7 @@ export class DuckDbStore implements Store {
       if (!expired && performance.now() > deadline) expired = true;
       return expired;
     };
+    if (limits) connectionDeadlines.set(connection, deadline);
     const timer = limits
       ? setTimeout(() => {
           expired = true;
@@ -605,7 +612,7 @@ export class DuckDbStore implements Store {
       : undefined;
     timer?.unref();
     const failure = (error: unknown) =>
-      expired && limits ? new QueryLimitError('time', limits, error) : error;
+      late() && limits ? new QueryLimitError('time', limits, error) : error;
     const end = () => {
       clearTimeout(timer);
       connection.closeSync();
