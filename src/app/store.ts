@@ -2,6 +2,9 @@
 // `--store URL` (`duckdb:PATH`, `chdb:DIR`, `clickhouse://host:port/db`), or the store named in
 // the configuration, with LINQ's engine functions on every DuckDB connection.
 import { loadConfig, type ResolvedConfig } from '../config/load.js';
+import { DEFAULT_QUERY_LIMITS } from '../config/query-limits.js';
+import { configureJq } from '../linq/jq-engine.js';
+import { configureQueryLimits } from '../linq/run.js';
 import { registerLinqFunctions } from '../linq/udf.js';
 import { DEFAULT_DB, openStore } from '../store/open.js';
 import type { Store } from '../store/store.js';
@@ -33,6 +36,11 @@ export async function openStoreFromOptions(
   extra: { readOnly?: boolean; config?: ResolvedConfig; ingest?: boolean } = {},
 ): Promise<Store> {
   const config = extra.config ?? (options.config ? loadConfig(options.config) : undefined);
+  // Every query of this process runs within the configured limits, or the defaults
+  // (docs/security.md, "Query limits and jq").
+  const limits = config?.query ?? DEFAULT_QUERY_LIMITS;
+  configureQueryLimits(limits);
+  configureJq({ timeoutMs: limits.jqTimeoutMs });
   const memoryLimit = config?.store.memoryLimit ?? (extra.ingest ? INGEST_MEMORY_LIMIT : undefined);
   return openStore(storeUrlFromOptions(options, config), {
     readOnly: extra.readOnly,

@@ -10,10 +10,12 @@ import {
 } from '../records/content-types.js';
 import { CLOUDS } from './clouds.js';
 import { parseDuration } from '../util/duration.js';
+import { parseSize } from '../util/size.js';
 import { M365HuntError } from '../util/errors.js';
 import { closest } from '../util/suggest.js';
 import { parseJsonc, positionOf, type ParsedJsonc } from './parse-jsonc.js';
-import { configSchema, instanceSchema, type RawInstance } from './schema.js';
+import { DEFAULT_QUERY_LIMITS, type QueryLimitsConfig } from './query-limits.js';
+import { configSchema, instanceSchema, type RawConfig, type RawInstance } from './schema.js';
 import { Secret } from './secret.js';
 import type { CloudName } from './types.js';
 
@@ -59,6 +61,8 @@ export interface ResolvedConfig {
   readonly file: string;
   readonly instances: readonly CollectorInstance[];
   readonly store: { readonly url?: string; readonly memoryLimit?: string };
+  /** What one query may spend: the `query` section over the defaults (query-limits.ts). */
+  readonly query?: QueryLimitsConfig;
   readonly alerts: Readonly<Record<string, unknown>>;
   readonly server: Readonly<Record<string, unknown>>;
   readonly respond: Readonly<Record<string, unknown>>;
@@ -132,6 +136,7 @@ export function resolveConfig(
     file: path,
     instances,
     store: { url: storeUrl, memoryLimit: raw.store?.memory_limit },
+    query: queryLimitsOf(raw.query),
     alerts: raw.alerts ?? {},
     server: raw.server ?? {},
     respond: raw.respond ?? {},
@@ -161,7 +166,7 @@ interface ShapeIssue {
 }
 
 const KNOWN_KEYS: Record<string, readonly string[]> = {
-  top: ['inputs', 'store', 'alerts', 'server', 'respond'],
+  top: ['inputs', 'store', 'query', 'alerts', 'server', 'respond'],
   instance: [
     'id',
     'enabled',
@@ -458,4 +463,13 @@ function resolveCredential(
     }
   }
   return { kind: 'secret', secret: new Secret(value!), expires };
+}
+
+function queryLimitsOf(raw: RawConfig['query']): QueryLimitsConfig {
+  const d = DEFAULT_QUERY_LIMITS;
+  return {
+    timeoutMs: raw?.timeout !== undefined ? parseDuration(raw.timeout)! : d.timeoutMs,
+    maxMemoryBytes: raw?.max_memory !== undefined ? parseSize(raw.max_memory)! : d.maxMemoryBytes,
+    jqTimeoutMs: raw?.jq_timeout !== undefined ? parseDuration(raw.jq_timeout)! : d.jqTimeoutMs,
+  };
 }

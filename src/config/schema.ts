@@ -2,6 +2,7 @@
 // load.ts adds the file position of each problem.
 import { z } from 'zod';
 import { parseDuration } from '../util/duration.js';
+import { parseSize } from '../util/size.js';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const PLACEHOLDER = /^<.*>$/;
@@ -122,6 +123,20 @@ export const configSchema = z
         db: z.string().min(1).optional(),
         url: z.string().min(1).optional(),
         memory_limit: z.string().optional(),
+      })
+      .strict()
+      .optional(),
+    // What one query may spend (docs/security.md, "Query limits and jq").
+    query: z
+      .object({
+        timeout: duration('query.timeout').optional(),
+        jq_timeout: duration('query.jq_timeout').optional(),
+        max_memory: z
+          .string()
+          .refine((v) => (parseSize(v) ?? 0) >= 16 * 1024 ** 2, {
+            message: 'query.max_memory must be a size of at least 16MiB such as 512MiB or 2GiB',
+          })
+          .optional(),
       })
       .strict()
       .optional(),

@@ -8,7 +8,17 @@ export {
   type CompiledColumn,
 } from './compile.js';
 export { LinqError } from './errors.js';
-export { runLinq, type RunOptions, type LinqResult } from './run.js';
+export {
+  collectLinq,
+  configureQueryLimits,
+  queryLimits,
+  QueryEngineError,
+  QueryValueError,
+  runLinq,
+  type RunOptions,
+  type LinqResult,
+} from './run.js';
+export { linqString } from './quote.js';
 export {
   baseFunctions,
   defaultFunctions,

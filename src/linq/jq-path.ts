@@ -1,6 +1,6 @@
 // jq programs in `jqcompile("…")`: simple paths (`.a.b`, `.[0].x`, `.a[0]["b c"]`) become the engine's
 // own JSON path at compile time; anything else runs in a real jq (see jq-engine.ts) where the engine
-// allows it. Programs that could read outside their input are refused.
+// allows it, inside the sandbox of jq-sandbox.ts.
 import type { JsonStep } from './ir.js';
 
 /** The steps of a simple path program, or null when the program is not one. */
@@ -62,38 +62,4 @@ function readString(p: string, start: number): { value: string; end: number } | 
   } catch {
     return null;
   }
-}
-
-/** Builtins that read other inputs, the environment or files, or stop jq: refused in programs. */
-const FORBIDDEN = [
-  'input',
-  'inputs',
-  'input_line_number',
-  'input_filename',
-  'debug',
-  'stderr',
-  'halt',
-  'halt_error',
-  'env',
-  '$ENV',
-  '$__loc__',
-  '$__prog_args',
-  'import',
-  'include',
-  'get_search_list',
-  'modulemeta',
-  'getpath_env',
-];
-
-/**
- * Why a (non-path) program cannot run, or null. Programs run once per row on that row's value only:
- * anything that reads other inputs, the environment or modules is refused.
- */
-export function unsafeJq(program: string): string | null {
-  // words outside string literals
-  const words = program.replace(/"(?:[^"\\]|\\.)*"/g, '""').match(/\$?[A-Za-z_][A-Za-z0-9_]*/g);
-  for (const w of words ?? []) {
-    if (FORBIDDEN.includes(w)) return `\`${w}\` is not allowed in a jq program here`;
-  }
-  return null;
 }

@@ -52,6 +52,9 @@ export function globPattern(glob: string): string {
   return `(?s)^${out}$`;
 }
 
+/** Letters and digits RE2 accepts after a backslash (github.com/google/re2/wiki/Syntax). */
+const RE2_ESCAPES = 'abfnrtvxdDsSwWpPAzBbCQE01234567';
+
 export interface RegexCheck {
   /** Why RE2 (the engines' regex library) cannot run it, with the offset in the pattern. */
   readonly error?: { readonly message: string; readonly at: number; readonly hint?: string };
@@ -82,6 +85,24 @@ export function checkRegex(pattern: string): RegexCheck {
           i,
           'the engines use RE2: capture the text and compare it instead',
         );
+      }
+      // RE2 knows these escapes of a letter or digit (any other character escapes itself);
+      // others (\N, \e, \Z, \h, \u…) it refuses at run time: refuse them here, with their place.
+      if (/[A-Za-z0-9]/.test(e) && !RE2_ESCAPES.includes(e)) {
+        return fail(
+          `\\${e} is not an escape RE2 knows`,
+          i,
+          'RE2 knows \\d \\w \\s \\b \\A \\z \\pL \\x41 \\n \\t and their kin; escape a backslash as \\\\',
+        );
+      }
+      if (e === 'x') {
+        const hex = /^\{([0-9A-Fa-f]{1,8})\}|^[0-9A-Fa-f]{2}/.exec(pattern.slice(i + 2));
+        const code = hex ? parseInt(hex[1] ?? hex[0], 16) : NaN;
+        if (!hex || code > 0x10ffff) {
+          return fail('\\x needs two hexadecimal digits or \\x{…} of at most 10FFFF', i);
+        }
+        i += 1 + hex[0].length;
+        continue;
       }
       i++;
       continue;
@@ -120,6 +141,13 @@ export function checkRegex(pattern: string): RegexCheck {
       if (depth === 0) return fail('Unbalanced `)` in the regular expression', i);
       depth--;
       continue;
+    }
+    if (c === '{') {
+      // RE2 refuses a repetition count over 1000.
+      const rep = /^\{(\d+)(?:,(\d*))?\}/.exec(pattern.slice(i));
+      if (rep && (Number(rep[1]) > 1000 || Number(rep[2] || 0) > 1000)) {
+        return fail('A repetition count is at most 1000 in RE2', i);
+      }
     }
     if ((c === '*' || c === '+' || c === '?' || c === '}') && pattern[i + 1] === '+') {
       return fail('Possessive quantifiers are not supported by RE2', i + 1);

@@ -3,8 +3,9 @@
 // GeoIP lookups (`m365hunt_geo_*`, see src/enrich/geoip-duckdb.ts).
 import { DuckDBScalarFunction, VARCHAR, type DuckDBConnection } from '@duckdb/node-api';
 import { registerGeoIpFunctions } from '../enrich/geoip-duckdb.js';
+import { connectionDeadlines } from '../store/duckdb/duckdb-store.js';
 import { registerIp6Function } from './functions/ip6-text.js';
-import { jqEvalBatch } from './jq-engine.js';
+import { jqEvalBatch, jqTimeout } from './jq-engine.js';
 
 /** Registers the functions LINQ's DuckDB SQL may call. Call once per connection. */
 export function registerLinqFunctions(connection: DuckDBConnection): void {
@@ -34,9 +35,14 @@ export function registerLinqFunctions(connection: DuckDBConnection): void {
             rows.push(i);
           }
           for (const [program, rows] of byProgram) {
+            // jq waits no longer than the query may still run (its store then says the query
+            // ran out of time), nor than the jq time limit.
+            const deadline = connectionDeadlines.get(connection);
+            const left = deadline === undefined ? Infinity : deadline - performance.now();
             const results = jqEvalBatch(
               program,
               rows.map((i) => values.getItem(i) as string | null),
+              Math.max(1, Math.min(jqTimeout(), left)),
             );
             rows.forEach((row, k) => output.setItem(row, results[k] ?? null));
           }

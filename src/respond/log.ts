@@ -2,7 +2,7 @@
 // row, so neither has the product) and read back with LINQ from `m365hunt.respond.actions`, so
 // that this module is the same on every store kind and the log is queryable like any table.
 import { randomUUID } from 'node:crypto';
-import { compileLinq } from '../linq/index.js';
+import { collectLinq, linqString } from '../linq/index.js';
 import { RESPOND_ACTIONS, RESPOND_ACTIONS_TABLE } from '../store/respond-family.js';
 import { createCatalog } from '../store/schema.js';
 import type { SqlValue, Store } from '../store/store.js';
@@ -79,32 +79,19 @@ export async function appendRows(store: Store, rows: readonly ActionEventRecord[
   });
 }
 
-function literal(text: string): string {
-  return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
-}
-
 async function run(
   store: Store,
   text: string,
 ): Promise<Array<{ seq: bigint; row: Record<string, SqlValue> }>> {
-  const compiled = compileLinq(text, {
-    dialect: store.dialect,
+  const { rows } = await collectLinq(store, text, {
     catalog: createCatalog(),
+    lookups: new Map(),
     from: ALL_TIME.from,
     to: ALL_TIME.to,
     keepSeq: true,
     tableColumns: false,
   });
-  const stream = await store.query({ sql: compiled.sql, params: compiled.params });
-  const out: Array<{ seq: bigint; row: Record<string, SqlValue> }> = [];
-  const si = compiled.columns.findIndex((c) => c.name === '_seq');
-  for await (const chunk of stream.chunks()) {
-    for (const values of chunk) {
-      const row: Record<string, SqlValue> = {};
-      compiled.columns.forEach((c, i) => (row[c.name] = values[i] ?? null));
-      out.push({ seq: BigInt(values[si] as bigint | number | string), row });
-    }
-  }
+  const out = rows.map((row) => ({ seq: BigInt(row._seq as bigint | number | string), row }));
   return out.sort((a, b) => (a.seq < b.seq ? -1 : a.seq > b.seq ? 1 : 0));
 }
 
@@ -114,7 +101,7 @@ export async function readRows(
   actionIds?: readonly string[],
 ): Promise<ActionEventRecord[]> {
   if (actionIds && actionIds.length === 0) return [];
-  const where = actionIds ? ` where ActionId in {${actionIds.map(literal).join(', ')}}` : '';
+  const where = actionIds ? ` where ActionId in {${actionIds.map(linqString).join(', ')}}` : '';
   const rows = await run(store, `from ${RESPOND_ACTIONS_TABLE}${where} select message as m`);
   return rows.map((r) => JSON.parse(String(r.row.m)) as ActionEventRecord);
 }

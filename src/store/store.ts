@@ -1,5 +1,6 @@
 // The Store interface: what every layer above needs from the storage engine. DuckDB (embedded,
 // one file) and ClickHouse implement it; nothing above this file knows which one it talks to.
+import type { QueryLimits } from './query-limits.js';
 
 export type Dialect = 'duckdb' | 'clickhouse';
 
@@ -204,8 +205,11 @@ export interface Store {
   /** Gives the lease up if `owner` holds it (no effect otherwise). */
   releaseLease(name: string, owner: string): Promise<void>;
 
-  /** Runs a query; results stream. Values are bound, never spliced into the SQL. */
-  query(query: SqlQuery): Promise<QueryStream>;
+  /**
+   * Runs a query; results stream. Values are bound, never spliced into the SQL. With limits, the
+   * query is cancelled past them and fails with a QueryLimitError (see query-limits.ts).
+   */
+  query(query: SqlQuery, limits?: QueryLimits): Promise<QueryStream>;
   /** Runs a query and collects every row as an object (for small answers only). */
   queryAll(query: SqlQuery): Promise<Array<Record<string, SqlValue>>>;
 

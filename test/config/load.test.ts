@@ -108,6 +108,31 @@ describe('configuration loading', () => {
     expect(resolved.instances[0]!.audiences.manage).toBe('https://manage.office365.us');
   });
 
+  it('reads the query limits, with their defaults, and places a bad one', () => {
+    const env = { M365_SECRET: 'x'.repeat(40) };
+    const defaults = resolveConfig(config(instance()), 'c.json', env);
+    expect(defaults.query).toEqual({
+      timeoutMs: 60_000,
+      maxMemoryBytes: 2 * 1024 ** 3,
+      jqTimeoutMs: 2_000,
+    });
+    const set = resolveConfig(
+      config(instance(), { query: { timeout: '30s', max_memory: '512MiB', jq_timeout: '500ms' } }),
+      'c.json',
+      env,
+    );
+    expect(set.query).toEqual({
+      timeoutMs: 30_000,
+      maxMemoryBytes: 512 * 1024 ** 2,
+      jqTimeoutMs: 500,
+    });
+    const error = errorOf(() =>
+      resolveConfig(config(instance(), { query: { max_memory: 'lots' } }), 'c.json', env),
+    );
+    expect(error.message).toMatch(/query\.max_memory must be a size/);
+    expect(error.position?.line).toBeGreaterThan(1);
+  });
+
   it('rejects unknown keys with a suggestion, and only warns on unknown services', () => {
     const error = errorOf(() =>
       resolveConfig(config(instance({ pol_interval: '5m' })), 'c.json', { M365_SECRET: 'x' }),

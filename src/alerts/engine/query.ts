@@ -3,7 +3,7 @@
 // each entity, and a key filter), compiled for the store's dialect over an ingest range or a time
 // range. Everything stays LINQ, so the engine is the same on DuckDB and ClickHouse, and every value
 // it adds is a bound literal.
-import { compileLinq } from '../../linq/index.js';
+import { collectLinq, compileLinq, runLinq } from '../../linq/index.js';
 import { loadLookupCatalog, type LookupCatalog } from '../../store/lookups.js';
 import { createCatalog, type Catalog } from '../../store/schema.js';
 import type { SqlValue, Store } from '../../store/store.js';
@@ -141,8 +141,7 @@ export async function queryRows(
   now: Date,
   onRow: (row: EngineRow) => void,
 ): Promise<void> {
-  const compiled = compileLinq(engineText(q), {
-    dialect: store.dialect,
+  const stream = await runLinq(store, engineText(q), {
     catalog,
     lookups: await loadLookupCatalog(store),
     from: range.from ?? ALL_TIME.from,
@@ -153,7 +152,7 @@ export async function queryRows(
     tableColumns: false,
     ...(range.seq ? { seqRange: range.seq } : {}),
   });
-  const stream = await store.query({ sql: compiled.sql, params: compiled.params });
+  const compiled = stream.compiled;
   const names = compiled.columns.map((c) => c.name);
   const at = (name: string) => names.indexOf(name);
   const idx = {
@@ -239,8 +238,7 @@ async function groupedRows(
   range: Range,
   now: Date,
 ): Promise<Array<Record<string, SqlValue>>> {
-  const compiled = compileLinq(text, {
-    dialect: store.dialect,
+  const { rows } = await collectLinq(store, text, {
     catalog,
     lookups: await loadLookupCatalog(store),
     from: range.from ?? ALL_TIME.from,
@@ -248,17 +246,7 @@ async function groupedRows(
     now,
     ...(range.seq ? { seqRange: range.seq } : {}),
   });
-  const stream = await store.query({ sql: compiled.sql, params: compiled.params });
-  const names = compiled.columns.map((c) => c.name);
-  const out: Array<Record<string, SqlValue>> = [];
-  for await (const chunk of stream.chunks()) {
-    for (const r of chunk) {
-      const row: Record<string, SqlValue> = {};
-      names.forEach((n, i) => (row[n] = r[i] ?? null));
-      out.push(row);
-    }
-  }
-  return out;
+  return rows;
 }
 
 /**

@@ -4,6 +4,7 @@
 // always a literal to the compiler (which binds it as a parameter) and never query text.
 import { parseDuration } from '../../util/duration.js';
 import type { TunableDef } from './schema.js';
+import { linqString } from '../../linq/quote.js';
 
 export type TunableType = 'number' | 'string' | 'strings' | 'duration' | 'boolean';
 export type TunableValue = number | string | boolean | readonly string[];
@@ -64,10 +65,8 @@ export function resolveTunables(
   return values;
 }
 
-/** A string as a LINQ double-quoted literal. */
-export function linqString(text: string): string {
-  return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
-}
+// A string as a LINQ double-quoted literal: the one quoting function (src/linq/quote.ts).
+export { linqString };
 
 /** A value as LINQ literal text: numbers, strings, sets of strings, durations, booleans. */
 export function linqLiteral(value: TunableValue, type: TunableType): string {

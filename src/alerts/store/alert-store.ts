@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { userInfo } from 'node:os';
 import type { TriageRefusal } from '../../contracts/alerts.js';
-import { compileLinq } from '../../linq/index.js';
+import { collectLinq } from '../../linq/index.js';
 import { ALERTS, createCatalog } from '../../store/schema.js';
 import type { RawRecordSet, StatePut, Store } from '../../store/store.js';
 import { M365HuntError } from '../../util/errors.js';
@@ -88,26 +88,18 @@ export async function readEvents(
   if (filter.events) where.push(`Event in ${set(filter.events)}`);
   if ((filter.alertIds?.length ?? 1) === 0 || (filter.rules?.length ?? 1) === 0) return [];
   const text = `from ${ALERTS_TABLE}${where.length ? ` where ${where.join(', ')}` : ''} select message as m`;
-  const compiled = compileLinq(text, {
-    dialect: store.dialect,
+  const result = await collectLinq(store, text, {
     catalog: createCatalog(),
+    lookups: new Map(),
     from: ALL_TIME.from,
     to: ALL_TIME.to,
     keepSeq: true,
     tableColumns: false,
   });
-  const stream = await store.query({ sql: compiled.sql, params: compiled.params });
-  const mi = compiled.columns.findIndex((c) => c.name === 'm');
-  const si = compiled.columns.findIndex((c) => c.name === '_seq');
-  const rows: Array<{ seq: bigint; event: AlertEventRecord }> = [];
-  for await (const chunk of stream.chunks()) {
-    for (const r of chunk) {
-      rows.push({
-        seq: BigInt(r[si] as bigint | number | string),
-        event: JSON.parse(String(r[mi])) as AlertEventRecord,
-      });
-    }
-  }
+  const rows = result.rows.map((r) => ({
+    seq: BigInt(r._seq as bigint | number | string),
+    event: JSON.parse(String(r.m)) as AlertEventRecord,
+  }));
   rows.sort((a, b) => (a.seq < b.seq ? -1 : a.seq > b.seq ? 1 : 0));
   return rows.map((r) => r.event);
 }

@@ -156,9 +156,12 @@ export class ClickHouseGenerator extends SqlGenerator {
   }
 
   protected override jsonGet(base: string, key: string, index: boolean): string {
+    // JSONExtractRaw refuses a Nullable key (a column): a null key gives null.
     const raw = (k: string) =>
-      `nullIf(nullIf(JSONExtractRaw(${base}, ${k}), ${this.constant('')}), ${this.constant('null')})`;
-    return index ? `if(${key} >= 0, ${raw(`toInt64(${key}) + 1`)}, NULL)` : raw(key);
+      `if(isNull(${key}), NULL, nullIf(nullIf(JSONExtractRaw(${base}, ${k}), ${this.constant('')}), ${this.constant('null')}))`;
+    return index
+      ? `if(${key} >= 0, ${raw(`toInt64(assumeNotNull(${key})) + 1`)}, NULL)`
+      : raw(`assumeNotNull(${key})`);
   }
 
   protected override jsonPathString(base: string, steps: readonly JsonStep[]): string {

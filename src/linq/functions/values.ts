@@ -1,8 +1,9 @@
 // String, JSON, conversion, conditional and math functions (docs/linq.md, "The language").
 import { ip4Text, lit, nul, op, parseIp4, cidrBounds } from '../build.js';
 import type { CompileValue, JsonStep, TExpr } from '../ir.js';
-import { jqCompileError } from '../jq-engine.js';
-import { simplePath, unsafeJq } from '../jq-path.js';
+import { jqCompileError, JqTimeoutError } from '../jq-engine.js';
+import { simplePath } from '../jq-path.js';
+import { checkJqSandbox, JqSandboxError } from '../jq-sandbox.js';
 import { checkRegex, globPattern } from '../patterns.js';
 import { formatTimestamp, parseTimestampLiteral } from '../time-range.js';
 import { arrayOf, isArray, isCompileTime, type LType } from '../types.js';
@@ -55,10 +56,29 @@ function compileJq(
 ): Extract<CompileValue, { kind: 'jq' }> {
   const path = simplePath(program);
   if (!path) {
-    const unsafe = unsafeJq(program);
-    if (unsafe) ctx.error(unsafe, a.span, 'a program sees only the value it is given');
+    const compileError = (): string | null => {
+      try {
+        return jqCompileError(program);
+      } catch (e) {
+        if (!(e instanceof JqTimeoutError)) throw e;
+        return e.message;
+      }
+    };
+    try {
+      checkJqSandbox(program);
+    } catch (e) {
+      if (!(e instanceof JqSandboxError)) throw e;
+      // A program that cannot be read: jq's compiler names the mistake better, when it runs here.
+      const jqSays = e.syntax && ctx.jqPrograms ? compileError() : null;
+      if (jqSays) ctx.error(`jq cannot compile this program: ${jqSays}`, a.span);
+      ctx.error(
+        `${e.message} (at character ${e.offset + 1} of the jq program)`,
+        a.span,
+        'a jq program sees only the value it is given; see docs/security.md, "Query limits and jq"',
+      );
+    }
     if (ctx.jqPrograms) {
-      const error = jqCompileError(program);
+      const error = compileError();
       if (error) ctx.error(`jq cannot compile this program: ${error}`, a.span);
     } else {
       ctx.error(

@@ -51,7 +51,7 @@ interface LookupJoin {
 }
 
 const SAFE_IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const SAFE_CONSTANT = /^[A-Za-z0-9_ %.:,()\-/]*$/;
+const SAFE_CONSTANT = /^[A-Za-z0-9_ %.:,()\-/~]*$/;
 
 /** The JSON pointer (RFC 6901) of a path: `/a/0/b`, with `~` and `/` in keys escaped. */
 export function jsonPointer(steps: readonly JsonStep[]): string {

@@ -3,7 +3,7 @@
 // people) and grants (to members, guests, invited outsiders). Queried with LINQ like any hunt, so
 // it works on every store kind; each record is then grouped by the item it names, to be resolved
 // through Graph (resolve.ts).
-import { compileLinq } from '../../linq/index.js';
+import { collectLinq, linqString } from '../../linq/index.js';
 import { createCatalog, MANAGEMENT_TABLE } from '../../store/schema.js';
 import type { Store } from '../../store/store.js';
 import type { RecordRef } from '../model.js';
@@ -33,11 +33,6 @@ export interface SharingRecord {
   readonly itemType: string | null;
   readonly target: { readonly name: string; readonly type: string } | null;
   readonly eventData: string | null;
-}
-
-/** A LINQ string literal. */
-function literal(text: string): string {
-  return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
 
 function str(v: unknown): string | null {
@@ -70,17 +65,16 @@ export async function findSharing(
   from: Date,
   to: Date,
 ): Promise<SharingRecord[]> {
-  const ops = SHARING_OPERATIONS.map(literal).join(', ');
-  const text = `from ${MANAGEMENT_TABLE} where lower(UserId) = ${literal(upn.toLowerCase())}, Operation in {${ops}} select message as m`;
-  const compiled = compileLinq(text, {
-    dialect: store.dialect,
+  const ops = SHARING_OPERATIONS.map(linqString).join(', ');
+  const text = `from ${MANAGEMENT_TABLE} where lower(UserId) = ${linqString(upn.toLowerCase())}, Operation in {${ops}} select message as m`;
+  const { rows } = await collectLinq(store, text, {
     catalog: createCatalog(),
+    lookups: new Map(),
     from,
     to,
     tableColumns: false,
   });
-  const rows = await store.queryAll({ sql: compiled.sql, params: compiled.params });
-  const column = compiled.columns.find((c) => c.name === 'm')?.sqlName ?? 'm';
+  const column = 'm';
   const records: SharingRecord[] = [];
   for (const row of rows) {
     try {

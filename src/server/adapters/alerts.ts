@@ -7,6 +7,7 @@ import { getAlert, listAlerts, triageAlerts } from '../../alerts/store/alert-sto
 import { AlertNotFoundError, type AlertView } from '../../alerts/store/model.js';
 import type { ResolvedConfig } from '../../config/load.js';
 import type { JsonValue } from '../../contracts/json.js';
+import { linqString } from '../../linq/quote.js';
 import { createCatalog } from '../../store/schema.js';
 import type { Store } from '../../store/store.js';
 import { HttpError } from '../http/errors.js';
@@ -71,7 +72,7 @@ export function huntsOf(a: AlertView, rule: Rule | undefined): AlertHunt[] {
   for (const user of (a.entities.user ?? []).slice(0, 3)) {
     hunts.push({
       label: `Everything ${user} did around it`,
-      query: `from cloud.office365.management where lower(UserId) = ${JSON.stringify(user.toLowerCase())}`,
+      query: `from cloud.office365.management where lower(UserId) = ${linqString(user.toLowerCase())}`,
       from,
       to,
     });
@@ -79,7 +80,7 @@ export function huntsOf(a: AlertView, rule: Rule | undefined): AlertHunt[] {
   for (const ip of (a.entities.ip ?? []).slice(0, 2)) {
     hunts.push({
       label: `Everything from ${ip} around it`,
-      query: `from cloud.office365.management where srcIp = ${JSON.stringify(ip)}`,
+      query: `from cloud.office365.management where srcIp = ${linqString(ip)}`,
       from,
       to,
     });

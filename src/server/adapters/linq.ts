@@ -1,5 +1,11 @@
 // The query port over the LINQ compiler: the same compileLinq/runLinq the CLI's `query` uses.
-import { compileLinq, defaultFunctions, parseTimeSpec, runLinq } from '../../linq/index.js';
+import {
+  compileLinq,
+  defaultFunctions,
+  linqString,
+  parseTimeSpec,
+  runLinq,
+} from '../../linq/index.js';
 import { loadLookupCatalog } from '../../store/lookups.js';
 import { createCatalog, MANAGEMENT, type Catalog } from '../../store/schema.js';
 import type { Store } from '../../store/store.js';
@@ -40,7 +46,6 @@ export function linqEngine(store: Store): QueryEngine {
       return functions;
     },
     parseTime: (spec, now, what) => parseTimeSpec(spec, now, what),
-    // JSON's string escapes (\" \\ \n \uXXXX) are LINQ's double-quoted string escapes.
-    quote: (value) => JSON.stringify(value),
+    quote: linqString,
   };
 }

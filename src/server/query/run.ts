@@ -6,7 +6,8 @@ import type { Context } from 'hono';
 import { stream } from 'hono/streaming';
 import type { ServerMetrics } from '../metrics/server-metrics.js';
 import type { QueryEngine, QueryRun, TimeRange } from '../ports.js';
-import { badRequest } from '../http/errors.js';
+import { QueryLimitError } from '../../store/query-limits.js';
+import { badRequest, HttpError } from '../http/errors.js';
 import { csvLine, toJson, type JsonValue } from './values.js';
 
 export interface QueryRequest {
@@ -89,6 +90,14 @@ export async function answerQuery(
   try {
     run = await engine.run(request.query, range);
   } catch (error) {
+    if (error instanceof QueryLimitError) {
+      // Stopped at a limit before its first row: the query asked too much, said as such.
+      metrics.queryErrors.inc({ reason: 'limit' });
+      throw new HttpError(422, {
+        error: error.message,
+        ...(error.hint ? { hint: error.hint } : {}),
+      });
+    }
     metrics.queryErrors.inc({ reason: 'compile' });
     throw error;
   }

@@ -3,16 +3,19 @@
 // that reads stream while the collector writes.
 import {
   DuckDBConnection,
+  DOUBLE,
   DuckDBInstance,
   JSDuckDBValueConverter,
   TIMESTAMP,
   jsToDuckDBValue,
+  type DuckDBType,
   type DuckDBValue,
 } from '@duckdb/node-api';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { M365HuntError } from '../../util/errors.js';
 import { Mutex } from '../../util/mutex.js';
+import { QueryLimitError, type QueryLimits } from '../query-limits.js';
 import { FAMILIES, type TableFamily } from '../schema.js';
 import type {
   ContentStatus,
@@ -52,10 +55,27 @@ export interface DuckDbStoreOptions {
   onConnect?: (connection: DuckDBConnection) => void | Promise<void>;
 }
 
+/**
+ * The deadline (performance.now() time) of the query running on a connection, for the engine
+ * functions it calls: a jq program waits no longer than the query may (src/linq/udf.ts).
+ */
+export const connectionDeadlines = new WeakMap<DuckDBConnection, number>();
+
 function toDuckValue(value: SqlValue): DuckDBValue {
   if (value instanceof Date) return jsToDuckDBValue(value, TIMESTAMP);
   if (value === null || typeof value !== 'object') return value as DuckDBValue;
   throw new M365HuntError('Lists and structs cannot be bound as query parameters.');
+}
+
+/**
+ * Types for the parameters DuckDB would mistype: a whole number past 2^53 is a float to LINQ
+ * (1e19), which DuckDB binds as a BIGINT it may not fit (issue 20 item 6): bind it as a DOUBLE.
+ */
+function paramTypes(params: readonly SqlValue[]): DuckDBType[] | undefined {
+  if (!params.some((v) => typeof v === 'number' && !Number.isSafeInteger(v))) return undefined;
+  return params.map((v) =>
+    typeof v === 'number' && !Number.isSafeInteger(v) ? DOUBLE : undefined,
+  ) as DuckDBType[];
 }
 
 function toSqlValue(value: unknown): SqlValue {
@@ -572,10 +592,38 @@ export class DuckDbStore implements Store {
     return rows.map((r) => String(r.subtable));
   }
 
-  async query(query: SqlQuery): Promise<QueryStream> {
+  async query(query: SqlQuery, limits?: QueryLimits): Promise<QueryStream> {
     const connection = await this.connect();
+    // Past the time limit the query is interrupted in the engine; its next step then fails.
+    let expired = false;
+    const deadline = limits ? performance.now() + limits.timeoutMs : Infinity;
+    // The timer may not have run yet when a step ends past the deadline (a jq batch holds the
+    // main thread): the deadline is checked after each step too.
+    const late = () => {
+      if (!expired && performance.now() > deadline) expired = true;
+      return expired;
+    };
+    if (limits) connectionDeadlines.set(connection, deadline);
+    const timer = limits
+      ? setTimeout(() => {
+          expired = true;
+          connection.interrupt();
+        }, limits.timeoutMs)
+      : undefined;
+    timer?.unref();
+    const failure = (error: unknown) =>
+      late() && limits ? new QueryLimitError('time', limits, error) : error;
+    const end = () => {
+      clearTimeout(timer);
+      connection.closeSync();
+    };
     try {
-      const result = await connection.stream(query.sql, query.params.map(toDuckValue));
+      const result = await connection.stream(
+        query.sql,
+        query.params.map(toDuckValue),
+        paramTypes(query.params),
+      );
+      if (late() && limits) throw new QueryLimitError('time', limits);
       const names = result.columnNames();
       const types = result.columnTypes();
       const columns: ResultColumn[] = names.map((name, i) => ({
@@ -587,18 +635,24 @@ export class DuckDbStore implements Store {
         async *chunks() {
           try {
             for (;;) {
-              const chunk = await result.fetchChunk();
+              let chunk;
+              try {
+                chunk = await result.fetchChunk();
+              } catch (error) {
+                throw failure(error);
+              }
+              if (late() && limits) throw new QueryLimitError('time', limits);
               if (!chunk || chunk.rowCount === 0) break;
               yield chunk.convertRows(JSDuckDBValueConverter).map((row) => row.map(toSqlValue));
             }
           } finally {
-            connection.closeSync();
+            end();
           }
         },
       };
     } catch (error) {
-      connection.closeSync();
-      throw error;
+      end();
+      throw failure(error);
     }
   }
 
