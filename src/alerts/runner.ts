@@ -5,14 +5,11 @@
 // commit hook only sets a timer, and every failure is logged and retried on the next run.
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { ResolvedConfig } from '../config/load.js';
 import type { Store } from '../store/store.js';
-import { describeError } from '../util/errors.js';
 import { createLogger, type Logger } from '../util/log.js';
 import { AlertEngine, type RunSummary } from './engine/engine.js';
 import { deliverDue, type DeliveryResult } from './notify/outbox.js';
-import { formatProblem } from './rules/load.js';
-import { setupAlerting, type Alerting } from './setup.js';
+import type { Alerting } from './setup.js';
 
 export interface RunnerOptions {
   readonly log?: Logger;
@@ -62,8 +59,9 @@ export class AlertRunner {
     this.debounceTimer.unref();
   };
 
-  /** Starts the periodic evaluation. */
+  /** Starts the periodic evaluation (once: starting again changes nothing). */
   start(): this {
+    if (this.interval || this.stopped) return this;
     this.interval = setInterval(() => void this.trigger(), this.alerting.config.engine.intervalMs);
     this.interval.unref();
     return this;
@@ -142,28 +140,5 @@ export class AlertRunner {
     await this.running;
     await this.delivering;
     await this.store.releaseLease(ENGINE_LEASE, this.owner).catch(() => undefined);
-  }
-}
-
-/**
- * Alerting inside the collector process: a started runner when the configuration enables alerts,
- * or undefined. Problems of rule files or of the alerts section are logged, never thrown: a
- * broken rule must not stop collection (the rules that load still run).
- */
-export function startCollectorAlerting(
-  store: Store,
-  config: ResolvedConfig,
-  log: Logger = createLogger('alerts'),
-): AlertRunner | undefined {
-  try {
-    const alerting = setupAlerting(config, { tolerant: true });
-    for (const p of alerting.packs.problems) log.error(`rule file skipped: ${formatProblem(p)}`);
-    for (const w of alerting.config.warnings) log.warn(w);
-    if (!alerting.config.enabled) return undefined;
-    log.info(`alerting with ${alerting.plans.length} rules`);
-    return new AlertRunner(store, alerting, { log }).start();
-  } catch (error) {
-    log.error(`alerting is off: ${describeError(error)}`);
-    return undefined;
   }
 }

@@ -8,7 +8,7 @@ import {
   SERVICE_CONTENT_TYPES,
   type ContentType,
 } from '../records/content-types.js';
-import { CLOUDS } from '../sources/clouds.js';
+import { CLOUDS } from './clouds.js';
 import { parseDuration } from '../util/duration.js';
 import { M365HuntError } from '../util/errors.js';
 import { closest } from '../util/suggest.js';

@@ -1,6 +1,6 @@
 // The GeoIP lookups as DuckDB scalar functions, registered on each connection that runs LINQ
 // (`registerLinqFunctions`): LINQ's `countrycode`/`mmcountry`, `asn` and `asorg`/`isp` compile
-// to calls of these (see geoip-linq.ts). Values repeat a lot within a chunk (the same few
+// to calls of these (see src/linq/functions/geoip.ts). Values repeat a lot within a chunk (the same few
 // addresses), so each chunk looks every distinct address up once.
 import {
   BIGINT,
@@ -10,12 +10,7 @@ import {
   type DuckDBType,
 } from '@duckdb/node-api';
 import { geoIp } from './geoip.js';
-
-export const GEOIP_UDFS = {
-  country: 'm365hunt_geo_country',
-  asn: 'm365hunt_geo_asn',
-  asorg: 'm365hunt_geo_asorg',
-} as const;
+import { GEOIP_UDFS } from './geoip-udfs.js';
 
 function register(
   connection: DuckDBConnection,

@@ -4,7 +4,7 @@
 //   `maxmind` reader; GeoFeed > Whois > ASN country data, IPv4 and IPv6);
 // - AS number and organisation: `@ip-location-db/asn` (ranges as numbers in CSV, RouteViews,
 //   the five RIRs and DB-IP's ASN Lite), loaded on first use into sorted typed arrays.
-// Each database's date is known (`databases()`): `m365hunt status` and the README show it.
+// Each database's date is known (`databases()`): `m365hunt status` and docs/geoip.md show it.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { isIPv4, isIPv6 } from 'node:net';

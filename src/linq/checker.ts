@@ -1,6 +1,7 @@
 // The checker: resolves tables, fields and functions against the catalog and the function table,
 // infers types, applies LINQ's conversions, and turns the pipeline of operations into a plan of
-// segments separated by groups (reference §2). Every mistake becomes a positioned LinqError.
+// segments separated by groups (docs/linq.md, "The language"). Every mistake becomes a positioned
+// LinqError.
 import type { Expr, Query } from './ast.js';
 import { didYouMean } from './errors.js';
 import type { GroupPlan, OutputColumn, Plan, TExpr } from './ir.js';
@@ -107,7 +108,7 @@ class Checker extends ClauseChecker {
     };
   }
 
-  // ---- outputs (reference §2.4)
+  // ---- outputs (docs/linq.md, "Grammar, tokens and types")
 
   protected outputs(): OutputColumn[] {
     const cols: Array<{ name: string; expr: TExpr; origin: 'query' | 'table' }> = [];

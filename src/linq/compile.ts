@@ -33,7 +33,7 @@ export interface CompileOptions {
   tableColumns?: boolean;
   /** Caps the rows returned (on top of the query's own `limit`). */
   limit?: number;
-  /** Functions to use instead of the default table (e.g. with GeoIP functions backed by data). */
+  /** Functions to use instead of the default table (which has GeoIP backed by the shipped data). */
   functions?: FunctionTable;
   /** The lookups `lu(…)` may read (`loadLookupCatalog(store)`); none by default. */
   lookups?: LookupCatalog;

@@ -9,7 +9,12 @@ export {
 } from './compile.js';
 export { LinqError } from './errors.js';
 export { runLinq, type RunOptions, type LinqResult } from './run.js';
-export { defaultFunctions, withFunctions, GEOIP_FUNCTIONS } from './functions/index.js';
+export {
+  baseFunctions,
+  defaultFunctions,
+  withFunctions,
+  GEOIP_FUNCTIONS,
+} from './functions/index.js';
 export type { FunctionDef, FunctionTable } from './functions/index.js';
 export { parseTimeSpec, resolveTimeRange, parseTimestampLiteral } from './time-range.js';
 export { registerLinqFunctions } from './udf.js';

@@ -1,5 +1,5 @@
-// The LINQ lexer (reference §1 and the lexer notes of §3): longest match for operators, IPv4 and CIDR
-// literals before decimals, durations before integers, `//` and `/* */` comments skipped.
+// The LINQ lexer (docs/linq.md, "Grammar, tokens and types"): longest match for operators, IPv4 and
+// CIDR literals before decimals, durations before integers, `//` and `/* */` comments skipped.
 import { LinqError } from './errors.js';
 import { OPERATORS, type Operator, type Token } from './tokens.js';
 

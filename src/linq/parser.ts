@@ -1,4 +1,4 @@
-// The LINQ parser: recursive descent over the grammar of reference §3, with the precedence of §4
+// The LINQ parser: recursive descent over the grammar of docs/linq.md, with its precedence
 // (postfix, unary minus, * / \ % %%, + -, comparisons and in/~/->/->>/<-, not, and, or, comma).
 import type {
   Expr,

@@ -1,5 +1,6 @@
-// The tokens of LINQ (reference §1, §3). Keywords are lower case and are recognised by the parser
-// from plain identifiers, so a backtick-quoted `in` is a name, never the keyword.
+// The tokens of LINQ (docs/linq.md, "Grammar, tokens and types"). Keywords are lower case and are
+// recognised by the parser from plain identifiers, so a backtick-quoted `in` is a name, never the
+// keyword.
 
 export interface TokenBase {
   /** Offset of the first character in the query text. */
@@ -79,7 +80,7 @@ export const KEYWORDS = new Set([
 
 /**
  * Words that start a clause or have a meaning in one place only. They stay usable as field names
- * but not as aliases (reference §2.4 reserves `tag` and `comm` too).
+ * but not as aliases (docs/linq.md reserves `tag` and `comm` too).
  */
 export const CONTEXTUAL_KEYWORDS = new Set(['order', 'offset', 'asc', 'desc', 'is', 'tag', 'comm']);
 

@@ -1,4 +1,5 @@
-// The value types of LINQ as the checker sees them (reference §6), and how a schema column maps.
+// The value types of LINQ as the checker sees them (docs/linq.md, "Grammar, tokens and types"), and
+// how a schema column maps.
 import type { ColumnType } from '../store/schema.js';
 
 /** Types a value of a row can have. `null` is the type of the `null` literal (fits anything). */

@@ -7,7 +7,7 @@ import { jqEvalBatch } from './jq-engine.js';
 
 /** Registers the functions LINQ's DuckDB SQL may call. Call once per connection. */
 export function registerLinqFunctions(connection: DuckDBConnection): void {
-  // countrycode, asn, asorg (with the GeoIP function table, src/enrich/geoip-linq.ts).
+  // countrycode, asn, asorg (the GeoIP functions of the default table, functions/geoip.ts).
   registerGeoIpFunctions(connection);
   connection.registerScalarFunction(
     DuckDBScalarFunction.create({

@@ -1,6 +1,6 @@
-// The Microsoft 365 usage reports m365hunt collects (reference §C9): the Graph function, the
-// table it lands in, its CSV columns and the column that identifies a row. Shared by the
-// collector, the store's schema and the simulator, so that the three cannot disagree.
+// The Microsoft 365 usage reports m365hunt collects (docs/microsoft-apis.md, "Usage reports"): the
+// Graph function, the table it lands in, its CSV columns and the column that identifies a row.
+// Shared by the collector, the store's schema and the simulator, so that the three cannot disagree.
 // Reports are CSV; each row becomes a JSON record whose keys are the CSV headers in camelCase
 // (`Send Count` → `sendCount`, `Storage Used (Byte)` → `storageUsedByte`), as Graph's JSON
 // format names them, plus `id` (stable across downloads: see the collector) and `reportName`.
@@ -167,6 +167,6 @@ export function usageReport(fn: string): UsageReportDef | undefined {
   return USAGE_REPORTS.find((r) => r.fn.toLowerCase() === fn.toLowerCase());
 }
 
-/** Periods the period-based report functions take (reference §C9). */
+/** Periods the period-based report functions take (docs/microsoft-apis.md, "Usage reports"). */
 export const REPORT_PERIODS = ['D7', 'D30', 'D90', 'D180'] as const;
 export type ReportPeriod = (typeof REPORT_PERIODS)[number];

@@ -32,7 +32,8 @@ export function suggestedProposal(alert: AlertView, user: string, since: string)
   return {
     kind,
     user,
-    // A disabled account keeps its sessions until they are revoked (reference §C4): always pair.
+    // A disabled account keeps its sessions until they are revoked (docs/microsoft-apis.md, "Users:
+    // look up, disable, revoke"): always pair.
     revokeSessions: disable,
     removeSharing: disable && sharing,
     ...(sharing ? { since } : {}),

@@ -27,6 +27,13 @@ export function createApp(deps: ServerDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.onError(errorHandler(deps.log));
   app.use('*', securityHeaders());
+  // A path whose percent-encoding does not decode is the client's mistake: 400, nothing logged.
+  app.use('*', async (c, next) => {
+    if (!decodes(rawPath(c.req.url))) {
+      throw new HttpError(400, { error: 'the request path has malformed percent-encoding' });
+    }
+    await next();
+  });
   app.use('*', async (c, next) => {
     c.set('clientAddress', clientAddress(c, deps.settings.trust_proxy));
     await next();
@@ -53,7 +60,7 @@ export function createApp(deps: ServerDeps): Hono<AppEnv> {
     add(method, path, handler) {
       const info = endpoint(method, path);
       registered.add(`${method} ${path}`);
-      app.on(method, path, guard(info), handler);
+      app.on(method, path, guard(info, deps.settings), handler);
     },
   };
   opsRoutes(routes, deps);
@@ -74,12 +81,36 @@ export function createApp(deps: ServerDeps): Hono<AppEnv> {
   app.all('/api/*', (c) => {
     if (!c.get('principal'))
       return c.json(
-        { error: 'sign in first (session cookie or Authorization: Bearer token)' },
+        {
+          error: 'sign in first (session cookie or Authorization: Bearer token)',
+          code: 'unauthorized',
+        },
         401,
       );
-    return c.json({ error: `no such endpoint: ${c.req.method} ${c.req.path}` }, 404);
+    return c.json(
+      { error: `no such endpoint: ${c.req.method} ${c.req.path}`, code: 'not-found' },
+      404,
+    );
   });
   if (deps.webRoot) app.use('*', webApp(deps.webRoot));
-  app.notFound((c) => c.json({ error: `not found: ${c.req.path}` }, 404));
+  app.notFound((c) => c.json({ error: `not found: ${c.req.path}`, code: 'not-found' }, 404));
   return app;
+}
+
+/** The path as sent, before any decoding. */
+function rawPath(url: string): string {
+  const start = url.indexOf('/', url.indexOf('//') + 2);
+  if (start < 0) return '/';
+  const end = url.slice(start).search(/[?#]/);
+  return end < 0 ? url.slice(start) : url.slice(start, start + end);
+}
+
+function decodes(text: string): boolean {
+  if (!text.includes('%')) return true;
+  try {
+    decodeURIComponent(text);
+    return true;
+  } catch {
+    return false;
+  }
 }

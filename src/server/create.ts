@@ -39,8 +39,10 @@ export function createDeps(options: CreateOptions): ServerDeps {
     tokens: new Tokens(options.store),
     limiter: new LoginRateLimiter({
       windowMs: settings.login.window,
-      perAccount: settings.login.per_account,
+      perAccountAddress: settings.login.per_account_address,
       perAddress: settings.login.per_address,
+      perAccount: settings.login.per_account,
+      backoffMaxMs: settings.login.backoff_max,
     }),
     metrics: new ServerMetrics(options.store, options.config, () => options.alerts, now),
     log: options.log ?? createLogger('server'),

@@ -1,30 +1,10 @@
 // The built-in dashboards, in the spirit of Devo's Activeboards: each panel is a LINQ query (which
 // the app can open in search) and a way to draw its answer. Panels of kind `status` and `alerts`
 // read the collector-status and alert APIs instead.
+import type { Dashboard } from '../contracts/dashboards.js';
 
-export type PanelKind = 'timeseries' | 'bar' | 'table' | 'status' | 'alerts';
-
-export interface Panel {
-  readonly id: string;
-  readonly title: string;
-  readonly kind: PanelKind;
-  readonly query?: string;
-  /** For `bar`: the label column and the value column; for `timeseries`: the series column. */
-  readonly label?: string;
-  readonly value?: string;
-  readonly series?: string;
-  /** For `alerts`: only alerts of rules whose id contains this. */
-  readonly rule?: string;
-  readonly description: string;
-}
-
-export interface Dashboard {
-  readonly id: string;
-  readonly title: string;
-  readonly description: string;
-  readonly range: string;
-  readonly panels: readonly Panel[];
-}
+// The shapes are the API contract's, which the web app reads.
+export type { Dashboard, Panel, PanelKind } from '../contracts/dashboards.js';
 
 const M = 'cloud.office365.management';
 const SIGNIN = 'cloud.azure.ad.signin';

@@ -13,11 +13,11 @@ import type { StreamProgress } from '../sources/management-activity/collector.js
 import type { Store } from '../store/store.js';
 import { M365HuntError } from '../util/errors.js';
 import { createLogger, type Logger } from '../util/log.js';
-import { alertRunner } from './adapters/alerts.js';
+import { startAlerting } from '../app/alerting.js';
 import { Accounts } from './auth/accounts.js';
 import { generatePassword } from './auth/passwords.js';
 import { Tokens } from './auth/tokens.js';
-import { openServerStore } from './open-store.js';
+import { openStoreFromOptions } from '../app/store.js';
 import { startServer, type RunningServer } from './runtime.js';
 import { serverSettings } from './settings.js';
 
@@ -106,7 +106,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     config.server = { host, port };
     await writeFile(file, `${JSON.stringify(config, null, 2)}\n`);
     const resolved = loadConfig(file);
-    const store = await openServerStore({}, resolved);
+    const store = await openStoreFromOptions({}, { config: resolved });
     cleanups.push(() => store.close());
 
     const password = generatePassword();
@@ -136,7 +136,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     // The app lives in the simulated tenant's time: "now" in a range, the lag of collection, and
     // the times of alerts and actions all read the simulator's clock.
     const now = () => simulator.now();
-    const engine = alertRunner(store, resolved, log.child('alerts'), now);
+    const engine = startAlerting(store, resolved, { log: log.child('alerts'), now });
     await engine?.trigger();
     const raisedAlerts = await listAlerts(store);
     const raised = raisedAlerts.length;

@@ -14,7 +14,7 @@ export interface Principal {
 export interface AppEnv {
   Variables: {
     principal: Principal | undefined;
-    /** The client's address (the socket's, or X-Forwarded-For's first hop when trusted). */
+    /** The client's address (the socket's, or the last X-Forwarded-For entry when the proxy is trusted). */
     clientAddress: string;
   };
 }

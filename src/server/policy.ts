@@ -1,5 +1,5 @@
 // Every HTTP endpoint and the least role that may call it: the one table the routes register from
-// (a route missing here cannot be registered), the README prints and the tests walk.
+// (a route missing here cannot be registered), docs/server.md ("API") prints and the tests walk.
 import type { Role } from './roles.js';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';

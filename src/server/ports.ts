@@ -1,7 +1,31 @@
 // What the server needs from the layers below it, as small interfaces: the LINQ compiler, the
 // alert store and the responder. Adapters (./adapters) implement them over those modules, so a
 // module that is not there yet (or not configured) leaves its routes answering 503, nothing more.
+import type {
+  AlertDetail,
+  AlertStatus,
+  AlertSummary,
+  Classification,
+  TriageAnswer,
+  TriageStep,
+} from '../contracts/alerts.js';
+import type { Action, ActionDetail, DirectoryFacts, Plan } from '../contracts/respond.js';
+import type { ActionRequest } from '../contracts/routes.js';
 import type { SqlValue } from '../store/store.js';
+
+// The alert shapes the routes answer with are the API contract's (src/contracts/alerts.ts), the
+// same types the web app reads.
+export {
+  ALERT_STATUSES,
+  type AlertDetail,
+  type AlertEntities,
+  type AlertHunt,
+  type AlertStatus,
+  type AlertSummary,
+  type Classification,
+  type TriageAnswer,
+  type TriageStep,
+} from '../contracts/alerts.js';
 
 export interface QueryColumn {
   readonly name: string;
@@ -43,86 +67,12 @@ export interface QueryEngine {
   quote(value: string): string;
 }
 
-export type AlertStatus = 'new' | 'acknowledged' | 'closed';
-export const ALERT_STATUSES: readonly AlertStatus[] = ['new', 'acknowledged', 'closed'];
-
-export interface AlertEntities {
-  readonly user?: readonly string[];
-  readonly ip?: readonly string[];
-  readonly [kind: string]: readonly string[] | undefined;
-}
-
-export type Classification =
-  'true-positive' | 'benign-positive' | 'false-positive' | 'undetermined';
-
-/** An alert as the triage queue lists it. */
-export interface AlertSummary {
-  readonly id: string;
-  readonly rule: string;
-  readonly title: string;
-  readonly severity: string;
-  readonly status: AlertStatus;
-  /** When the alert was raised, and when it last changed (triage, more events). */
-  readonly created: string;
-  readonly updated?: string;
-  /** Event time of its first and last matching records: when it happened. */
-  readonly firstSeen?: string;
-  readonly lastSeen?: string;
-  readonly entities: AlertEntities;
-  /** Events grouped into this alert. */
-  readonly count?: number;
-  readonly assignee?: string | null;
-  readonly classification?: Classification | null;
-  readonly comments?: number;
-  /** The response its rule suggests (disable-user, …), when any. */
-  readonly suggested?: string | null;
-  readonly tenant?: string;
-}
-
-export interface AlertDetail extends AlertSummary {
-  readonly description?: string;
-  readonly techniques?: readonly string[];
-  readonly query?: string;
-  readonly evidence: ReadonlyArray<Readonly<Record<string, unknown>>>;
-  readonly history?: ReadonlyArray<Readonly<Record<string, unknown>>>;
-  readonly closeReason?: string;
-  readonly commentList?: ReadonlyArray<{ at: string; by: string; text: string }>;
-  /** Searches into the alert's records and their surroundings. */
-  readonly hunts?: readonly AlertHunt[];
-  /** The response the rule suggests, e.g. { action: 'disable-user', user: 'x@y' }. */
-  readonly suggestedResponse?: Readonly<Record<string, unknown>>;
-}
-
-export interface AlertHunt {
-  readonly label: string;
-  readonly query: string;
-  readonly from: string;
-  readonly to: string;
-}
-
 export interface AlertFilter {
   readonly status?: AlertStatus;
   readonly severity?: string;
   readonly rule?: string;
   readonly user?: string;
   readonly limit: number;
-}
-
-/** A triage step, as the routes pass it on (see src/alerts/store/alert-store.ts). */
-export type TriageStep =
-  | { readonly kind: 'acknowledged' }
-  | {
-      readonly kind: 'closed';
-      readonly reason: string;
-      readonly classification: Classification;
-    }
-  | { readonly kind: 'reopened'; readonly reason?: string }
-  | { readonly kind: 'assigned'; readonly assignee: string | null }
-  | { readonly kind: 'commented'; readonly text: string };
-
-export interface TriageAnswer {
-  readonly changed: readonly AlertSummary[];
-  readonly refused: ReadonlyArray<{ id: string; reason: string }>;
 }
 
 export interface AlertsPort {
@@ -142,26 +92,16 @@ export interface AlertsPort {
   counts(): Promise<Array<{ status: string; severity: string; count: number }>>;
 }
 
-export interface ActionRequest {
-  readonly action: 'disable-user' | 'enable-user';
-  readonly user: string;
-  readonly revokeSessions: boolean;
-  readonly removeSharing: boolean;
-  /** How far back to look for sharing to remove, e.g. `7d`. */
-  readonly since?: string;
-  readonly dryRun: boolean;
-  readonly alertId?: string;
-  /** Why, for the action log. */
-  readonly reason?: string;
-}
+export type { ActionRequest } from '../contracts/routes.js';
 
-export type ActionAnswer = Readonly<Record<string, unknown>>;
+/** What an action step answers: the action whole, as `GET /api/actions/:id` gives it. */
+export type ActionAnswer = ActionDetail;
 
 export interface RespondPort {
-  list(limit: number): Promise<ReadonlyArray<Readonly<Record<string, unknown>>>>;
-  get(id: string): Promise<Readonly<Record<string, unknown>> | undefined>;
+  list(limit: number): Promise<readonly Action[]>;
+  get(id: string): Promise<ActionDetail | undefined>;
   /** A dry run answers what would change; otherwise the action is proposed, approved by `by` and run. */
-  submit(request: ActionRequest, by: string): Promise<Readonly<Record<string, unknown>>>;
+  submit(request: ActionRequest, by: string): Promise<Plan | ActionDetail>;
   // The approval workflow (optional, so that a port without it leaves those routes answering 503):
   /** An analyst's proposal: recorded with its dry run, awaiting a responder's approval. */
   propose?(request: Omit<ActionRequest, 'dryRun'>, by: string): Promise<ActionAnswer>;
@@ -180,8 +120,8 @@ export interface RespondPort {
 
 export interface AccountAnswer {
   /** State, sessions and job facts from Graph; null when Graph could not be asked (see error). */
-  readonly directory: Readonly<Record<string, unknown>> | null;
+  readonly directory: DirectoryFacts | null;
   readonly error?: string;
   /** The action log's rows for this account, newest first. */
-  readonly actions: ReadonlyArray<Readonly<Record<string, unknown>>>;
+  readonly actions: readonly Action[];
 }

@@ -27,14 +27,27 @@ const serverSchema = z
     secure_cookies: z.union([z.literal('auto'), z.boolean()]).default('auto'),
     /** Behind a reverse proxy: trust X-Forwarded-For / X-Forwarded-Proto. */
     trust_proxy: z.boolean().default(false),
+    /** Sign-in limits (docs/security.md, "Sign-in"). */
     login: z
       .object({
         window: duration('login.window').default(15 * 60_000),
-        per_account: z.number().int().min(1).default(5),
+        /** Failures for one account from one address per window, then that pair waits. */
+        per_account_address: z.number().int().min(1).default(5),
+        /** Failures from one address per window (any names), then that address waits. */
         per_address: z.number().int().min(1).default(20),
+        /** Failures for one account from every address before its attempts are slowed down. */
+        per_account: z.number().int().min(1).default(10),
+        /** The longest wait between two attempts on a slowed-down account. */
+        backoff_max: duration('login.backoff_max').default(60_000),
       })
       .strict()
-      .default({ window: 15 * 60_000, per_account: 5, per_address: 20 }),
+      .default({
+        window: 15 * 60_000,
+        per_account_address: 5,
+        per_address: 20,
+        per_account: 10,
+        backoff_max: 60_000,
+      }),
     /** Run the collectors in the server process (off: another process collects). */
     collect: z.boolean().default(true),
   })

@@ -1,5 +1,5 @@
 // The bundled Microsoft 365 simulator: public API. Start it, point a collector at `url`, read the
-// ground truth, turn the realism switches, advance the clock. See README "## The simulator".
+// ground truth, turn the realism switches, advance the clock. See docs/simulator.md.
 import { chmod, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { M365HuntConfig, ServiceConfig } from '../config/types.js';

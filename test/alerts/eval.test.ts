@@ -2,7 +2,8 @@
 // the real collector, every bundled rule. Each labelled attack must raise an alert that names its
 // actor, and benign activity must raise fewer than 1 alert per 1,000 user-days.
 import { describe, expect, it } from 'vitest';
-import { evaluatePacks, formatEvaluation } from '../../src/alerts/eval/evaluate.js';
+import { formatEvaluation } from '../../src/alerts/eval/evaluate.js';
+import { evaluatePacks } from '../../src/app/evaluate-packs.js';
 import { setupAlerting } from '../../src/alerts/setup.js';
 import { SCENARIO_NAMES } from '../../src/simulator/index.js';
 

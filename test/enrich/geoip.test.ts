@@ -4,8 +4,12 @@
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { geoIp, ipv6Number, normaliseIp } from '../../src/enrich/geoip.js';
-import { geoipFunctionTable } from '../../src/enrich/geoip-linq.js';
-import { compileLinq, registerLinqFunctions, runLinq } from '../../src/linq/index.js';
+import {
+  baseFunctions,
+  compileLinq,
+  registerLinqFunctions,
+  runLinq,
+} from '../../src/linq/index.js';
 import { knownAddresses } from '../../src/simulator/tenant/geo.js';
 import { openStore } from '../../src/store/open.js';
 import { createCatalog } from '../../src/store/schema.js';
@@ -85,7 +89,6 @@ describe('LINQ GeoIP functions', () => {
       {
         from: new Date('2026-03-02T00:00:00Z'),
         to: new Date('2026-03-03T00:00:00Z'),
-        functions: geoipFunctionTable(),
       },
     );
     const names = result.columns.map((c) => c.name);
@@ -103,7 +106,7 @@ describe('LINQ GeoIP functions', () => {
     expect(rows).toContainEqual([null, null, null, null, null]);
   });
 
-  it('are refused on ClickHouse with the reason, and unconfigured without the table', () => {
+  it('are refused on ClickHouse with the reason, and unconfigured in the base table', () => {
     const opts = {
       catalog: createCatalog(),
       from: new Date('2026-03-02T00:00:00Z'),
@@ -113,13 +116,13 @@ describe('LINQ GeoIP functions', () => {
       compileLinq('from cloud.azure.ad.signin select countrycode(srcIp) as c', {
         ...opts,
         dialect: 'clickhouse',
-        functions: geoipFunctionTable(),
       }),
     ).toThrow(/runs on the DuckDB store only/);
     expect(() =>
       compileLinq('from cloud.azure.ad.signin select countrycode(srcIp) as c', {
         ...opts,
         dialect: 'duckdb',
+        functions: baseFunctions(),
       }),
     ).toThrow(/GeoIP database not configured/);
   });

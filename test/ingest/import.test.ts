@@ -195,6 +195,31 @@ describe.each(STORE_KINDS)('import into the %s store', (kind) => {
     expect(run.out).toContain('Management Activity API records (NDJSON)');
   });
 
+  it('imports an NDJSON file whose first line is broken: that line is quarantined, the rest stored', async () => {
+    store = await openTestStore(kind, dir);
+    const file = join(dir, `first-line-broken-${kind}.json`);
+    const good = linesOf(fixture('management-contoso.ndjson')).slice(0, 3);
+    writeFileSync(file, ['{"Id": "cut-short', ...good].join('\n') + '\n');
+    const run = await importFiles(store, file);
+    expect(run.error).toBeUndefined();
+    expect(counts(run)).toMatchObject({ read: 4, stored: 3, quarantined: 1 });
+    expect(await quarantined(store)).toEqual([[`${file}:1`, 'not valid JSON']]);
+  });
+
+  it('still refuses pretty-printed JSON, whose lines are no records', async () => {
+    const file = join(dir, 'pretty.json');
+    const record = JSON.parse(linesOf(fixture('management-contoso.ndjson'))[0]!) as object;
+    writeFileSync(file, JSON.stringify(record, null, 2) + '\n');
+    const run = await runImport(undefined, [
+      '--collector-id',
+      '10001',
+      '--db',
+      join(dir, 'p.duckdb'),
+      file,
+    ]);
+    expect(run.error?.message).toMatch(/not a JSON object on one line/);
+  });
+
   it('imports a JSON array byte for byte, and skips the records an NDJSON file brought already', async () => {
     store = await openTestStore(kind, dir);
     await importFiles(store, fixture('management-contoso.ndjson'));

@@ -7,7 +7,6 @@
 // m365hunt refuses on purpose (docs/linq.md).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { geoipFunctionTable } from '../../src/enrich/geoip-linq.js';
 import { compileLinq } from '../../src/linq/compile.js';
 import { LinqError } from '../../src/linq/errors.js';
 import { parseLinq } from '../../src/linq/parser.js';
@@ -124,7 +123,6 @@ function compiles(e: Entry): string | null {
         from: new Date('2026-03-01T00:00:00Z'),
         to: new Date('2026-03-02T00:00:00Z'),
         lookups,
-        functions: geoipFunctionTable(),
       });
       return null;
     } catch (error) {

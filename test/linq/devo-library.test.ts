@@ -3,7 +3,6 @@
 // Devo's would (entities, lookup enrichment). Two use Devo's GeoIP (`countrycode`), which runs on
 // DuckDB; ClickHouse refuses them with the reason, at compile time.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { geoipFunctionTable } from '../../src/enrich/geoip-linq.js';
 import { compileLinq } from '../../src/linq/compile.js';
 import { LinqError } from '../../src/linq/errors.js';
 import { registerLinqFunctions } from '../../src/linq/udf.js';
@@ -247,7 +246,6 @@ describe.each(['duckdb', 'chdb'] as const)("Devo's Office 365 detections on %s",
       catalog: createCatalog(),
       ...DEVO_RANGE,
       lookups,
-      functions: geoipFunctionTable(),
     });
 
   it.each(DETECTIONS.map((d) => d.name))('%s runs unchanged and fires', async (name) => {

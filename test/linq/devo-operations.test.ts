@@ -1,8 +1,7 @@
 // Which of Devo's operations m365hunt implements (docs/linq.md lists the ones it does not): a
 // function that compiles, with the shipped GeoIP databases for the GeoIP ones.
 import { describe, expect, it } from 'vitest';
-import { geoipFunctionTable } from '../../src/enrich/geoip-linq.js';
-import { GEOIP_FUNCTIONS } from '../../src/linq/functions/index.js';
+import { defaultFunctions, GEOIP_FUNCTIONS } from '../../src/linq/functions/index.js';
 import { DEVO_OPERATIONS } from './helpers/devo-operations.js';
 
 /** Names present only to explain that they cannot run (no city or coordinates in the data). */
@@ -15,7 +14,7 @@ const REFUSED = new Set(['hllpp']);
 const MISSING = ['ip6', 'net6', 'daynumber', 'monthnumber', 'purpose', 'hlut'];
 
 describe("Devo's operations", () => {
-  const table = geoipFunctionTable();
+  const table = defaultFunctions();
   const all = Object.values(DEVO_OPERATIONS).flat();
   const implemented = all.filter((n) => table.has(n) && !EXPLAINED_ONLY.has(n) && !REFUSED.has(n));
 

@@ -1,5 +1,5 @@
-// Functions and operators (reference §4, §5) evaluated on one known record, on DuckDB and on
-// ClickHouse: each expression must give the expected value on both engines.
+// Functions and operators (docs/linq.md, "The language") evaluated on one known record, on DuckDB
+// and on ClickHouse: each expression must give the expected value on both engines.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileLinq } from '../../src/linq/compile.js';
 import { createCatalog, MANAGEMENT } from '../../src/store/schema.js';

@@ -1,4 +1,4 @@
-// The eight seed queries of ../shared/seed-use-cases.md, unchanged, over realistic raw records from
+// The eight seed queries of docs/seed-queries.md, unchanged, over realistic raw records from
 // two collectors (test/fixtures/linq/seed-*.ndjson), each against its hand-computed answer.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -147,7 +147,15 @@ describe('login rate limit', () => {
   it('limits one address trying many accounts', async () => {
     const local = await startTestServer(tempDir(), {
       seed: false,
-      settings: { login: { window: 60_000, per_account: 5, per_address: 8 } },
+      settings: {
+        login: {
+          window: 60_000,
+          per_account_address: 5,
+          per_address: 8,
+          per_account: 10,
+          backoff_max: 60_000,
+        },
+      },
     });
     try {
       const c = new Client(local);

@@ -4,6 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendEvents } from '../../src/alerts/store/alert-store.js';
 import type { AlertEventRecord } from '../../src/alerts/store/model.js';
+import type { TriageAnswer } from '../../src/contracts/alerts.js';
+import type { ErrorBody } from '../../src/contracts/errors.js';
 import { tempDir } from '../helpers/temp.js';
 import { Client, startTestServer, type TestServer } from './helpers.js';
 
@@ -146,17 +148,14 @@ describe('triage', () => {
       reason: 'account disabled',
     });
     expect(bulk.status, bulk.text).toBe(200);
-    const answer = bulk.json<{
-      changed: Array<{ id: string; status: string; classification: string }>;
-      refused: Array<{ id: string; reason: string }>;
-    }>();
+    const answer = bulk.json<TriageAnswer>();
     expect(answer.changed.map((a) => [a.id, a.status, a.classification])).toEqual([
       ['A1', 'closed', 'true-positive'],
       ['A2', 'closed', 'true-positive'],
     ]);
     expect(answer.refused).toEqual([
-      { id: 'A3', reason: 'Alert A3 is closed; it cannot be closed.' },
-      { id: 'NOPE', reason: 'There is no alert NOPE.' },
+      { id: 'A3', code: 'not-allowed', reason: 'Alert A3 is closed; it cannot be closed.' },
+      { id: 'NOPE', code: 'not-found', reason: 'There is no alert NOPE.' },
     ]);
     const empty = await as('analyst').request('POST', '/api/alerts/triage', {
       action: 'ack',
@@ -167,6 +166,18 @@ describe('triage', () => {
       (await as('viewer').request('POST', '/api/alerts/triage', { action: 'ack', ids: ['A1'] }))
         .status,
     ).toBe(403);
+  });
+
+  it('answers a missing alert with a typed refusal (a code, not words to match)', async () => {
+    const missing = await as('viewer').request('GET', '/api/alerts/NOPE');
+    expect(missing.status).toBe(404);
+    expect(missing.json<ErrorBody>().code).toBe('not-found');
+    const step = await as('analyst').request('POST', '/api/alerts/NOPE/ack');
+    expect(step.status).toBe(404);
+    expect(step.json<ErrorBody>().code).toBe('not-found');
+    const bad = await as('analyst').request('POST', '/api/alerts/A1/close', { reason: '' });
+    expect(bad.status).toBe(400);
+    expect(bad.json<ErrorBody>().code).toBe('bad-request');
   });
 });
 

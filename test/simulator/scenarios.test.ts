@@ -1,5 +1,5 @@
 // The default demo tenant (50 users, 2 days, all scenarios): every seed query of
-// seed-use-cases.md finds its data, near-misses exist, records follow the real schemas, and
+// docs/seed-queries.md finds its data, near-misses exist, records follow the real schemas, and
 // scenario records are labelled in the truth with actors that appear in them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimulatorHandle, TruthLine } from '../../src/simulator/index.js';

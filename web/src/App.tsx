@@ -1,6 +1,6 @@
 // The app frame: who is signed in (or the sign-in page), the navigation, and the page for the path.
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, call, get, setCsrf, whenSignedOut } from './lib/api';
+import { api, ApiError, setCsrf, whenSignedOut } from './lib/api';
 import { navigate, useLocation } from './lib/router';
 import type { Me } from './lib/types';
 import { Loading } from './components/States';
@@ -57,7 +57,7 @@ export function App() {
 
   useEffect(() => {
     whenSignedOut(() => setMe(null));
-    get<Me>('/api/auth/me')
+    api('GET /api/auth/me')
       .then((m) => {
         setCsrf(m.csrf);
         setMe(m);
@@ -111,7 +111,7 @@ export function App() {
 
   const signOut = async () => {
     try {
-      await call('POST', '/api/auth/logout');
+      await api('POST /api/auth/logout');
     } finally {
       setCsrf(null);
       setMe(null);

@@ -3,7 +3,6 @@
 // each entity, and a key filter), compiled for the store's dialect over an ingest range or a time
 // range. Everything stays LINQ, so the engine is the same on DuckDB and ClickHouse, and every value
 // it adds is a bound literal.
-import { geoipFunctionTable } from '../../enrich/geoip-linq.js';
 import { compileLinq } from '../../linq/index.js';
 import { loadLookupCatalog, type LookupCatalog } from '../../store/lookups.js';
 import { createCatalog, type Catalog } from '../../store/schema.js';
@@ -145,7 +144,6 @@ export async function queryRows(
   const compiled = compileLinq(engineText(q), {
     dialect: store.dialect,
     catalog,
-    functions: geoipFunctionTable(),
     lookups: await loadLookupCatalog(store),
     from: range.from ?? ALL_TIME.from,
     to: range.to ?? ALL_TIME.to,
@@ -220,7 +218,6 @@ export function checkRowQuery(
   return compileLinq(engineText(q), {
     dialect,
     catalog,
-    functions: geoipFunctionTable(),
     ...(lookups ? { lookups } : {}),
     from: ALL_TIME.from,
     to: ALL_TIME.to,
@@ -245,7 +242,6 @@ async function groupedRows(
   const compiled = compileLinq(text, {
     dialect: store.dialect,
     catalog,
-    functions: geoipFunctionTable(),
     lookups: await loadLookupCatalog(store),
     from: range.from ?? ALL_TIME.from,
     to: range.to ?? ALL_TIME.to,

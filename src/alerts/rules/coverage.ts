@@ -1,4 +1,4 @@
-// Coverage of the detection catalogue (reference/detections.md): which rules implement which
+// Coverage of the detection catalogue (docs/detections.md): which rules implement which
 // catalogue entries, the groups A–H, the fifteen entries an exfiltration product must have, and
 // the gaps no public rule covers. `rules list --coverage` prints it; the tests hold the packs to it.
 import type { Rule } from './load.js';

@@ -192,7 +192,7 @@ export const ruleSchema = z
         z.string().regex(/^T\d{4}(\.\d{3})?$/, { message: 'a technique id such as T1114.003' }),
       )
       .min(1, { message: 'name at least one MITRE ATT&CK technique' }),
-    /** Catalogue ids of reference/detections.md (A1…H2) or gap names (gap:…). */
+    /** Catalogue ids of docs/detections.md (A1…H2) or gap names (gap:…). */
     catalog: z.array(z.string().regex(/^([A-H]\d{1,2}|gap:[a-z-]+|seed:\d)$/)).default([]),
     kind: z.enum(KINDS),
     query: query.optional(),

@@ -4,12 +4,14 @@
 // store kind.
 import { randomUUID } from 'node:crypto';
 import { userInfo } from 'node:os';
+import type { TriageRefusal } from '../../contracts/alerts.js';
 import * as eventLog from '../../linq/event-log.js';
 import { ALERTS } from '../../store/schema.js';
 import type { QueryStore, RawRecordSet, RowStore, StatePut } from '../../store/store.js';
 import { M365HuntError } from '../../util/errors.js';
 import { linqString } from '../rules/tunables.js';
 import {
+  AlertNotFoundError,
   foldAlert,
   type AlertEventRecord,
   type Classification,
@@ -114,9 +116,7 @@ export async function getAlert(store: QueryStore, id: string): Promise<AlertView
       },
     );
   }
-  throw new M365HuntError(`There is no alert ${id}.`, {
-    hint: 'List alerts with `m365hunt alerts list`.',
-  });
+  throw new AlertNotFoundError(id);
 }
 
 const TRANSITIONS: Readonly<
@@ -208,7 +208,7 @@ export interface TriageResult {
   /** The alerts as they are after the change, in the order asked. */
   readonly changed: AlertView[];
   /** Alerts the change did not apply to, and why (already closed, unknown id…). */
-  readonly refused: Array<{ id: string; reason: string }>;
+  readonly refused: TriageRefusal[];
 }
 
 /**
@@ -229,17 +229,17 @@ export async function triageAlerts(
       ? [await getAlert(store, unique[0]!)]
       : await listAlerts(store, { alertIds: unique });
   const byId = new Map(found.map((a) => [a.id, a]));
-  const refused: Array<{ id: string; reason: string }> = [];
+  const refused: TriageRefusal[] = [];
   const events: AlertEventRecord[] = [];
   const touched: string[] = [];
   for (const id of unique.length === 1 ? [found[0]!.id] : unique) {
     const alert = byId.get(id);
     if (!alert) {
-      refused.push({ id, reason: `There is no alert ${id}.` });
+      refused.push({ id, code: 'not-found', reason: `There is no alert ${id}.` });
       continue;
     }
     const why = refusal(alert, change);
-    if (why) refused.push({ id, reason: why });
+    if (why) refused.push({ id, code: 'not-allowed', reason: why });
     else {
       events.push(triageEvent(alert, change, actor, now));
       touched.push(id);

@@ -3,35 +3,26 @@
 // (more evidence, a status, a recovery, a notification outcome). An alert's current state is the
 // fold of its events in ingest order, so nothing is ever edited in place and every change keeps
 // who made it and when.
+import type { AlertEventType, AlertStatus, Classification } from '../../contracts/alerts.js';
+import { M365HuntError } from '../../util/errors.js';
 import type { EntityKind, RuleKind, Severity } from '../rules/schema.js';
 
-export const ALERT_STATUSES = ['new', 'acknowledged', 'closed'] as const;
-export type AlertStatus = (typeof ALERT_STATUSES)[number];
+// The statuses, events and classifications are the API's too: one definition, in the contract.
+export {
+  ALERT_STATUSES,
+  CLASSIFICATIONS,
+  type AlertEventType,
+  type AlertStatus,
+  type Classification,
+} from '../../contracts/alerts.js';
 
-export type AlertEventType =
-  | 'raised'
-  | 'updated'
-  | 'acknowledged'
-  | 'closed'
-  | 'reopened'
-  | 'recovered'
-  | 'notified'
-  | 'notify_failed'
-  | 'assigned'
-  | 'commented';
-
-/**
- * What a closed alert turned out to be: Microsoft Sentinel's incident classifications
- * (https://learn.microsoft.com/en-us/javascript/api/@azure/arm-securityinsight/knownincidentclassification),
- * so that figures of false positives per rule mean what they mean there.
- */
-export const CLASSIFICATIONS = [
-  'true-positive',
-  'benign-positive',
-  'false-positive',
-  'undetermined',
-] as const;
-export type Classification = (typeof CLASSIFICATIONS)[number];
+/** No alert has this id (or id prefix): a value to test for, not a message to match. */
+export class AlertNotFoundError extends M365HuntError {
+  constructor(readonly alertId: string) {
+    super(`There is no alert ${alertId}.`, { hint: 'List alerts with `m365hunt alerts list`.' });
+    this.name = 'AlertNotFoundError';
+  }
+}
 
 export interface Evidence {
   /** Event time of the record (ISO). */

@@ -19,7 +19,8 @@ import {
 import { loadConfig } from '../../config/load.js';
 import { M365HuntError } from '../../util/errors.js';
 import { createLogger } from '../../util/log.js';
-import { addStoreOptions, openStoreFromOptions, type StoreCliOptions } from '../store-options.js';
+import { openStoreFromOptions, type StoreCliOptions } from '../../app/store.js';
+import { addStoreOptions } from '../store-options.js';
 import { renderTable } from '../table.js';
 
 function statuses(text: string | undefined): AlertStatus[] | undefined {

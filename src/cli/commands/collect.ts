@@ -1,7 +1,7 @@
 // `m365hunt collect`: collects every configured tenant into the store, once (`--once`) or polling.
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
-import { startCollectorAlerting } from '../../alerts/runner.js';
+import { startAlerting } from '../../app/alerting.js';
 import { loadConfig } from '../../config/load.js';
 import { Collection, type PassSummary } from '../../sources/collection.js';
 import type {
@@ -12,7 +12,8 @@ import type {
 import type { StreamKey } from '../../store/store.js';
 import { M365HuntError } from '../../util/errors.js';
 import { createLogger, setLogLevel } from '../../util/log.js';
-import { addStoreOptions, openStoreFromOptions, type StoreCliOptions } from '../store-options.js';
+import { openStoreFromOptions, type StoreCliOptions } from '../../app/store.js';
+import { addStoreOptions } from '../store-options.js';
 
 interface CollectOptions extends StoreCliOptions {
   once?: boolean;
@@ -140,7 +141,7 @@ export function registerCollect(program: Command): void {
     const store = await openStoreFromOptions(options, { config });
     const reporter = options.quiet ? undefined : progressReporter();
     // Rules are evaluated in this process, after commits (debounced) and every minute.
-    const alerts = startCollectorAlerting(store, config);
+    const alerts = startAlerting(store, config);
     const collection = new Collection(config, store, {
       log,
       progress: reporter?.progress,

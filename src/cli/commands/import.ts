@@ -15,7 +15,8 @@ import {
 } from '../../ingest/import/runner.js';
 import type { Store } from '../../store/store.js';
 import { M365HuntError } from '../../util/errors.js';
-import { addStoreOptions, openStoreFromOptions, type StoreCliOptions } from '../store-options.js';
+import { openStoreFromOptions, type StoreCliOptions } from '../../app/store.js';
+import { addStoreOptions } from '../store-options.js';
 
 export interface ImportCliOptions extends StoreCliOptions {
   collectorId: string;

@@ -11,7 +11,8 @@ import {
   setCurrentVersion,
 } from '../../store/lookups.js';
 import { M365HuntError } from '../../util/errors.js';
-import { addStoreOptions, openStoreFromOptions, type StoreCliOptions } from '../store-options.js';
+import { openStoreFromOptions, type StoreCliOptions } from '../../app/store.js';
+import { addStoreOptions } from '../store-options.js';
 import { renderTable } from '../table.js';
 import { csvField } from '../../linq/format.js';
 

@@ -13,13 +13,12 @@ import type { Dialect } from '../../store/store.js';
 import { M365HuntError } from '../../util/errors.js';
 import { loadConfig } from '../../config/load.js';
 import { remoteQuery } from '../remote-query.js';
-import { geoipFunctionTable } from '../../enrich/geoip-linq.js';
 import {
-  addStoreOptions,
   openStoreFromOptions,
   storeUrlFromOptions,
   type StoreCliOptions,
-} from '../store-options.js';
+} from '../../app/store.js';
+import { addStoreOptions } from '../store-options.js';
 
 interface QueryOptions extends StoreCliOptions {
   file?: string;
@@ -128,7 +127,6 @@ export function registerQuery(program: Command): void {
           from,
           to,
           now,
-          functions: geoipFunctionTable(),
           lookups: await lookupsIfAny(options, config),
           ...(limit !== undefined ? { limit } : {}),
         });
@@ -150,7 +148,6 @@ export function registerQuery(program: Command): void {
           // the grid shows the query's own columns and the time: read no more than it shows
           tableColumns: options.format !== 'table' || options.allColumns === true,
           // countrycode, asn, asorg from the shipped GeoIP databases (DuckDB stores).
-          functions: geoipFunctionTable(),
           ...(limit !== undefined ? { limit } : {}),
         });
         await writeResult(

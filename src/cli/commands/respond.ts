@@ -22,7 +22,8 @@ import {
 import type { Store } from '../../store/store.js';
 import { M365HuntError } from '../../util/errors.js';
 import { createLogger } from '../../util/log.js';
-import { addStoreOptions, openStoreFromOptions, type StoreCliOptions } from '../store-options.js';
+import { openStoreFromOptions, type StoreCliOptions } from '../../app/store.js';
+import { addStoreOptions } from '../store-options.js';
 import { renderTable } from '../table.js';
 
 interface ActOptions extends StoreCliOptions {

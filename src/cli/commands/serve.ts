@@ -1,14 +1,14 @@
 // `m365hunt serve`: the HTTP API and the web app, with the collectors running in the same process.
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/load.js';
-import { alertRunner } from '../../server/adapters/alerts.js';
+import { startAlerting } from '../../app/alerting.js';
 import { Accounts } from '../../server/auth/accounts.js';
-import { openServerStore } from '../../server/open-store.js';
 import { startServer } from '../../server/runtime.js';
 import { serverSettings } from '../../server/settings.js';
 import { M365HuntError } from '../../util/errors.js';
 import { createLogger, setLogLevel } from '../../util/log.js';
-import { addStoreOptions, type StoreCliOptions } from '../store-options.js';
+import { openStoreFromOptions, type StoreCliOptions } from '../../app/store.js';
+import { addStoreOptions } from '../store-options.js';
 
 interface ServeOptions extends StoreCliOptions {
   port?: string;
@@ -61,7 +61,7 @@ export function registerServe(program: Command): void {
     const settings = serverSettings(config);
     const log = createLogger('serve');
     for (const w of config.warnings) log.warn(w);
-    const store = await openServerStore(options, config);
+    const store = await openStoreFromOptions(options, { config });
     try {
       if ((await new Accounts(store).count()) === 0) {
         log.warn(
@@ -70,7 +70,9 @@ export function registerServe(program: Command): void {
       }
       const collect = options.collect && settings.collect;
       // The engine evaluates what this process commits; with --no-collect the collecting process does.
-      const engine = collect ? alertRunner(store, config, log.child('alerts')) : undefined;
+      const engine = collect
+        ? startAlerting(store, config, { log: log.child('alerts') })
+        : undefined;
       const server = await startServer({
         store,
         config,

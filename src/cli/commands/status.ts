@@ -1,85 +1,13 @@
 // `m365hunt status`: per tenant and stream, how far collection got, how far behind it is, what it
 // stored, skipped and quarantined, the last error, and warnings before Microsoft deletes content.
 import type { Command } from 'commander';
-import { loadConfig, type ResolvedConfig } from '../../config/load.js';
-import type { StreamStatus } from '../../store/store.js';
+import { loadConfig } from '../../config/load.js';
 import { geoIp } from '../../enrich/geoip.js';
+import { statusRows } from '../../sources/status.js';
 import { formatDuration } from '../../util/duration.js';
-import { addStoreOptions, openStoreFromOptions, type StoreCliOptions } from '../store-options.js';
+import { openStoreFromOptions, type StoreCliOptions } from '../../app/store.js';
+import { addStoreOptions } from '../store-options.js';
 import { renderTable } from '../table.js';
-
-const DAY = 86_400_000;
-/**
- * How long Microsoft keeps each source's data, and the lag that deserves a warning. Usage
- * reports are a daily snapshot that is one to two days old by design.
- */
-const RETENTION: Readonly<Record<string, { keptMs: number; warnMs: number; what: string }>> = {
-  management: { keptMs: 7 * DAY, warnMs: 5 * DAY, what: 'content' },
-  entra: { keptMs: 30 * DAY, warnMs: 20 * DAY, what: 'sign-ins and audits' },
-  message_trace: { keptMs: 90 * DAY, warnMs: 60 * DAY, what: 'message trace' },
-  reports: { keptMs: Infinity, warnMs: 4 * DAY, what: 'reports' },
-};
-
-export interface StatusRow {
-  tenant: string;
-  stream: string;
-  listedThrough: string | null;
-  lagMs: number | null;
-  records: number;
-  skipped: number;
-  quarantined: number;
-  lastError: string | null;
-  lastErrorAt: string | null;
-  lastSuccessAt: string | null;
-  warning: string | null;
-}
-
-export function statusRows(
-  streams: readonly StreamStatus[],
-  config: ResolvedConfig | undefined,
-  now = Date.now(),
-): StatusRow[] {
-  const names = new Map(config?.instances.map((i) => [i.tenantId, i.name]) ?? []);
-  return streams.map((s) => {
-    const cursor = s.cursor as { listedThrough?: string } | null;
-    const through = cursor?.listedThrough ?? null;
-    const lag = through ? now - Date.parse(through) : null;
-    const r = RETENTION[s.key.source] ?? RETENTION.management!;
-    let warning: string | null = null;
-    if (lag !== null && lag > r.warnMs) {
-      warning =
-        r.keptMs === Infinity
-          ? `no new report for ${formatDuration(lag)}`
-          : lag >= r.keptMs
-            ? `behind more than ${formatDuration(r.keptMs)}: Microsoft has deleted ${r.what} that was not collected`
-            : `behind ${formatDuration(lag)}: Microsoft deletes ${r.what} after ${formatDuration(r.keptMs)}, collect within ${formatDuration(r.keptMs - lag)}`;
-    } else if (s.lastError && /no Entra ID P1\/P2 licence/.test(s.lastError)) {
-      warning =
-        'no Entra ID P1/P2 licence: Microsoft serves sign-in logs only to tenants with Entra ID P1 or P2 (assign one, or set "sign_ins": false)';
-    } else if (!through && s.lastError) {
-      warning = 'never collected';
-    }
-    if (s.lastError && / — fix: /.test(s.lastError) && !/P1\/P2 licence/.test(warning ?? '')) {
-      // A known cause (audit logging off, a missing permission): its fix, not just the symptom.
-      const [problem = '', fix = ''] = s.lastError.split(' — fix: ');
-      const what = problem.replace(/ \([^)]*\):.*$/s, '');
-      warning = `${warning ? `${warning}; ` : ''}${what}; fix: ${fix}`;
-    }
-    return {
-      tenant: names.get(s.key.tenant) ?? s.key.tenant,
-      stream: `${s.key.source === 'management' ? '' : `${s.key.source}:`}${s.key.stream}`,
-      listedThrough: through,
-      lagMs: lag,
-      records: s.records,
-      skipped: s.skipped,
-      quarantined: s.quarantined,
-      lastError: s.lastError,
-      lastErrorAt: s.lastErrorAt?.toISOString() ?? null,
-      lastSuccessAt: s.lastSuccessAt?.toISOString() ?? null,
-      warning,
-    };
-  });
-}
 
 /** The GeoIP databases in use and their dates (lookups are only as current as these). */
 export function geoIpLine(): string {

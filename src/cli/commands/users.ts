@@ -8,7 +8,8 @@ import { isRole, ROLES, type Role } from '../../server/roles.js';
 import type { Store } from '../../store/store.js';
 import { M365HuntError } from '../../util/errors.js';
 import { renderTable } from '../table.js';
-import { addStoreOptions, openStoreFromOptions, type StoreCliOptions } from '../store-options.js';
+import { openStoreFromOptions, type StoreCliOptions } from '../../app/store.js';
+import { addStoreOptions } from '../store-options.js';
 
 const PASSWORD_ENV = 'M365HUNT_PASSWORD';
 

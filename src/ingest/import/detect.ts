@@ -106,6 +106,22 @@ function parseObject(text: string): Record<string, unknown> | undefined {
   }
 }
 
+/** Lines of the head tried for a first record when line 1 is not one (docs/import.md). */
+const NDJSON_PROBE_LINES = 50;
+
+function firstObjectLine(head: string, from: number): { first: string; at: number } | undefined {
+  let nl = from;
+  for (let tried = 0; nl >= 0 && tried < NDJSON_PROBE_LINES; tried++) {
+    const start = nl + 1;
+    nl = head.indexOf('\n', start);
+    // The head's last line may be cut by the head's size: only whole lines are tried.
+    if (nl < 0) return undefined;
+    const line = head.slice(start, nl).trim();
+    if (line.startsWith('{') && parseObject(line)) return { first: line, at: start };
+  }
+  return undefined;
+}
+
 function detectJson(
   file: string,
   head: string,
@@ -117,6 +133,10 @@ function detectJson(
   if (container === 'ndjson') {
     const nl = head.indexOf('\n', start);
     first = (nl < 0 ? head.slice(start) : head.slice(start, nl)).trimEnd();
+    // One broken first line (a cut record, a stray header) must not refuse the file: the first
+    // line of the head that is a JSON object decides, and the reader quarantines the bad ones.
+    const later = parseObject(first) ? undefined : firstObjectLine(head, nl);
+    if (later) ({ first, at } = later);
   } else {
     at = start + 1;
     while (at < head.length && /\s/.test(head[at]!)) at++;

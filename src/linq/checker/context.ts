@@ -27,7 +27,10 @@ export interface CheckOptions {
   readonly tableColumns: boolean;
 }
 
-/** Names that are never aliases: keywords, built-in identifiers (reference §2.4). */
+/**
+ * Names that are never aliases: keywords, built-in identifiers (docs/linq.md, "Grammar, tokens and
+ * types").
+ */
 export const RESERVED_ALIASES = new Set([...KEYWORDS, ...CONTEXTUAL_KEYWORDS]);
 
 /** Most inlined SQL an alias may stand for (guards against exponential alias chains). */

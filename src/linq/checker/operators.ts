@@ -1,4 +1,4 @@
-// Operators: arithmetic, comparisons and LINQ's conversions between the two sides (reference §2.3, §4).
+// Operators: arithmetic, comparisons and LINQ's conversions between the two sides.
 import type { CompareOp, Expr, Span } from '../ast.js';
 import { cidrBounds, convert, isLit, lit, nul, op, parseIp4 } from '../build.js';
 import { ip4OfText } from '../functions/network.js';
@@ -106,7 +106,7 @@ export abstract class OperatorChecker extends CheckerBase {
     return op(sign === 1 ? 'ts_add' : 'ts_sub', [ts, d], 'timestamp');
   }
 
-  /** Brings two values to one type for a comparison (reference §2.3, §4). */
+  /** Brings two values to one type for a comparison (docs/linq.md, "Grammar, tokens and types"). */
   unify(a: TExpr, b: TExpr, as: Span, bs: Span, at: Span): [TExpr, TExpr] {
     if (a.type === 'json' && b.type === 'json')
       return [op('json_text', [a], 'str'), op('json_text', [b], 'str')];

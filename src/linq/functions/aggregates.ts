@@ -1,5 +1,5 @@
-// Aggregations (reference §5.7): allowed in any select or where after a group, computed over the
-// group's input rows.
+// Aggregations (docs/linq.md, "The language"): allowed in any select or where after a group,
+// computed over the group's input rows.
 import { lit, op } from '../build.js';
 import type { AggOp, TExpr } from '../ir.js';
 import { arrayOf, isArray, isCompileTime, isNumeric, type LType } from '../types.js';

@@ -1,4 +1,4 @@
-// Conversion functions: to bool, addresses, networks, times and durations (reference §5.3).
+// Conversion functions: to bool, addresses, networks, times and durations (docs/linq.md, "The language").
 import { ip4Text, lit, nul, op, parseIp4, cidrBounds } from '../build.js';
 import type { TExpr } from '../ir.js';
 import { formatTimestamp, parseTimestampLiteral } from '../time-range.js';

@@ -1,4 +1,5 @@
-// Filters and string tests (reference §5.1): usable in `where` and as boolean columns.
+// Filters and string tests (docs/linq.md, "The language": tests): usable in `where` and as boolean
+// columns.
 import { lit, nul, op } from '../build.js';
 import type { TExpr } from '../ir.js';
 import { isTokenChar, tokenPattern } from '../patterns.js';

@@ -1,4 +1,4 @@
-// JSON functions: parsing, paths, jq programs and the text of values (reference §5.2).
+// JSON functions: parsing, paths, jq programs and the text of values (docs/linq.md, "The language").
 import { lit, nul, op } from '../build.js';
 import type { CompileValue, JsonStep, TExpr } from '../ir.js';
 import { jqCompileError } from '../jq-engine.js';

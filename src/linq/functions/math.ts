@@ -1,4 +1,4 @@
-// Conditional and math functions (reference §5.4).
+// Conditional and math functions (docs/linq.md, "The language").
 import { lit, nul, op } from '../build.js';
 import { scalar, type CheckedArg, type ScalarFunction } from './types.js';
 

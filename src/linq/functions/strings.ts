@@ -1,4 +1,4 @@
-// Pattern and string functions (reference §5.2).
+// Pattern and string functions (docs/linq.md, "The language").
 import { lit, nul, op } from '../build.js';
 import type { CompileValue, TExpr } from '../ir.js';
 import { checkRegex, globPattern } from '../patterns.js';

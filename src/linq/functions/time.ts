@@ -1,5 +1,6 @@
-// Time functions (reference §5.5, all in UTC) and the GeoIP functions (§5.6), which need a GeoIP
-// database: a function provider replaces them; until one is configured they explain why they fail.
+// Time functions (docs/linq.md, "The language", all in UTC) and the GeoIP functions
+// (docs/geoip.md), which need a GeoIP database: a function provider replaces them; until one is
+// configured they explain why they fail.
 import { lit, op } from '../build.js';
 import type { DateFormatPiece, DatePart, TExpr } from '../ir.js';
 import { formatTimestamp, startOfDay } from '../time-range.js';

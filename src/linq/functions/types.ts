@@ -54,7 +54,7 @@ export interface FnContext {
 export interface ScalarFunction {
   readonly kind: 'scalar';
   readonly name: string;
-  /** How the function is called, for messages and the README: `split(s, sep[, i])`. */
+  /** How the function is called, for messages and docs/linq.md: `split(s, sep[, i])`. */
   readonly signature: string;
   readonly doc: string;
   readonly min: number;

@@ -1,4 +1,4 @@
-// String, JSON, conversion, conditional and math functions (reference §5.2-§5.4).
+// String, JSON, conversion, conditional and math functions (docs/linq.md, "The language").
 import type { ScalarFunction } from './types.js';
 import { CONVERSION_FUNCTIONS } from './conversions.js';
 import { JSON_FUNCTIONS } from './json.js';

@@ -1,5 +1,5 @@
-// Expressions by precedence (reference §4): or, and, not, comparisons and `in`, + -, * / \ % %%,
-// unary minus, postfix subscripts.
+// Expressions by precedence (docs/linq.md, "Grammar, tokens and types"): or, and, not, comparisons
+// and `in`, + -, * / \ % %%, unary minus, postfix subscripts.
 import type { CompareLink, CompareOp, Expr } from '../ast.js';
 import { COMPARE_OPS, span } from './base.js';
 import { PrimaryParser } from './primary.js';

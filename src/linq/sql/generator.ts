@@ -1,7 +1,8 @@
 // The default SQL generator: walks a checked plan and writes one SELECT with nested sub-selects, one
-// per group (reference §10). The SQL here is standard where it can be and DuckDB's where it must be;
-// each dialect overrides only what differs (see ../dialects). Every literal becomes a bound parameter,
-// identifiers pass through `quoteIdent` alone, and the few fixed strings through `constant`.
+// per group (docs/linq.md, "Where m365hunt differs from Devo"). The SQL here is standard where it
+// can be and DuckDB's where it must be; each dialect overrides only what differs (see ../dialects).
+// Every literal becomes a bound parameter, identifiers pass through `quoteIdent` alone, and the few
+// fixed strings through `constant`.
 import { LOOKUPS } from '../../store/lookup-family.js';
 import type { SqlValue } from '../../store/store.js';
 import type { GroupPlan, Plan, TExpr } from '../ir.js';

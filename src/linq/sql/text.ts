@@ -89,7 +89,10 @@ export abstract class TextSql extends ValueSql {
     return this.fn(name, x);
   }
 
-  /** Start of the `ms`-long bucket of a time: epoch-aligned (reference §10). */
+  /**
+   * Start of the `ms`-long bucket of a time: epoch-aligned (docs/linq.md, "Where m365hunt differs
+   * from Devo").
+   */
   protected period(ts: string, ms: number): string {
     return `epoch_ms((epoch_ms(${ts}) // ${this.int(ms)}) * ${this.int(ms)})`;
   }

@@ -1,7 +1,8 @@
-// Drive items and their permissions through Graph (reference §C6). An audit record names an item
-// by URL; Graph needs a drive and an item id. The user's own OneDrive is tried first (most sharing
-// is there, one call); otherwise the site (`/sites/{host}:{path}`), its libraries, and the library
-// whose URL the item's URL starts with. Then `root:/{path}` gives the item.
+// Drive items and their permissions through Graph (docs/microsoft-apis.md, "Drive items and their
+// permissions"). An audit record names an item by URL; Graph needs a drive and an item id. The
+// user's own OneDrive is tried first (most sharing is there, one call); otherwise the site
+// (`/sites/{host}:{path}`), its libraries, and the library whose URL the item's URL starts with.
+// Then `root:/{path}` gives the item.
 import type { GraphClient, GraphResult } from './client.js';
 import { userPath } from './users.js';
 

@@ -1,8 +1,9 @@
-// Which Microsoft Graph application permissions each call needs (reference §C2), read from the
-// operation, never from the answer: Graph's 403 says only "Insufficient privileges". The app's
-// token lists what was granted (its `roles` claim), so a dry run can say what is missing before
-// anything is called, and a 403 can be told apart: a missing permission (grant it, here is where)
-// or a privileged target (the app needs a directory role). The remedies use the portal's words.
+// Which Microsoft Graph application permissions each call needs (docs/microsoft-apis.md,
+// "Permissions"), read from the operation, never from the answer: Graph's 403 says only
+// "Insufficient privileges". The app's token lists what was granted (its `roles` claim), so a dry
+// run can say what is missing before anything is called, and a 403 can be told apart: a missing
+// permission (grant it, here is where) or a privileged target (the app needs a directory role). The
+// remedies use the portal's words.
 
 export type GraphOperation =
   'read-user' | 'enable-disable' | 'revoke-sessions' | 'read-files' | 'write-files';

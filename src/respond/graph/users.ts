@@ -1,6 +1,7 @@
-// Users through Graph (reference §C3–C5): look one up with the properties the responder needs,
-// disable or enable it, revoke its sign-in sessions. Writes address the object id, as Microsoft's
-// examples do; lookups accept a UPN (guests' `#EXT#` encoded, `$`-prefixed UPNs in the `('…')` form).
+// Users through Graph (docs/microsoft-apis.md, "Users: look up, disable, revoke"): look one up with
+// the properties the responder needs, disable or enable it, revoke its sign-in sessions. Writes
+// address the object id, as Microsoft's examples do; lookups accept a UPN (guests' `#EXT#` encoded,
+// `$`-prefixed UPNs in the `('…')` form).
 import type { UserState } from '../model.js';
 import type { GraphClient, GraphResult } from './client.js';
 

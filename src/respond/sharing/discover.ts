@@ -1,7 +1,8 @@
-// The sharing a user created in a period, from the audit records in the store (reference §B6):
-// links (Anyone, organisation, specific people) and grants (to members, guests, invited outsiders).
-// Queried with LINQ like any hunt, so it works on every store kind; each record is then grouped by
-// the item it names, to be resolved through Graph (resolve.ts).
+// The sharing a user created in a period, from the audit records in the store
+// (docs/microsoft-apis.md, "SharePoint and OneDrive"): links (Anyone, organisation, specific
+// people) and grants (to members, guests, invited outsiders). Queried with LINQ like any hunt, so
+// it works on every store kind; each record is then grouped by the item it names, to be resolved
+// through Graph (resolve.ts).
 import { compileLinq } from '../../linq/index.js';
 import { createCatalog, MANAGEMENT_TABLE } from '../../store/schema.js';
 import type { Store } from '../../store/store.js';

@@ -1,16 +1,14 @@
 // The alerts port over src/alerts: the queue reads and triages with the alert store's own
-// functions (listAlerts, getAlert, triageAlerts: the same the `alerts` CLI uses), and the alert
-// runner (src/alerts/runner.ts) evaluates the enabled packs beside the collectors.
-import { formatProblem, type Rule } from '../../alerts/rules/load.js';
-import { AlertRunner } from '../../alerts/runner.js';
+// functions (listAlerts, getAlert, triageAlerts: the same the `alerts` CLI uses). The alert runner
+// beside the collectors is started by src/app/alerting.ts.
+import type { Rule } from '../../alerts/rules/load.js';
 import { setupAlerting } from '../../alerts/setup.js';
 import { getAlert, listAlerts, triageAlerts } from '../../alerts/store/alert-store.js';
-import type { AlertView } from '../../alerts/store/model.js';
+import { AlertNotFoundError, type AlertView } from '../../alerts/store/model.js';
 import type { ResolvedConfig } from '../../config/load.js';
+import type { JsonValue } from '../../contracts/json.js';
 import { createCatalog } from '../../store/schema.js';
 import type { Store } from '../../store/store.js';
-import { M365HuntError } from '../../util/errors.js';
-import type { Logger } from '../../util/log.js';
 import { HttpError } from '../http/errors.js';
 import type { AlertDetail, AlertHunt, AlertsPort, AlertSummary, TriageStep } from '../ports.js';
 
@@ -96,12 +94,13 @@ function detail(a: AlertView, rule?: Rule): AlertDetail {
     ...summary(a),
     description: a.description,
     techniques: a.mitre,
+    // Evidence read back from the store was parsed from its JSON text: JSON values throughout.
     evidence: a.evidence.map((e) => ({
       time: e.time,
       Id: e.id,
       ...(e.step ? { step: e.step } : {}),
-      ...(e.fields ?? {}),
-      ...(e.record !== undefined ? { record: e.record } : {}),
+      ...((e.fields ?? {}) as Readonly<Record<string, JsonValue>>),
+      ...(e.record !== undefined ? { record: e.record as JsonValue } : {}),
     })),
     history: a.history.map((h) => ({
       event: h.event,
@@ -147,8 +146,7 @@ export function alertsPort(
     try {
       return await getAlert(store, id);
     } catch (error) {
-      if (error instanceof M365HuntError && /There is no alert/.test(error.message))
-        return undefined;
+      if (error instanceof AlertNotFoundError) return undefined;
       throw error;
     }
   };
@@ -192,22 +190,4 @@ export function alertsPort(
       return [...tally.values()];
     },
   };
-}
-
-/**
- * The alert runner of src/alerts over the bundled packs and the config's own: evaluates after each
- * commit (debounced) and on its interval. Broken rule files are logged and left out rather than
- * stopping the server (and the collectors with it); `m365hunt rules validate` names them.
- */
-export function alertRunner(
-  store: Store,
-  config: ResolvedConfig | undefined,
-  log: Logger,
-  now?: () => Date,
-): AlertRunner | undefined {
-  const alerting = setupAlerting(config, { tolerant: true });
-  if (!alerting.config.enabled) return undefined;
-  for (const w of alerting.config.warnings) log.warn(w);
-  for (const p of alerting.packs.problems) log.warn(`rule left out: ${formatProblem(p)}`);
-  return new AlertRunner(store, alerting, { log, ...(now ? { now } : {}) });
 }

@@ -1,6 +1,5 @@
 // The query port over the LINQ compiler: the same compileLinq/runLinq the CLI's `query` uses.
-import { geoipFunctionTable } from '../../enrich/geoip-linq.js';
-import { compileLinq, parseTimeSpec, runLinq } from '../../linq/index.js';
+import { compileLinq, defaultFunctions, parseTimeSpec, runLinq } from '../../linq/index.js';
 import { loadLookupCatalog } from '../../store/lookups.js';
 import { createCatalog, MANAGEMENT, type Catalog } from '../../store/schema.js';
 import type { Store } from '../../store/store.js';
@@ -22,7 +21,6 @@ export function linqEngine(store: Store): QueryEngine {
         from: range.from,
         to: range.to,
         catalog: await currentCatalog(),
-        functions: geoipFunctionTable(),
       });
     },
     async check(text) {
@@ -32,12 +30,11 @@ export function linqEngine(store: Store): QueryEngine {
         catalog: catalog?.value ?? createCatalog(),
         from: new Date(now.getTime() - 86_400_000),
         to: now,
-        functions: geoipFunctionTable(),
         lookups: await loadLookupCatalog(store),
       });
     },
     functions() {
-      functions ??= [...geoipFunctionTable().values()]
+      functions ??= [...defaultFunctions().values()]
         .map((f) => ({ name: f.name, kind: f.kind, signature: f.signature, doc: f.doc }))
         .sort((a, b) => a.name.localeCompare(b.name));
       return functions;

@@ -17,10 +17,11 @@ import type { Store } from '../../store/store.js';
 import { describeError } from '../../util/errors.js';
 import type { Logger } from '../../util/log.js';
 import { HttpError } from '../http/errors.js';
-import type { ActionAnswer, ActionRequest, RespondPort } from '../ports.js';
+import type { Action, ActionDetail, Plan as ApiPlan } from '../../contracts/respond.js';
+import type { ActionRequest, RespondPort } from '../ports.js';
 
 /** The log's grid: scalars only. */
-function row(a: ActionSummary): Record<string, unknown> {
+function row(a: ActionSummary): Action {
   const n = (o: Record<string, number>, k: string) => o[k] ?? 0;
   return {
     id: a.id,
@@ -44,12 +45,12 @@ function row(a: ActionSummary): Record<string, unknown> {
   };
 }
 
-function viewAnswer(v: ActionView): ActionAnswer {
+function viewAnswer(v: ActionView): ActionDetail {
   const { id, status, kind, user, ...rest } = v;
   return { id, status, action: kind, user, summary: summarise(v), ...rest };
 }
 
-function planAnswer(plan: Plan): ActionAnswer {
+function planAnswer(plan: Plan): ApiPlan {
   const { user, kind, ...rest } = plan;
   const changes = plan.changes.filter((c) => c.decision === 'change');
   return {

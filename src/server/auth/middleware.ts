@@ -103,26 +103,48 @@ async function identify(c: Context<AppEnv>, deps: AuthDeps): Promise<Principal |
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-/** Refuses a cross-site origin on any write (sign-in included). */
-function checkOrigin(c: Context): void {
+/**
+ * Refuses a write (sign-in included) that a browser says comes from another site, or from an
+ * opaque origin (`Origin: null`: sandboxed frames, files, cross-site redirects). The host we
+ * compare with is the Host header, or X-Forwarded-Host only when the proxy is trusted (a client
+ * could send it otherwise). A request without Origin is not a browser's write (scripts, curl):
+ * bearer tokens and the CSRF token protect those. See docs/security.md, "HTTP".
+ */
+function checkOrigin(c: Context, trustProxy: boolean): void {
+  if (c.req.header('sec-fetch-site')?.toLowerCase() === 'cross-site') {
+    throw new HttpError(403, { error: 'cross-site request refused (Sec-Fetch-Site: cross-site)' });
+  }
   const origin = c.req.header('origin');
-  if (!origin || origin === 'null') return;
-  const host = c.req.header('x-forwarded-host') ?? c.req.header('host');
+  if (origin === undefined) return;
+  if (origin.trim().toLowerCase() === 'null') {
+    throw new HttpError(403, {
+      error: 'a request from an opaque origin (Origin: null) is refused',
+    });
+  }
+  const forwarded = trustProxy
+    ? c.req.header('x-forwarded-host')?.split(',')[0]?.trim()
+    : undefined;
+  const host = (forwarded || c.req.header('host'))?.toLowerCase();
   let originHost: string;
   try {
-    originHost = new URL(origin).host;
+    originHost = new URL(origin).host.toLowerCase();
   } catch {
     originHost = '';
   }
   if (!host || originHost !== host) {
-    throw new HttpError(403, { error: `cross-origin request from ${origin} refused` });
+    throw new HttpError(403, {
+      error: `cross-origin request from ${origin.slice(0, 200)} refused`,
+    });
   }
 }
 
 /** The role check (401 when nobody is signed in, 403 when the role is too low) and CSRF. */
-export function guard(endpointInfo: Endpoint): MiddlewareHandler<AppEnv> {
+export function guard(
+  endpointInfo: Endpoint,
+  settings: Pick<ServerSettings, 'trust_proxy'>,
+): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    if (UNSAFE.has(c.req.method)) checkOrigin(c);
+    if (UNSAFE.has(c.req.method)) checkOrigin(c, settings.trust_proxy);
     if (endpointInfo.role !== 'public') {
       const principal = c.get('principal');
       if (!principal) {

@@ -36,12 +36,13 @@ export class Sessions {
   constructor(
     private readonly store: Store,
     private readonly options: SessionOptions,
+    private readonly clock: () => number = Date.now,
   ) {}
 
   /** Starts a session; returns the cookie value (shown to the browser only) and the session. */
   async create(user: string): Promise<{ id: string; session: Session }> {
     const id = randomBytes(32).toString('base64url');
-    const now = Date.now();
+    const now = this.clock();
     const session: Session = {
       user,
       csrf: randomBytes(24).toString('base64url'),
@@ -55,7 +56,7 @@ export class Sessions {
   async get(id: string): Promise<Session | undefined> {
     if (id.length < 20 || id.length > 100) return undefined;
     const key = sessionKey(id);
-    const now = Date.now();
+    const now = this.clock();
     const cached = this.cache.get(key);
     let session = cached?.session;
     if (!cached || now - cached.checked > 5_000) {
@@ -71,8 +72,10 @@ export class Sessions {
       await this.destroy(id);
       return undefined;
     }
-    // Slide the idle expiry, writing at most once a minute per session.
-    if (Date.parse(session.expires) - now < this.options.idleMs - 60_000) {
+    // Slide the idle expiry, writing at most once a minute per session, and more often when the
+    // idle lifetime is short (a quarter of it), or a session under a minute would never slide.
+    const writeEvery = Math.min(60_000, Math.floor(this.options.idleMs / 4));
+    if (Date.parse(session.expires) - now <= this.options.idleMs - writeEvery) {
       session = {
         ...session,
         expires: new Date(Math.min(now + this.options.idleMs, absoluteEnd)).toISOString(),

@@ -1,12 +1,19 @@
-// The caller's address, for login rate limiting and logs: the socket's peer, or the first hop of
-// X-Forwarded-For when the server is configured to trust its reverse proxy.
+// The caller's address, for sign-in limits and logs: the socket's peer, or, when the server is
+// configured to trust its reverse proxy, the address that proxy saw: the last entry of
+// X-Forwarded-For, the one the proxy appended. Earlier entries are whatever the client sent and
+// would let it pick a new address per attempt (docs/security.md, "Sign-in").
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
 
 export function clientAddress(c: Context, trustProxy: boolean): string {
   if (trustProxy) {
-    const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
-    if (forwarded) return forwarded;
+    const forwarded = c.req
+      .header('x-forwarded-for')
+      ?.split(',')
+      .map((hop) => hop.trim())
+      .filter((hop) => hop !== '')
+      .pop();
+    if (forwarded) return forwarded.slice(0, 64);
   }
   try {
     return getConnInfo(c).remote.address ?? 'unknown';

@@ -1,8 +1,8 @@
 // The server's metrics: what it counts as it runs (queries, logins, requests) and what it reads
 // from the store when scraped (records, lag, skipped blobs per tenant and stream; alerts).
 import type { ResolvedConfig } from '../../config/load.js';
-import type { StatusRow } from '../../cli/commands/status.js';
-import { statusRows } from '../../cli/commands/status.js';
+import type { StatusRow } from '../../sources/status.js';
+import { statusRows } from '../../sources/status.js';
 import type { Store } from '../../store/store.js';
 import type { AlertsPort } from '../ports.js';
 import { Counter, Histogram, renderGauge, type Sample } from './registry.js';

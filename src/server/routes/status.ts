@@ -1,6 +1,6 @@
 // Collector health: per tenant and stream, the same rows as `m365hunt status`, plus skipped
 // content and the latest quarantined records (their origin and reason, not their text).
-import { statusRows } from '../../cli/commands/status.js';
+import { statusRows } from '../../sources/status.js';
 import type { ServerDeps } from '../deps.js';
 import type { Routes } from './types.js';
 

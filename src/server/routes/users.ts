@@ -104,7 +104,8 @@ const UPN_RE = /^[^\s"\\]{1,320}$/;
 
 export function userRoutes(r: Routes, deps: ServerDeps): void {
   r.add('GET', '/api/users/:upn', async (c) => {
-    const upn = decodeURIComponent(c.req.param('upn') ?? '');
+    // Hono has decoded the parameter once already; decoding again would turn %2525 into %.
+    const upn = c.req.param('upn') ?? '';
     if (!UPN_RE.test(upn)) {
       throw badRequest('a user is named by a UPN such as alice@contoso.com', {
         problems: [{ field: 'upn', message: 'not a UPN' }],

@@ -1,8 +1,8 @@
-// The client-credentials token endpoint of Entra ID (reference §A3): v1 with `resource` (numbers
-// as strings in the answer) and v2 with `scope` (numbers as numbers), client secret or
-// certificate client assertion. Access tokens are RS256 JWTs signed by the simulator's key;
-// their times are sim time, while `expires_in` is in real seconds so that MSAL's local cache
-// expires them at the right moment even when the sim clock runs fast.
+// The client-credentials token endpoint of Entra ID (docs/microsoft-apis.md, "Entra ID tokens"): v1
+// with `resource` (numbers as strings in the answer) and v2 with `scope` (numbers as numbers),
+// client secret or certificate client assertion. Access tokens are RS256 JWTs signed by the
+// simulator's key; their times are sim time, while `expires_in` is in real seconds so that MSAL's
+// local cache expires them at the right moment even when the sim clock runs fast.
 import { type KeyObject, createPublicKey, randomBytes, randomUUID } from 'node:crypto';
 import type { SimClock } from '../clock.js';
 import { AADSTS, type EntraError } from './aadsts.js';

@@ -1,8 +1,9 @@
-// Graph's views of the tenant's activity (reference §C7, §C8, §C10): sign-in logs, directory
-// audits and message trace, derived from exactly the events the audit records are written from
-// (`Simulator.events`), so the same sign-ins appear in both feeds and sent mail appears in the
-// trace. Each entry shows up in Graph some minutes after the event (the `graphDelayMinutes`
-// switch, a pure function of the entry); a slice's entries are built once and cached.
+// Graph's views of the tenant's activity (docs/microsoft-apis.md, "Sign-ins and directory audits",
+// "Message trace"): sign-in logs, directory audits and message trace, derived from exactly the
+// events the audit records are written from (`Simulator.events`), so the same sign-ins appear in
+// both feeds and sent mail appears in the trace. Each entry shows up in Graph some minutes after
+// the event (the `graphDelayMinutes` switch, a pure function of the entry); a slice's entries are
+// built once and cached.
 import type {
   ActivityEvent,
   DirectoryEvent,

@@ -1,4 +1,5 @@
-// What a Graph handler receives, and the permission checks of reference §C2.
+// What a Graph handler receives, and the permission checks of docs/microsoft-apis.md,
+// "Permissions".
 import type { Simulator } from '../simulator.js';
 import { GRAPH, type GraphAnswer, graphError } from './errors.js';
 

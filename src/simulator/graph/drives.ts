@@ -1,6 +1,7 @@
-// Graph drives, drive items and their permissions (reference §C6). Permissions are what the
-// audit records shared (links and grants), plus the inherited owner/site-group ones; grants on a
-// folder show on its files with `inheritedFrom`. Removed permissions are gone from then on.
+// Graph drives, drive items and their permissions (docs/microsoft-apis.md, "Drive items and their
+// permissions"). Permissions are what the audit records shared (links and grants), plus the
+// inherited owner/site-group ones; grants on a folder show on its files with `inheritedFrom`.
+// Removed permissions are gone from then on.
 import { createHash } from 'node:crypto';
 import type { Drive, DriveItem } from '../tenant/model.js';
 import type { Simulator } from '../simulator.js';

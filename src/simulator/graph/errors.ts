@@ -60,7 +60,10 @@ export const GRAPH = {
     code: 'itemNotFound',
     message: 'The resource could not be found.',
   }),
-  /** UNVERIFIED wording/status: Graph refuses to delete inherited permissions (reference §C6). */
+  /**
+   * UNVERIFIED wording/status: Graph refuses to delete inherited permissions
+   * (docs/microsoft-apis.md, "Drive items and their permissions").
+   */
   inherited: () => ({
     status: 400,
     code: 'invalidRequest',

@@ -1,7 +1,7 @@
 // GET /auditLogs/signIns, /auditLogs/directoryAudits and /admin/exchange/tracing/messageTraces
-// (reference §C7, §C8, §C10): a `$filter` on the time field (ge/gt/le/lt, unquoted ISO literal)
-// and on the fields Microsoft lists (eq/ne with a string or number, startswith), `$top`, newest
-// first, pages chained by an opaque
+// (docs/microsoft-apis.md, "Sign-ins and directory audits", "Message trace"): a `$filter` on the
+// time field (ge/gt/le/lt, unquoted ISO literal) and on the fields Microsoft lists (eq/ne with a
+// string or number, startswith), `$top`, newest first, pages chained by an opaque
 // `$skiptoken` in `@odata.nextLink` that pins the snapshot (filter, visibility time, offset) so
 // that entries arriving late never shift a page. Permissions from the token's roles, the
 // premium-licence check of sign-in logs, and the audit-log throttle (5 requests / 10 s per app).

@@ -1,6 +1,6 @@
-// Usage reports (reference §C9): `GET /reports/{fn}(period='D7')` answers 302 with a
-// pre-authenticated download URL valid a few minutes; the download (no Authorization header)
-// is CSV with a UTF-8 BOM. Counts are computed from the very events the audit records were
+// Usage reports (docs/microsoft-apis.md, "Usage reports"): `GET /reports/{fn}(period='D7')` answers
+// 302 with a pre-authenticated download URL valid a few minutes; the download (no Authorization
+// header) is CSV with a UTF-8 BOM. Counts are computed from the very events the audit records were
 // written from, over the period ending at the refresh date (yesterday, UTC: reports lag), so a
 // report's `Send Count` equals the user's `Send` records of those days. 14 requests per
 // 10 minutes per report and app; `Reports.Read.All` needed.

@@ -97,9 +97,9 @@ interface BatchStep {
 }
 
 /**
- * POST /$batch (reference §C11): up to 20 steps with unique ids, relative urls, Content-Type
- * when a body is present, dependsOn honoured (a failed dependency answers 424); each step is
- * throttled on its own; the outer answer is 200.
+ * POST /$batch (docs/microsoft-apis.md, "Throttling, batching, paging"): up to 20 steps with unique
+ * ids, relative urls, Content-Type when a body is present, dependsOn honoured (a failed dependency
+ * answers 424); each step is throttled on its own; the outer answer is 200.
  */
 export function batch(
   sim: Simulator,

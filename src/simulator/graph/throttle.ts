@@ -1,6 +1,7 @@
 // Graph's per-API throttles that a minute-based bucket cannot express: 5 requests per 10 seconds
-// for the audit logs, 14 per 10 minutes per usage report (reference §C11). Token buckets that
-// hold at most `limit` requests and refill over `seconds`, in real time like the other throttles.
+// for the audit logs, 14 per 10 minutes per usage report (docs/microsoft-apis.md, "Throttling,
+// batching, paging"). Token buckets that hold at most `limit` requests and refill over `seconds`,
+// in real time like the other throttles.
 import type { Simulator } from '../simulator.js';
 
 interface Bucket {

@@ -1,6 +1,6 @@
-// Graph users (reference §C3–C5): look up by id or UPN ($select), disable/enable with PATCH
-// {accountEnabled}, revoke sign-in sessions. Changes go to the world: the disabled user's
-// sign-ins fail from then on and their activity stops.
+// Graph users (docs/microsoft-apis.md, "Users: look up, disable, revoke"): look up by id or UPN
+// ($select), disable/enable with PATCH {accountEnabled}, revoke sign-in sessions. Changes go to the
+// world: the disabled user's sign-ins fail from then on and their activity stops.
 import { PRIVILEGED_ROLES, type Guest, type TenantUser } from '../tenant/model.js';
 import type { Simulator } from '../simulator.js';
 import { isoSeconds } from '../util/time.js';
@@ -74,7 +74,10 @@ const DEFAULT_SELECT = [
   'id',
 ];
 
-/** What User.ReadBasic.All can see (it cannot read accountEnabled, reference §C2). */
+/**
+ * What User.ReadBasic.All can see (it cannot read accountEnabled, docs/microsoft-apis.md,
+ * "Permissions").
+ */
 const BASIC = new Set(['id', 'displayName', 'givenName', 'surname', 'mail', 'userPrincipalName']);
 
 function properties(sim: Simulator, who: Who, now: number): Record<string, unknown> {

@@ -1,6 +1,7 @@
-// The Office 365 Management Activity API (reference §A4–A12) under /api/v1.0/{tenant}/activity/feed
-// (and /api/v1/, the form S1's NextPageUri example uses): subscriptions, content listing with
-// windows and paging, blob download, notifications, DLP sensitive types.
+// The Office 365 Management Activity API (docs/microsoft-apis.md, "Management Activity API") under
+// /api/v1.0/{tenant}/activity/feed (and /api/v1/, the form Microsoft's NextPageUri example uses):
+// subscriptions, content listing with windows and paging, blob download, notifications, DLP
+// sensitive types.
 import { createHmac, randomUUID } from 'node:crypto';
 import type { Context, Hono } from 'hono';
 import { type ContentType, isContentType } from '../../records/content-types.js';

@@ -1,5 +1,5 @@
-// Webhook mode (reference §A7): the validation handshake when /start carries a webhook, then
-// notification POSTs as blobs are published, each attempt recorded for
+// Webhook mode (docs/microsoft-apis.md, "Webhooks"): the validation handshake when /start carries a
+// webhook, then notification POSTs as blobs are published, each attempt recorded for
 // /subscriptions/notifications. Webhook endpoints may use self-signed certificates (tests).
 import { request as httpsRequest } from 'node:https';
 import { request as httpRequest } from 'node:http';

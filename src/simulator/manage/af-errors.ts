@@ -1,6 +1,7 @@
-// Management Activity API errors (reference §A8): {"error":{"code","message"}} with the message
-// texts of Microsoft's error table. HTTP statuses are documented only for AF20024 (400), AF429
-// (403, observed) and AF50000 (500); the others are the simulator's choice, noted per code.
+// Management Activity API errors (docs/microsoft-apis.md, "Errors"): {"error":{"code","message"}}
+// with the message texts of Microsoft's error table. HTTP statuses are documented only for AF20024
+// (400), AF429 (403, observed) and AF50000 (500); the others are the simulator's choice, noted per
+// code.
 
 export interface AfError {
   status: number;
@@ -88,7 +89,7 @@ export const AF = {
     code: 'AF20023',
     message: `The subscription was disabled by ${by}.`,
   }),
-  /** 400: documented by a public report (reference §A6.1, S10). */
+  /** 400: documented by a public report (docs/microsoft-apis.md, "Subscriptions"). */
   alreadyEnabled: (): AfError => ({
     status: 400,
     code: 'AF20024',
@@ -137,7 +138,10 @@ export const AF = {
    * their end. Live reports (2025–26) show AF20055 for these cases; its text is AF20030's.
    */
   windowInvalid: (): AfError => ({ status: 400, code: 'AF20055', message: WINDOW }),
-  /** 403 by default (observed, reference §A9), 429 when the throttleStatus switch says so. */
+  /**
+   * 403 by default (observed; docs/microsoft-apis.md, "Throttling"), 429 when the throttleStatus
+   * switch says so.
+   */
   throttled: (status: number, method: string, publisher: string): AfError => ({
     status,
     code: 'AF429',

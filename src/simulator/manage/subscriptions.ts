@@ -1,6 +1,6 @@
-// Subscription state per content type (reference §A6.1–A6.3): start (AF20024 on a no-op),
-// stop, list, disabled by an admin (AF20023), and the periods during which a type was stopped:
-// content that became available then is never retrievable.
+// Subscription state per content type (docs/microsoft-apis.md, "Subscriptions"): start (AF20024 on
+// a no-op), stop, list, disabled by an admin (AF20023), and the periods during which a type was
+// stopped: content that became available then is never retrievable.
 import { CONTENT_TYPES, type ContentType } from '../../records/content-types.js';
 
 export interface Webhook {

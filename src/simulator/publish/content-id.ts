@@ -1,4 +1,5 @@
-// Content ids, shaped like the second form in reference §A6.4:
+// Content ids, shaped like the second form Microsoft shows (docs/microsoft-apis.md, "Listing
+// content"):
 // `<17-digit timestamp><6 digits>$<same>$audit_exchange$Audit_Exchange$emea0026`.
 // Clients must treat them as opaque; the simulator can read its own timestamp back to answer
 // AF20051 for content that has expired and been forgotten.

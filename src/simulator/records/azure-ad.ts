@@ -1,5 +1,6 @@
 // Entra ID records in Audit.AzureActiveDirectory: STS sign-ins (RecordType 15) and directory
-// operations (RecordType 8), shaped after reference §B9 and the Panther samples.
+// operations (RecordType 8), shaped after docs/microsoft-apis.md ("Entra ID in the audit feed") and
+// the Panther samples.
 import type { DirectoryEvent, SignInEvent } from '../activity/events.js';
 import type { Rng } from '../util/prng.js';
 import { type BuildContext, type BuiltRecord, common, userAt } from './common.js';

@@ -1,6 +1,7 @@
 // Security & Compliance records (Audit.General): S&C PowerShell cmdlets (RecordType 18, with
 // Parameters as ONE string) and eDiscovery (24); DLP rule matches (DLP.All, RecordType 11 for
-// SharePoint/OneDrive and 13 for Exchange), shaped after reference §B11–B12.
+// SharePoint/OneDrive and 13 for Exchange), shaped after docs/microsoft-apis.md ("DLP and Security
+// & Compliance").
 import type { ComplianceCmdletEvent, DlpEvent } from '../activity/events.js';
 import { itemUrl } from '../tenant/model.js';
 import type { Rng } from '../util/prng.js';

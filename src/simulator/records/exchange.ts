@@ -1,6 +1,7 @@
 // Exchange records (Audit.Exchange): admin cmdlets (RecordType 1, Parameters as a list of
 // {Name, Value} strings, ClientIP with a port), mailbox items (2) and MailItemsAccessed (50,
-// ClientIPAddress), shaped after reference §B7–B8 and the Sentinel samples.
+// ClientIPAddress), shaped after docs/microsoft-apis.md ("Exchange admin", "Exchange mailbox") and
+// the Sentinel samples.
 import type {
   AttachmentEvent,
   ExchangeCmdletEvent,
@@ -151,9 +152,9 @@ export function buildExchangeCmdlet(
 
 /**
  * `AttachmentDownload` is what the seed query looks for, but it is NOT a real Microsoft audit
- * operation (reference §B8: attachment reads surface as MailItemsAccessed Bind or SharePoint
- * FileDownloaded). The simulator emits it so that the seed's use case has data; detections for
- * real tenants must not rely on it.
+ * operation (docs/microsoft-apis.md, "Exchange mailbox": attachment reads surface as
+ * MailItemsAccessed Bind or SharePoint FileDownloaded). The simulator emits it so that the seed's
+ * use case has data; detections for real tenants must not rely on it.
  */
 export function buildAttachmentDownload(
   ctx: BuildContext,

@@ -1,6 +1,6 @@
 // SharePoint and OneDrive records (Audit.SharePoint): file operations (RecordType 6) and sharing
-// (RecordType 14), shaped after reference §B6 and the Sentinel/Panther samples. OneDrive and
-// SharePoint differ only in Workload and URLs.
+// (RecordType 14), shaped after docs/microsoft-apis.md ("SharePoint and OneDrive") and the
+// Sentinel/Panther samples. OneDrive and SharePoint differ only in Workload and URLs.
 import type { FileEvent, ShareEvent } from '../activity/events.js';
 import { type Drive, type DriveItem, itemUrl } from '../tenant/model.js';
 import type { Rng } from '../util/prng.js';

@@ -1,5 +1,5 @@
 // Microsoft Teams records (Audit.General, RecordType 25) with ParticipantInfo on chat and
-// message records (reference §B10); membership and session records carry none.
+// message records (docs/microsoft-apis.md, "Teams"); membership and session records carry none.
 import type { TeamsEvent } from '../activity/events.js';
 import type { Rng } from '../util/prng.js';
 import { type BuildContext, type BuiltRecord, common, userAt } from './common.js';

@@ -66,9 +66,10 @@ export const auditTampering: ScenarioDefinition = {
       ),
     );
     t += 2 * MINUTE;
-    // Remove-AuditConfigurationPolicy is a Security & Compliance cmdlet (reference §B7) that would
-    // be logged under SecurityComplianceCenter; the seed query looks for it in the exchange
-    // sub-table, so the simulator emits it as an Exchange admin record (Workload Exchange).
+    // Remove-AuditConfigurationPolicy is a Security & Compliance cmdlet (docs/microsoft-apis.md,
+    // "Exchange admin") that would be logged under SecurityComplianceCenter; the seed query looks
+    // for it in the exchange sub-table, so the simulator emits it as an Exchange admin record
+    // (Workload Exchange).
     const policy = kit.rng.guid();
     kit.push(
       kit.exchange(

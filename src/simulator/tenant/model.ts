@@ -165,7 +165,10 @@ export const ADMIN_ROLES = [
   'eDiscovery Manager',
 ] as const;
 
-/** Roles Graph treats as privileged when disabling an account (reference §C2). */
+/**
+ * Roles Graph treats as privileged when disabling an account (docs/microsoft-apis.md,
+ * "Permissions").
+ */
 export const PRIVILEGED_ROLES = new Set(['Global Administrator', 'Privileged Role Administrator']);
 
 const TENANT_NAME = 'Contoso';

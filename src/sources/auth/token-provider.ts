@@ -14,7 +14,7 @@ import {
 import type { Credential } from '../../config/load.js';
 import { redact, type Logger } from '../../util/log.js';
 import { ApiError } from '../http/api-error.js';
-import { CLOUDS, scopeFor } from '../clouds.js';
+import { CLOUDS, scopeFor } from '../../config/clouds.js';
 
 const MICROSOFT_LOGIN_HOSTS = new Set(Object.values(CLOUDS).map((c) => new URL(c.login).host));
 

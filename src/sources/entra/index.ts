@@ -1,10 +1,12 @@
-// Entra ID through Microsoft Graph (reference §C7, §C8): interactive sign-ins
-// (`/auditLogs/signIns`, needs Entra ID P1/P2), optionally the non-interactive ones (beta), into
+// Entra ID through Microsoft Graph (docs/microsoft-apis.md, "Sign-ins and directory audits"):
+// interactive sign-ins (`/auditLogs/signIns`, needs Entra ID P1/P2), optionally the non-interactive
+// ones (beta), into
 // `cloud.azure.ad.signin` and directory audits
 // (`/auditLogs/directoryAudits`) into `cloud.azure.ad.audit`. Both are time-filtered logs read by
 // the shared LogStreamCollector; they share one request budget (5 per 10 s per app and tenant).
 import { DIRECTORY_AUDIT, SIGNIN } from '../../store/schema.js';
 import type { LogStreamSpec } from '../graph/log-stream.js';
+import { RETENTION } from '../retention.js';
 
 export const ENTRA_SOURCE = 'entra';
 
@@ -15,7 +17,7 @@ export const SIGN_INS: LogStreamSpec = {
   path: 'auditLogs/signIns',
   timeField: 'createdDateTime',
   // 30 days with Entra ID P1/P2.
-  retentionMs: 30 * 86_400_000,
+  retentionMs: RETENTION.entra.keptMs,
 };
 
 /**
@@ -40,7 +42,7 @@ export const DIRECTORY_AUDITS: LogStreamSpec = {
   path: 'auditLogs/directoryAudits',
   timeField: 'activityDateTime',
   // 30 days with Entra ID P1/P2 (7 without): asking for older entries is harmless.
-  retentionMs: 30 * 86_400_000,
+  retentionMs: RETENTION.entra.keptMs,
 };
 
 /** Graph's answer when the tenant has no Entra ID P1/P2 licence (sign-in logs only). */

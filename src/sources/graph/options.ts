@@ -6,6 +6,7 @@ import { REPORT_PERIODS, type ReportPeriod, USAGE_REPORTS } from '../../records/
 import { parseDuration } from '../../util/duration.js';
 import { M365HuntError } from '../../util/errors.js';
 import { closest } from '../../util/suggest.js';
+import { RETENTION } from '../retention.js';
 
 const DAY = 86_400_000;
 
@@ -153,7 +154,7 @@ export function resolveGraphOptions(instance: CollectorInstance): GraphOptions {
     ]);
     out.entra = {
       // Sign-in logs are kept 30 days with Entra ID P1/P2.
-      ...logStream(r, instance, 30 * DAY, 6 * 3_600_000, 1000),
+      ...logStream(r, instance, RETENTION.entra.keptMs, 6 * 3_600_000, 1000),
       signIns: r.bool('sign_ins', true),
       nonInteractiveSignIns: r.bool('non_interactive_sign_ins', false),
       directoryAudits: r.bool('directory_audits', true),

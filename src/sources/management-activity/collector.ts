@@ -24,11 +24,12 @@ import { ApiError } from '../http/api-error.js';
 import type { ServerClock } from '../http/server-clock.js';
 import { DEFAULT_BUDGET_BYTES, MemoryBudget } from '../memory-budget.js';
 import { describeError } from '../stream-pass.js';
+import { RETENTION as SOURCE_RETENTION } from '../retention.js';
 import { formatApiTime, type ContentEntry, type ManagementActivityApi } from './api.js';
 
 export const SOURCE = 'management';
 const DAY = 86_400_000;
-const RETENTION = 7 * DAY;
+const RETENTION = SOURCE_RETENTION.management.keptMs;
 /**
  * Longest listing window. Microsoft documents at most 24 hours, but windows of exactly 24 hours
  * have drawn AF20055 on real tenants (docs/real-records.md): a minute less.

@@ -1,10 +1,10 @@
-// Usage reports (reference §C9) into `cloud.office365.reporting.<report>`: each report is asked
-// for with a period (`D7` by default) at most every `interval`; Graph answers 302 with a
-// pre-authenticated download URL, fetched without the Authorization header; the CSV rows become
-// JSON records with stable ids. A report changes once a day (its Report Refresh Date): the
-// cursor holds the refresh date stored, commits with the rows, and a report whose refresh date
-// is already stored is not stored again. 14 requests per 10 minutes per report are allowed:
-// each report has its own limiter.
+// Usage reports (docs/microsoft-apis.md, "Usage reports") into
+// `cloud.office365.reporting.<report>`: each report is asked for with a period (`D7` by default) at
+// most every `interval`; Graph answers 302 with a pre-authenticated download URL, fetched without
+// the Authorization header; the CSV rows become JSON records with stable ids. A report changes once
+// a day (its Report Refresh Date): the cursor holds the refresh date stored, commits with the rows,
+// and a report whose refresh date is already stored is not stored again. 14 requests per 10 minutes
+// per report are allowed: each report has its own limiter.
 import { usageReport, type UsageReportDef } from '../../records/usage-reports.js';
 import type { StreamKey } from '../../store/store.js';
 import { M365HuntError } from '../../util/errors.js';

@@ -36,6 +36,8 @@ import {
   SPAN_STATEMENT,
 } from './ingest-sql.js';
 import { quoteIdent } from './types.js';
+// Issue 20 item 8: quarantined records per stream.
+import { quarantinedByStream, streamKeyId } from '../quarantine-streams.js';
 
 export interface DuckDbStoreOptions {
   /** DuckDB memory limit, e.g. `1GB` (default: DuckDB's own, 80% of RAM). */
@@ -371,26 +373,50 @@ export class DuckDbStore implements Store {
               UNION SELECT source, tenant, stream FROM _contents),
             counts AS (${countsBySource()}),
             skipped AS (SELECT source, tenant, stream, count(*) AS n FROM _contents
-                        WHERE status = 'skipped' GROUP BY ALL),
-            quarantined AS (SELECT tenant, count(*) AS n FROM _quarantine GROUP BY ALL)
+                        WHERE status = 'skipped' GROUP BY ALL)
             SELECT k.source, k.tenant, k.stream, c.state, coalesce(n.records, 0) AS records,
-              coalesce(s.n, 0) AS skipped, coalesce(q.n, 0) AS quarantined,
+              coalesce(s.n, 0) AS skipped,
               h.last_error, h.last_error_at, h.last_success_at
             FROM keys k
             LEFT JOIN _cursors c USING (source, tenant, stream)
             LEFT JOIN _stream_health h USING (source, tenant, stream)
             LEFT JOIN skipped s USING (source, tenant, stream)
             LEFT JOIN counts n ON n.tenant = k.tenant AND n.stream = k.stream AND n.source = k.source
-            LEFT JOIN quarantined q ON q.tenant = k.tenant
             ORDER BY k.tenant, k.source, k.stream`,
       params: [],
     });
+    // Quarantined records per stream, not per tenant (see quarantine-streams.ts).
+    const counts = await this.queryAll({
+      sql: `SELECT tenant, family, origin, count(*) AS n FROM _quarantine GROUP BY ALL`,
+      params: [],
+    });
+    const contents = await this.queryAll({
+      sql: `SELECT DISTINCT c.source, c.tenant, c.stream, c.content_id FROM _contents c
+            JOIN (SELECT DISTINCT tenant, origin FROM _quarantine) q
+              ON q.tenant = c.tenant AND q.origin = c.content_id`,
+      params: [],
+    });
+    const keyOf = (r: Record<string, unknown>): StreamKey => ({
+      source: String(r.source),
+      tenant: String(r.tenant),
+      stream: String(r.stream),
+    });
+    const quarantined = quarantinedByStream(
+      counts.map((r) => ({
+        tenant: String(r.tenant),
+        family: String(r.family),
+        origin: String(r.origin),
+        n: Number(r.n),
+      })),
+      new Map(contents.map((r) => [String(r.content_id), keyOf(r)])),
+      rows.map(keyOf),
+    );
     return rows.map((r) => ({
-      key: { source: String(r.source), tenant: String(r.tenant), stream: String(r.stream) },
+      key: keyOf(r),
       cursor: typeof r.state === 'string' ? (JSON.parse(r.state) as unknown) : null,
       records: Number(r.records),
       skipped: Number(r.skipped),
-      quarantined: Number(r.quarantined),
+      quarantined: quarantined.get(streamKeyId(keyOf(r))) ?? 0,
       lastError: (r.last_error as string | null) ?? null,
       lastErrorAt: (r.last_error_at as Date | null) ?? null,
       lastSuccessAt: (r.last_success_at as Date | null) ?? null,

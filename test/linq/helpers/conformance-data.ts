@@ -1,6 +1,7 @@
-// Tables for the conformance set (reference §9): the Devo tables its queries read, with the columns
-// they use, and deterministic data that gives each query something to return. The management
-// family here also has the flattened fields Devo's library queries use (Parameters_Raw, …).
+// Tables for the conformance set (docs/linq.md, "The conformance set"): the Devo tables its queries
+// read, with the columns they use, and deterministic data that gives each query something to
+// return. The management family here also has the flattened fields Devo's library queries use
+// (Parameters_Raw, …).
 import type {
   Catalog,
   ColumnDef,

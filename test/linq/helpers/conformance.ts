@@ -1,4 +1,4 @@
-// The conformance set of reference/linq.md §9, verbatim, and its negative vectors.
+// The conformance set (docs/linq.md, "The conformance set"), verbatim, and its negative vectors.
 
 export interface ConformanceQuery {
   /** `9.<n>` (and a letter when one item holds several queries). */

@@ -1,4 +1,4 @@
-// The eight seed queries of ../shared/seed-use-cases.md, verbatim.
+// The eight seed queries of docs/seed-queries.md, verbatim.
 export const SEEDS = {
   1: 'from cloud.office365.management where Operation = "UserLoggedIn" or Operation = "UserLoginFailed" group by Operation, ActorIpAddress, UserId, split(hostchain,"-",1) as collector_id',
   2: 'from cloud.office365.management.exchange where eq(Operation,"AttachmentDownload") group by UserId, jsonparse(message)["AttachmentName"]',

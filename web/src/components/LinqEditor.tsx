@@ -20,7 +20,7 @@ import { EditorState } from '@codemirror/state';
 import { EditorView, keymap, placeholder } from '@codemirror/view';
 import { tags } from '@lezer/highlight';
 import { useEffect, useRef } from 'preact/hooks';
-import { ApiError, call } from '../lib/api';
+import { api, ApiError } from '../lib/api';
 import type { Catalog } from '../lib/types';
 
 const KEYWORDS = [
@@ -204,7 +204,7 @@ export function LinqEditor({ doc, onChange, onRun, catalog, error, onCheck }: Pr
           return [];
         }
         try {
-          await call('POST', '/api/query/check', { query: text });
+          await api('POST /api/query/check', { body: { query: text } });
           latest.current.onCheck?.(null);
           return [];
         } catch (e) {

@@ -1,6 +1,9 @@
 // Talks to the server: JSON calls with the session's CSRF token on every write, and query answers
-// read line by line as they stream (NDJSON), so the grid fills while the rest arrives.
-import type { Cell, Column, ErrorBody } from './types';
+// read line by line as they stream (NDJSON), so the grid fills while the rest arrives. Every call
+// names its endpoint as the API contract does (`'POST /api/alerts/:id/ack'`), so its parameters,
+// body and answer are the contract's types (src/contracts/routes.ts), not a guess at each call.
+import type { ApiAnswer, ApiBody, ApiParams, ApiRoute } from '../../../src/contracts/routes.js';
+import type { Cell, Column, ErrorBody, ErrorCode, QueryLine, QueryRequest } from './types';
 
 let csrf: string | null = null;
 
@@ -15,6 +18,11 @@ export class ApiError extends Error {
   ) {
     super(body.error);
     this.name = 'ApiError';
+  }
+
+  /** What kind of refusal this is: decide on this, never on the words of the message. */
+  get code(): ErrorCode | undefined {
+    return this.body.code;
   }
 }
 
@@ -42,12 +50,12 @@ function headers(method: string, json: boolean): Record<string, string> {
   return h;
 }
 
-export async function call<T>(
+async function call(
   method: string,
   path: string,
   body?: unknown,
   signal?: AbortSignal,
-): Promise<T> {
+): Promise<unknown> {
   const response = await fetch(path, {
     method,
     headers: headers(method, body !== undefined),
@@ -56,23 +64,58 @@ export async function call<T>(
     signal,
   });
   if (!response.ok) throw await failure(response);
-  return (await response.json()) as T;
+  return response.json();
 }
 
-export const get = <T>(path: string, signal?: AbortSignal) =>
-  call<T>('GET', path, undefined, signal);
+/** What a call needs besides its endpoint: path parameters, query string, body, abort signal. */
+export type CallOptions<R extends ApiRoute> = ([ApiParams<R>] extends [never]
+  ? { readonly params?: undefined }
+  : { readonly params: Readonly<Record<ApiParams<R>, string>> }) &
+  (undefined extends ApiBody<R>
+    ? { readonly body?: ApiBody<R> }
+    : { readonly body: ApiBody<R> }) & {
+    readonly query?: Readonly<Record<string, string | number | undefined>>;
+    readonly signal?: AbortSignal;
+  };
 
-export interface QueryRequest {
-  readonly query: string;
-  readonly from: string;
-  readonly to: string;
-  readonly limit?: number;
-  readonly origin?: 'search' | 'dashboard' | 'user';
+/** The URL of an endpoint: its `:name` parameters filled in (encoded), the query string added. */
+export function apiPath<R extends ApiRoute>(route: R, options?: CallOptions<R>): string {
+  const params = (options?.params ?? {}) as Readonly<Record<string, string>>;
+  const path = route
+    .slice(route.indexOf(' ') + 1)
+    .replace(/:([A-Za-z]+)/g, (_, name: string) => encodeURIComponent(params[name] ?? ''));
+  const query = new URLSearchParams();
+  for (const [k, v] of Object.entries(options?.query ?? {}))
+    if (v !== undefined) query.set(k, String(v));
+  const search = query.toString();
+  return search ? `${path}?${search}` : path;
 }
+
+/**
+ * Calls an endpoint of the API contract: `api('GET /api/alerts/:id', { params: { id } })`. The
+ * answer has the contract's type for that endpoint; a refusal rejects with an ApiError.
+ */
+export async function api<R extends ApiRoute>(
+  route: R,
+  ...[options]: Partial<CallOptions<R>> extends CallOptions<R>
+    ? [CallOptions<R>?]
+    : [CallOptions<R>]
+): Promise<ApiAnswer<R>> {
+  const method = route.slice(0, route.indexOf(' '));
+  // The one place an answer is read as the contract's type: the server is held to the same types.
+  return (await call(
+    method,
+    apiPath(route, options),
+    options?.body,
+    options?.signal,
+  )) as ApiAnswer<R>;
+}
+
+export type { QueryRequest };
 
 export interface QueryHandlers {
   columns(columns: readonly Column[], range: { from: string; to: string }): void;
-  rows(rows: Cell[][]): void;
+  rows(rows: readonly Cell[][]): void;
 }
 
 export interface QueryEnd {
@@ -100,26 +143,12 @@ export async function streamQuery(
   let end: QueryEnd | undefined;
   const handle = (line: string) => {
     if (!line.trim()) return;
-    const message = JSON.parse(line) as {
-      columns?: Column[];
-      from?: string;
-      to?: string;
-      rows?: Cell[][] | number;
-      done?: boolean;
-      truncated?: boolean;
-      elapsedMs?: number;
-      error?: string;
-    };
-    if (message.error) throw new ApiError(500, { error: message.error });
-    if (message.columns)
-      handlers.columns(message.columns, { from: message.from ?? '', to: message.to ?? '' });
-    else if (message.done) {
-      end = {
-        rows: Number(message.rows ?? 0),
-        truncated: !!message.truncated,
-        elapsedMs: message.elapsedMs ?? 0,
-      };
-    } else if (Array.isArray(message.rows)) handlers.rows(message.rows);
+    const message = JSON.parse(line) as QueryLine;
+    if ('error' in message) throw new ApiError(500, { error: message.error, code: 'internal' });
+    if ('columns' in message) handlers.columns(message.columns, message);
+    else if ('done' in message) {
+      end = { rows: message.rows, truncated: message.truncated, elapsedMs: message.elapsedMs };
+    } else handlers.rows(message.rows);
   };
   for (;;) {
     const { value, done } = await reader.read();

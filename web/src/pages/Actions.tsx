@@ -5,7 +5,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { Grid } from '../components/Grid';
 import { Empty, ErrorBox, Loading } from '../components/States';
-import { get } from '../lib/api';
+import { api } from '../lib/api';
 import { navigate, useLocation, withParams } from '../lib/router';
 import type { Action, Cell, Column, Me } from '../lib/types';
 import { ActionReview } from './Respond';
@@ -33,7 +33,7 @@ export function Actions({ me }: { me: Me }) {
   const [error, setError] = useState<unknown>(null);
   const [tick, setTick] = useState(0);
   useEffect(() => {
-    get<Action[]>('/api/actions?limit=1000').then(setActions, setError);
+    api('GET /api/actions', { query: { limit: 1000 } }).then(setActions, setError);
   }, [tick]);
   const shown = (actions ?? []).filter((a) => !filter || a.status === filter);
   const columns: Column[] = COLUMNS.map((c) => ({

@@ -8,7 +8,7 @@ import { BarChart, bucketize, seriesOf, TimeChart } from '../components/Charts';
 import { Grid } from '../components/Grid';
 import { Empty, ErrorBox, Loading } from '../components/States';
 import { TimeRange } from '../components/TimeRange';
-import { call, get, queryAll } from '../lib/api';
+import { api, queryAll } from '../lib/api';
 import { bytesText, count, durationText, isBytesColumn, timeText } from '../lib/format';
 import { drillQuery, isGrouped } from '../lib/linq-edit';
 import { useRange, type Range } from '../lib/range';
@@ -135,7 +135,7 @@ function StatusPanel() {
   const [status, setStatus] = useState<Status | null>(null);
   const [error, setError] = useState<unknown>(null);
   useEffect(() => {
-    get<Status>('/api/status').then(setStatus, setError);
+    api('GET /api/status').then(setStatus, setError);
   }, []);
   if (error) return <ErrorBox error={error} />;
   if (!status) return <Loading what="collector status" />;
@@ -179,7 +179,7 @@ function AlertsPanel({ rule }: { rule?: string }) {
   const [alerts, setAlerts] = useState<AlertSummary[] | null>(null);
   const [error, setError] = useState<unknown>(null);
   useEffect(() => {
-    get<AlertSummary[]>(`/api/alerts?limit=200${rule ? `&rule=${encodeURIComponent(rule)}` : ''}`)
+    api('GET /api/alerts', { query: { limit: 200, rule: rule || undefined } })
       .then((list) => setAlerts(list.filter((a) => a.status !== 'closed').slice(0, 12)))
       .catch(setError);
   }, [rule]);
@@ -198,7 +198,10 @@ const slug = (text: string) =>
 
 async function saveBoard(board: Dashboard): Promise<Dashboard> {
   const { id, title, description, range, panels } = board;
-  return call<Dashboard>('PUT', `/api/dashboards/${id}`, { title, description, range, panels });
+  return api('PUT /api/dashboards/:id', {
+    params: { id },
+    body: { title, description, range, panels },
+  });
 }
 
 /** A panel of an answer: a chart when the query groups by time or by one key, else a table. */
@@ -244,7 +247,7 @@ export function AddToDashboard({
   const [newBoard, setNewBoard] = useState('');
   const [error, setError] = useState<unknown>(null);
   useEffect(() => {
-    get<Dashboard[]>('/api/dashboards').then((b) => {
+    api('GET /api/dashboards').then((b) => {
       setBoards(b);
       setTarget(b[0]?.id ?? '');
     }, setError);
@@ -325,7 +328,7 @@ export function Dashboards({ id, me }: { id?: string; me: Me }) {
   const [range, setRange] = useRange(params, { from: 'now-2d', to: 'now' });
   const [editing, setEditing] = useState(false);
   const [busy, setBusy] = useState(false);
-  const load = () => get<Dashboard[]>('/api/dashboards').then(setBoards, setError);
+  const load = () => api('GET /api/dashboards').then(setBoards, setError);
   useEffect(() => void load(), []);
   if (error && !boards) return <ErrorBox error={error} />;
   if (!boards) return <Loading what="dashboards" />;
@@ -383,10 +386,13 @@ export function Dashboards({ id, me }: { id?: string; me: Me }) {
             class="secondary"
             disabled={busy}
             onClick={() =>
-              void call('DELETE', `/api/dashboards/${board.id}`).then(async () => {
-                await load();
-                if (!board.builtin) navigate('/dashboards');
-              }, setError)
+              void api('DELETE /api/dashboards/:id', { params: { id: board.id } }).then(
+                async () => {
+                  await load();
+                  if (!board.builtin) navigate('/dashboards');
+                },
+                setError,
+              )
             }
           >
             {board.builtin ? 'Reset to the shipped panels' : 'Delete this board'}

@@ -1,6 +1,6 @@
 // The sign-in page.
 import { useState } from 'preact/hooks';
-import { ApiError, call } from '../lib/api';
+import { api, ApiError } from '../lib/api';
 import type { Me } from '../lib/types';
 
 export function Login({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
@@ -18,7 +18,7 @@ export function Login({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
           setBusy(true);
           setError(null);
           try {
-            onSignedIn(await call<Me>('POST', '/api/auth/login', { username, password }));
+            onSignedIn(await api('POST /api/auth/login', { body: { username, password } }));
           } catch (err) {
             setError(err instanceof ApiError ? err.body.error : 'The server does not answer.');
           } finally {

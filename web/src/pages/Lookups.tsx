@@ -3,38 +3,9 @@
 // queries read. Loading needs the analyst role; every role can read.
 import { useEffect, useState } from 'preact/hooks';
 import { Empty, ErrorBox, Loading } from '../components/States';
-import { call, get } from '../lib/api';
+import { api } from '../lib/api';
 import { timeText } from '../lib/format';
-import { atLeast, type Me } from '../lib/types';
-
-interface LookupColumn {
-  readonly name: string;
-  readonly type: string;
-}
-
-interface LookupVersion {
-  readonly version: number;
-  readonly loadedAt: string;
-  readonly by: string;
-  readonly source: string;
-  readonly rows: number;
-  readonly key: string;
-  readonly columns: readonly LookupColumn[];
-}
-
-interface LookupDoc {
-  readonly name: string;
-  readonly current: number;
-  readonly versions: readonly LookupVersion[];
-}
-
-interface LookupShown extends LookupDoc {
-  readonly shown: number;
-  readonly rows: ReadonlyArray<Record<string, string | number | boolean | null>>;
-  readonly truncated: boolean;
-}
-
-const path = (name: string) => `/api/lookups/${encodeURIComponent(name)}`;
+import { atLeast, type LookupDoc, type LookupShown, type Me } from '../lib/types';
 
 function LoadForm({ onLoaded }: { onLoaded: (name: string) => void }) {
   const [name, setName] = useState('');
@@ -52,10 +23,9 @@ function LoadForm({ onLoaded }: { onLoaded: (name: string) => void }) {
         setBusy(true);
         try {
           const csv = await file.text();
-          await call('POST', path(name), {
-            csv,
-            source: file.name,
-            ...(key.trim() ? { key: key.trim() } : {}),
+          await api('POST /api/lookups/:name', {
+            params: { name },
+            body: { csv, source: file.name, ...(key.trim() ? { key: key.trim() } : {}) },
           });
           setError(null);
           onLoaded(name);
@@ -111,7 +81,7 @@ function Detail({
   const [version, setVersion] = useState<number | undefined>(undefined);
   const [error, setError] = useState<unknown>(null);
   const load = () =>
-    get<LookupShown>(`${path(name)}${version ? `?version=${version}` : ''}`).then((d) => {
+    api('GET /api/lookups/:name', { params: { name }, query: { version } }).then((d) => {
       setDoc(d);
       setError(null);
     }, setError);
@@ -163,7 +133,10 @@ function Detail({
                   <button
                     class="secondary small"
                     onClick={() =>
-                      void call('PUT', `${path(name)}/current`, { version: v.version }).then(() => {
+                      void api('PUT /api/lookups/:name/current', {
+                        params: { name },
+                        body: { version: v.version },
+                      }).then(() => {
                         onChange();
                         void load();
                       }, setError)
@@ -214,7 +187,7 @@ function Detail({
             onClick={() => {
               if (!confirm(`Remove ${doc.name} from queries? Queries that read it will fail.`))
                 return;
-              void call('DELETE', path(name)).then(onChange, setError);
+              void api('DELETE /api/lookups/:name', { params: { name } }).then(onChange, setError);
             }}
           >
             Delete lookup
@@ -230,7 +203,7 @@ export function Lookups({ me }: { me: Me }) {
   const [selected, setSelected] = useState<string | null>(null);
   const [stamp, setStamp] = useState(0);
   const [error, setError] = useState<unknown>(null);
-  const load = () => get<LookupDoc[]>('/api/lookups').then(setDocs, setError);
+  const load = () => api('GET /api/lookups').then(setDocs, setError);
   useEffect(() => void load(), []);
   return (
     <div class="page">

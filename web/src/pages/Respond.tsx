@@ -6,9 +6,9 @@ import { useEffect, useState } from 'preact/hooks';
 import { Link } from '../App';
 import { ActionHistory, PlanView, ResultsView } from '../components/PlanView';
 import { ErrorBox, Loading } from '../components/States';
-import { call, get } from '../lib/api';
+import { api } from '../lib/api';
 import { timeText } from '../lib/format';
-import { atLeast, type ActionDetail, type Me, type Plan } from '../lib/types';
+import { atLeast, type ActionDetail, type Me, type Plan, type ActionRequest } from '../lib/types';
 
 /** One action whole, with the steps the signed-in person may take on it. */
 /** "13 changes: disable, revoke sessions, 11 sharing permissions". */
@@ -48,16 +48,17 @@ export function ActionReview({
   const [rejecting, setRejecting] = useState<string | null>(null);
   useEffect(() => {
     setAction(null);
-    get<ActionDetail>(`/api/actions/${encodeURIComponent(id)}`).then(setAction, setError);
+    api('GET /api/actions/:id', { params: { id } }).then(setAction, setError);
   }, [id]);
   if (error && !action) return <ErrorBox error={error} />;
   if (!action) return <Loading what="the action" />;
-  const step = async (path: string, body: unknown = {}) => {
+  /** One step of the workflow on this action, then the action as it is after it. */
+  const step = async (run: (params: { id: string }) => Promise<unknown>) => {
     setBusy(true);
     setError(null);
     try {
-      await call('POST', `/api/actions/${encodeURIComponent(action.id)}/${path}`, body);
-      setAction(await get<ActionDetail>(`/api/actions/${encodeURIComponent(action.id)}`));
+      await run({ id: action.id });
+      setAction(await api('GET /api/actions/:id', { params: { id: action.id } }));
       setConfirming(false);
       setRejecting(null);
       onChanged?.();
@@ -121,7 +122,9 @@ export function ActionReview({
             <button
               class="danger"
               disabled={busy}
-              onClick={() => void step('approve')}
+              onClick={() =>
+                void step((params) => api('POST /api/actions/:id/approve', { params, body: {} }))
+              }
               data-testid="confirm-approve"
             >
               {busy ? 'Running…' : 'Yes, approve and run'}
@@ -135,7 +138,13 @@ export function ActionReview({
             class="inline-form"
             onSubmit={(e) => {
               e.preventDefault();
-              if (rejecting.trim()) void step('reject', { reason: rejecting.trim() });
+              if (rejecting.trim())
+                void step((params) =>
+                  api('POST /api/actions/:id/reject', {
+                    params,
+                    body: { reason: rejecting.trim() },
+                  }),
+                );
             }}
           >
             <input
@@ -171,7 +180,9 @@ export function ActionReview({
           <button
             class="secondary"
             disabled={busy}
-            onClick={() => void step('undo', {})}
+            onClick={() =>
+              void step((params) => api('POST /api/actions/:id/undo', { params, body: {} }))
+            }
             data-testid="undo"
           >
             Undo: enable the account again
@@ -244,7 +255,7 @@ export function RespondPanel({
   const [made, setMade] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
-  const request = {
+  const request: Omit<ActionRequest, 'dryRun'> = {
     action: 'disable-user',
     user: upn,
     revokeSessions: revoke,
@@ -264,21 +275,21 @@ export function RespondPanel({
     }
   };
   const dryRun = () =>
-    go(async () => setPlan(await call<Plan>('POST', '/api/actions', { ...request, dryRun: true })));
+    go(async () => {
+      const answer = await api('POST /api/actions', { body: { ...request, dryRun: true } });
+      if ('changes' in answer) setPlan(answer);
+    });
   const propose = () =>
     go(async () => {
-      const answer = await call<{ id: string }>('POST', '/api/actions/propose', request);
+      const answer = await api('POST /api/actions/propose', { body: request });
       setMade(answer.id);
       setPlan(null);
       onChanged();
     });
   const runAlone = () =>
     go(async () => {
-      const answer = await call<{ id: string }>('POST', '/api/actions', {
-        ...request,
-        dryRun: false,
-      });
-      setMade(answer.id);
+      const answer = await api('POST /api/actions', { body: { ...request, dryRun: false } });
+      if ('id' in answer) setMade(answer.id);
       setPlan(null);
       onChanged();
     });

@@ -12,7 +12,7 @@ import { LinqEditor, toEditorError, type EditorError } from '../components/LinqE
 import { RecordView } from '../components/RecordView';
 import { Empty, ErrorBox } from '../components/States';
 import { TimeRange } from '../components/TimeRange';
-import { ApiError, call, downloadCsv, get, saveBlob, streamQuery, type QueryEnd } from '../lib/api';
+import { api, ApiError, downloadCsv, saveBlob, streamQuery, type QueryEnd } from '../lib/api';
 import { cellText, count } from '../lib/format';
 import { addFilter, drillQuery, isGrouped, isOrdered } from '../lib/linq-edit';
 import { rememberRange, useRange, type Range } from '../lib/range';
@@ -33,7 +33,7 @@ const DEFAULT_QUERY =
 
 let catalogCache: Promise<Catalog> | undefined;
 function loadCatalog(): Promise<Catalog> {
-  catalogCache ??= get<Catalog>('/api/catalog').catch((e: unknown) => {
+  catalogCache ??= api('GET /api/catalog').catch((e: unknown) => {
     catalogCache = undefined;
     throw e;
   });
@@ -94,7 +94,7 @@ export function Search({ me }: { me: Me }) {
 
   useEffect(() => {
     loadCatalog().then(setCatalog, () => undefined);
-    get<SavedQuery[]>('/api/saved-queries').then(setSaved, () => undefined);
+    api('GET /api/saved-queries').then(setSaved, () => undefined);
     if (params.get('q')) void run(params.get('q')!, range);
     return () => abort.current?.abort();
   }, []);
@@ -251,13 +251,11 @@ export function Search({ me }: { me: Me }) {
         .replace(/^-+|-+$/g, '')
         .slice(0, 64) || 'query';
     try {
-      await call('PUT', `/api/saved-queries/${id}`, {
-        name,
-        query: text,
-        from: range.from,
-        to: range.to,
+      await api('PUT /api/saved-queries/:id', {
+        params: { id },
+        body: { name, query: text, from: range.from, to: range.to },
       });
-      setSaved(await get<SavedQuery[]>('/api/saved-queries'));
+      setSaved(await api('GET /api/saved-queries'));
       setSaveName(null);
     } catch (e) {
       setRunError(e);

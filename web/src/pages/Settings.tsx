@@ -1,9 +1,17 @@
 // Settings: your API tokens (shown once when made), and for admins the local accounts.
 import { useEffect, useState } from 'preact/hooks';
 import { Empty, ErrorBox, Loading } from '../components/States';
-import { call, get } from '../lib/api';
+import { api } from '../lib/api';
 import { timeText } from '../lib/format';
-import { atLeast, ROLES, type Account, type Me, type Role, type TokenInfo } from '../lib/types';
+import {
+  atLeast,
+  ROLES,
+  type Account,
+  type Me,
+  type Role,
+  type TokenInfo,
+  type ApiBody,
+} from '../lib/types';
 
 function Tokens({ me }: { me: Me }) {
   const [tokens, setTokens] = useState<TokenInfo[] | null>(null);
@@ -11,7 +19,7 @@ function Tokens({ me }: { me: Me }) {
   const [role, setRole] = useState<Role>(me.role);
   const [fresh, setFresh] = useState<TokenInfo | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const load = () => get<TokenInfo[]>('/api/tokens').then(setTokens, setError);
+  const load = () => api('GET /api/tokens').then(setTokens, setError);
   useEffect(() => void load(), []);
   return (
     <section class="panel" aria-labelledby="tokens-title">
@@ -25,7 +33,7 @@ function Tokens({ me }: { me: Me }) {
         onSubmit={async (e) => {
           e.preventDefault();
           try {
-            setFresh(await call<TokenInfo>('POST', '/api/tokens', { name, role }));
+            setFresh(await api('POST /api/tokens', { body: { name, role } }));
             setName('');
             await load();
           } catch (err) {
@@ -84,7 +92,12 @@ function Tokens({ me }: { me: Me }) {
                 <td>
                   <button
                     class="secondary small"
-                    onClick={() => void call('DELETE', `/api/tokens/${t.id}`).then(load, setError)}
+                    onClick={() =>
+                      void api('DELETE /api/tokens/:id', { params: { id: t.id } }).then(
+                        load,
+                        setError,
+                      )
+                    }
                   >
                     Revoke
                   </button>
@@ -102,10 +115,10 @@ function Accounts() {
   const [accounts, setAccounts] = useState<Account[] | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [form, setForm] = useState({ name: '', role: 'viewer' as Role, password: '' });
-  const load = () => get<Account[]>('/api/accounts').then(setAccounts, setError);
+  const load = () => api('GET /api/accounts').then(setAccounts, setError);
   useEffect(() => void load(), []);
-  const change = (name: string, patch: Partial<Account>) =>
-    call('PATCH', `/api/accounts/${encodeURIComponent(name)}`, patch).then(load, setError);
+  const change = (name: string, patch: ApiBody<'PATCH /api/accounts/:name'>) =>
+    api('PATCH /api/accounts/:name', { params: { name }, body: patch }).then(load, setError);
   return (
     <section class="panel" aria-labelledby="accounts-title">
       <h2 id="accounts-title">Accounts</h2>
@@ -114,7 +127,7 @@ function Accounts() {
         onSubmit={async (e) => {
           e.preventDefault();
           try {
-            await call('POST', '/api/accounts', form);
+            await api('POST /api/accounts', { body: form });
             setForm({ name: '', role: 'viewer', password: '' });
             setError(null);
             await load();

@@ -8,7 +8,7 @@ import { bucketize, seriesOf, TimeChart } from '../components/Charts';
 import { Grid } from '../components/Grid';
 import { Empty, ErrorBox, Loading } from '../components/States';
 import { TimeRange } from '../components/TimeRange';
-import { call, get } from '../lib/api';
+import { api } from '../lib/api';
 import { count, timeText } from '../lib/format';
 import { useRange } from '../lib/range';
 import { huntLink, navigate, searchLink, useLocation } from '../lib/router';
@@ -81,8 +81,10 @@ export function UserPage({ me, upn }: { me: Me; upn: string }) {
   const [note, setNote] = useState<string | null>(null);
   useEffect(() => {
     setError(null);
-    const p = new URLSearchParams({ from: range.from, to: range.to });
-    get<Page>(`/api/users/${encodeURIComponent(upn)}?${p.toString()}`).then(setPage, setError);
+    api('GET /api/users/:upn', {
+      params: { upn },
+      query: { from: range.from, to: range.to },
+    }).then(setPage, setError);
   }, [upn, range.from, range.to, tick]);
   useEffect(() => setPage(null), [upn]);
   const section = (id: string) => page?.sections.find((s) => s.id === id);
@@ -111,11 +113,13 @@ export function UserPage({ me, upn }: { me: Me; upn: string }) {
   const pending = actions.filter((a) => a.status === 'proposed').map((a) => String(a.id));
   const closeAll = async () => {
     try {
-      const answer = await call<{ changed: unknown[] }>('POST', '/api/alerts/triage', {
-        action: 'close',
-        ids: ownAlerts.map((a) => a.id),
-        classification: 'true-positive',
-        reason: `handled: account disabled by ${String(disabledBy?.id ?? 'a response')}`,
+      const answer = await api('POST /api/alerts/triage', {
+        body: {
+          action: 'close',
+          ids: ownAlerts.map((a) => a.id),
+          classification: 'true-positive',
+          reason: `handled: account disabled by ${String(disabledBy?.id ?? 'a response')}`,
+        },
       });
       setNote(`${answer.changed.length} alerts closed as true positive.`);
       setTick((t) => t + 1);

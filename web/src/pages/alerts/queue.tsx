@@ -2,7 +2,7 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { Link } from '../../App';
 import { Empty, ErrorBox, Loading } from '../../components/States';
-import { call, get } from '../../lib/api';
+import { api } from '../../lib/api';
 import { count } from '../../lib/format';
 import { navigate, useLocation, userLink, withParams } from '../../lib/router';
 import {
@@ -12,6 +12,7 @@ import {
   type Classification,
   type Me,
   type TriageAnswer,
+  type BulkTriageRequest,
 } from '../../lib/types';
 import { SEVERITY_RANK, Severity, StatusBadge, users, shortTime } from './table';
 
@@ -102,6 +103,13 @@ function groupAlerts(alerts: readonly AlertSummary[], on: boolean): Group[] {
   });
 }
 
+/** A bulk step, before the selected alerts' ids are added. */
+type BulkStep = BulkTriageRequest extends infer R
+  ? R extends unknown
+    ? Omit<R, 'ids'>
+    : never
+  : never;
+
 /** The bulk bar: one step on every selected alert. */
 function BulkBar({
   ids,
@@ -118,10 +126,10 @@ function BulkBar({
   const [classification, setClassification] = useState<Classification | ''>('');
   const [reason, setReason] = useState('');
   const [busy, setBusy] = useState(false);
-  const send = async (body: Record<string, unknown>) => {
+  const send = async (step: BulkStep) => {
     setBusy(true);
     try {
-      onDone(await call<TriageAnswer>('POST', '/api/alerts/triage', { ids, ...body }));
+      onDone(await api('POST /api/alerts/triage', { body: { ...step, ids } }));
       setClosing(false);
       setReason('');
       setClassification('');
@@ -230,13 +238,13 @@ export function Queue({ me }: { me: Me }) {
     sessionStorage.setItem(QUEUE_KEY, location.pathname + location.search);
   });
   useEffect(() => {
-    get<AlertSummary[]>('/api/alerts?limit=5000').then((list) => {
+    api('GET /api/alerts', { query: { limit: 5000 } }).then((list) => {
       setAlerts(list);
       setError(null);
     }, setError);
   }, [tick]);
   useEffect(() => {
-    get<string[]>('/api/alerts/assignees').then(setAssignees, () => undefined);
+    api('GET /api/alerts/assignees').then(setAssignees, () => undefined);
   }, []);
 
   const counts = useMemo(() => {

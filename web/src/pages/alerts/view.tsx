@@ -5,7 +5,7 @@ import { Link } from '../../App';
 import { Grid } from '../../components/Grid';
 import { RecordView } from '../../components/RecordView';
 import { Empty, ErrorBox, Loading } from '../../components/States';
-import { call, get } from '../../lib/api';
+import { api } from '../../lib/api';
 import { count, timeText } from '../../lib/format';
 import { huntLink, userLink } from '../../lib/router';
 import {
@@ -62,20 +62,19 @@ export function AlertView({ id, me }: { id: string; me: Me }) {
   useEffect(() => {
     setAlert(null);
     setError(null);
-    get<AlertDetail>(`/api/alerts/${encodeURIComponent(id)}`).then(setAlert, setError);
-    get<string[]>('/api/alerts/assignees').then(setAssignees, () => undefined);
+    api('GET /api/alerts/:id', { params: { id } }).then(setAlert, setError);
+    api('GET /api/alerts/assignees').then(setAssignees, () => undefined);
   }, [id]);
   const evidence = useMemo(() => (alert ? evidenceTable(alert.evidence) : null), [alert]);
   const queue = sessionStorage.getItem(QUEUE_KEY) ?? '/alerts';
   if (error && !alert) return <ErrorBox error={error} />;
   if (!alert || !evidence) return <Loading what="the alert" />;
   const canTriage = atLeast(me.role, 'analyst');
-  const act = async (path: string, body: unknown = {}) => {
+  /** One triage step on this alert: the alert as it is after it. */
+  const act = async (step: () => Promise<AlertDetail>) => {
     setBusy(true);
     try {
-      setAlert(
-        await call<AlertDetail>('POST', `/api/alerts/${encodeURIComponent(id)}/${path}`, body),
-      );
+      setAlert(await step());
       setError(null);
       return true;
     } catch (e) {
@@ -122,7 +121,12 @@ export function AlertView({ id, me }: { id: string; me: Me }) {
               value={alert.assignee ?? ''}
               onChange={(e) => {
                 const v = (e.currentTarget as HTMLSelectElement).value;
-                void act('assign', { assignee: v || null });
+                void act(() =>
+                  api('POST /api/alerts/:id/assign', {
+                    params: { id },
+                    body: { assignee: v || null },
+                  }),
+                );
               }}
             >
               <option value="">nobody</option>
@@ -140,7 +144,11 @@ export function AlertView({ id, me }: { id: string; me: Me }) {
       {canTriage ? (
         <div class="toolbar triage-bar">
           {alert.status === 'new' ? (
-            <button disabled={busy} onClick={() => void act('ack')} data-testid="ack">
+            <button
+              disabled={busy}
+              onClick={() => void act(() => api('POST /api/alerts/:id/ack', { params: { id } }))}
+              data-testid="ack"
+            >
               Acknowledge
             </button>
           ) : null}
@@ -150,7 +158,13 @@ export function AlertView({ id, me }: { id: string; me: Me }) {
             </button>
           ) : null}
           {alert.status === 'closed' ? (
-            <button class="secondary" disabled={busy} onClick={() => void act('reopen', {})}>
+            <button
+              class="secondary"
+              disabled={busy}
+              onClick={() =>
+                void act(() => api('POST /api/alerts/:id/reopen', { params: { id }, body: {} }))
+              }
+            >
               Reopen
             </button>
           ) : null}
@@ -165,9 +179,12 @@ export function AlertView({ id, me }: { id: string; me: Me }) {
           onSubmit={(e) => {
             e.preventDefault();
             if (classification && reason.trim())
-              void act('close', { classification, reason: reason.trim() }).then(
-                (ok) => ok && setClosing(false),
-              );
+              void act(() =>
+                api('POST /api/alerts/:id/close', {
+                  params: { id },
+                  body: { classification, reason: reason.trim() },
+                }),
+              ).then((ok) => ok && setClosing(false));
           }}
         >
           <fieldset>
@@ -306,7 +323,12 @@ export function AlertView({ id, me }: { id: string; me: Me }) {
               onSubmit={(e) => {
                 e.preventDefault();
                 if (comment.trim())
-                  void act('comment', { text: comment.trim() }).then((ok) => ok && setComment(''));
+                  void act(() =>
+                    api('POST /api/alerts/:id/comment', {
+                      params: { id },
+                      body: { text: comment.trim() },
+                    }),
+                  ).then((ok) => ok && setComment(''));
               }}
             >
               <textarea

@@ -1,6 +1,6 @@
 // Microsoft clouds: one setting changes the sign-in host, the API hosts and the token audiences
 // together (peers that change only one get AF20052 or AADSTS500011 in government clouds).
-import type { CloudName } from '../config/types.js';
+import type { CloudName } from './types.js';
 
 export interface CloudEndpoints {
   /** Entra ID authority host. */

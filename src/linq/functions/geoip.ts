@@ -1,19 +1,13 @@
-// LINQ's GeoIP functions backed by the shipped databases, as a function table for `compileLinq`
-// (`functions: geoipFunctionTable()`): `countrycode(ip)` and `mmcountry(ip)` (two-letter code),
+// LINQ's GeoIP functions backed by the shipped databases, part of the default function table
+// (index.ts): `countrycode(ip)` and `mmcountry(ip)` (two-letter code),
 // `asn(ip)` (number), `asorg(ip)` and `isp(ip)` (the AS organisation). Each gives null when the
 // database knows nothing of the address (Devo fails a query on null input to asn/asorg: here
 // null is simply null). They compile to the DuckDB functions of geoip-duckdb.ts; on ClickHouse
 // they are refused at compile time with the reason (there is no JavaScript in ClickHouse): use
 // the sign-in table's `countryOrRegion` (Microsoft's own geolocation) there.
-import { op } from '../linq/build.js';
-import { withFunctions } from '../linq/functions/index.js';
-import {
-  scalar,
-  type FunctionDef,
-  type FunctionTable,
-  type ScalarFunction,
-} from '../linq/functions/types.js';
-import { GEOIP_UDFS } from './geoip-duckdb.js';
+import { GEOIP_UDFS } from '../../enrich/geoip-udfs.js';
+import { op } from '../build.js';
+import { scalar, type FunctionDef, type ScalarFunction } from './types.js';
 
 function geo(name: string, udf: string, type: 'str' | 'int', doc: string): ScalarFunction {
   return scalar({
@@ -57,11 +51,3 @@ export const GEOIP_LINQ_FUNCTIONS: readonly FunctionDef[] = [
     'The AS organisation of an IP address (the shipped data has no ISP names).',
   ),
 ];
-
-let table: FunctionTable | undefined;
-
-/** LINQ's default functions with the GeoIP ones backed by the shipped databases. */
-export function geoipFunctionTable(): FunctionTable {
-  table ??= withFunctions(GEOIP_LINQ_FUNCTIONS);
-  return table;
-}
