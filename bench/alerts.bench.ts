@@ -57,7 +57,7 @@ async function collect(dir: string): Promise<{ rows: Row[]; now: Date; config: A
     await sim.writeConfig(file);
     const config = loadConfig(file);
     const store = await openStore(join(dir, 'source.duckdb'));
-    const { seconds } = await time(() => new Collection(config, store, { log: quiet }).once(10));
+    const { seconds } = await time(() => new Collection(config, store, { log: quiet }).once());
     const rows = (await store.queryAll({
       sql: `SELECT _tenant AS tenant, client, hostchain, _content_type AS "contentType", message
             FROM management ORDER BY _seq`,

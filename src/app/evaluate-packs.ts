@@ -76,7 +76,7 @@ export async function evaluatePacks(options: EvaluationOptions): Promise<Evaluat
       const log = quietLogger(progress);
       const t0 = performance.now();
       const collection = new Collection(config, store, { log });
-      await collection.once(10);
+      await collection.once();
       const collectSeconds = (performance.now() - t0) / 1000;
       const records = Number(await store.maxSeq());
       progress(`collected ${records} records in ${collectSeconds.toFixed(1)} s`);

@@ -21,15 +21,23 @@ export function storeUrlFromOptions(options: StoreCliOptions, config?: ResolvedC
   return options.store ?? options.db ?? config?.store.url ?? DEFAULT_DB;
 }
 
+/**
+ * DuckDB's memory limit for the commands that ingest (`import`, `collect`) when the configuration
+ * sets none: their peak memory stays flat whatever the size of the file or the backfill
+ * (docs/import.md, "Memory"). Other commands keep DuckDB's default (80% of RAM) for queries.
+ */
+export const INGEST_MEMORY_LIMIT = '128MB';
+
 export async function openStoreFromOptions(
   options: StoreCliOptions,
-  extra: { readOnly?: boolean; config?: ResolvedConfig } = {},
+  extra: { readOnly?: boolean; config?: ResolvedConfig; ingest?: boolean } = {},
 ): Promise<Store> {
   const config = extra.config ?? (options.config ? loadConfig(options.config) : undefined);
+  const memoryLimit = config?.store.memoryLimit ?? (extra.ingest ? INGEST_MEMORY_LIMIT : undefined);
   return openStore(storeUrlFromOptions(options, config), {
     readOnly: extra.readOnly,
     duckdb: {
-      ...(config?.store.memoryLimit ? { memoryLimit: config.store.memoryLimit } : {}),
+      ...(memoryLimit ? { memoryLimit } : {}),
       // LINQ's engine functions (jq programs that are not simple paths, GeoIP) on every DuckDB
       // connection, so queries and rules run alike in every command.
       onConnect: registerLinqFunctions,

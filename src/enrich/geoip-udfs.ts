@@ -5,4 +5,7 @@ export const GEOIP_UDFS = {
   country: 'm365hunt_geo_country',
   asn: 'm365hunt_geo_asn',
   asorg: 'm365hunt_geo_asorg',
+  city: 'm365hunt_geo_city',
+  latitude: 'm365hunt_geo_latitude',
+  longitude: 'm365hunt_geo_longitude',
 } as const;

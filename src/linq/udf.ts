@@ -3,12 +3,14 @@
 // GeoIP lookups (`m365hunt_geo_*`, see src/enrich/geoip-duckdb.ts).
 import { DuckDBScalarFunction, VARCHAR, type DuckDBConnection } from '@duckdb/node-api';
 import { registerGeoIpFunctions } from '../enrich/geoip-duckdb.js';
+import { registerIp6Function } from './functions/ip6-text.js';
 import { jqEvalBatch } from './jq-engine.js';
 
 /** Registers the functions LINQ's DuckDB SQL may call. Call once per connection. */
 export function registerLinqFunctions(connection: DuckDBConnection): void {
   // countrycode, asn, asorg (the GeoIP functions of the default table, functions/geoip.ts).
   registerGeoIpFunctions(connection);
+  registerIp6Function(connection);
   connection.registerScalarFunction(
     DuckDBScalarFunction.create({
       name: 'linq_jq',

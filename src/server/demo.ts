@@ -12,6 +12,7 @@ import { Collection } from '../sources/collection.js';
 import type { StreamProgress } from '../sources/management-activity/collector.js';
 import type { Store } from '../store/store.js';
 import { M365HuntError } from '../util/errors.js';
+import { throwIfStopped } from '../util/wait.js';
 import { createLogger, type Logger } from '../util/log.js';
 import { startAlerting } from '../app/alerting.js';
 import { Accounts } from './auth/accounts.js';
@@ -41,6 +42,11 @@ export interface DemoOptions {
   readonly log?: Logger;
   /** Backfill progress, for a terminal. */
   readonly progress?: (p: { fraction: number; records: number; blobs: number }) => void;
+  /**
+   * A stop request (SIGINT/SIGTERM): during start-up everything started is closed and startDemo
+   * rejects with Stopped; once running, the collector stops at once (close() does the rest).
+   */
+  readonly signal?: AbortSignal;
 }
 
 export interface Demo {
@@ -116,6 +122,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     const streams = new Map<string, StreamProgress>();
     const collection = new Collection(resolved, store, {
       log: log.child('collect'),
+      signal: options.signal,
       progress: {
         update(key, p) {
           streams.set(`${key.tenant}/${key.stream}`, p);
@@ -129,6 +136,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       },
     });
     const summaries = await collection.once();
+    throwIfStopped(options.signal);
     const records = summaries.flatMap((s) => s.results).reduce((a, r) => a + r.inserted, 0);
     for (const s of summaries)
       for (const r of s.results) if (r.error) log.warn(`${r.key.stream}: ${r.error}`);
@@ -140,6 +148,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     await engine?.trigger();
     const raisedAlerts = await listAlerts(store);
     const raised = raisedAlerts.length;
+    throwIfStopped(options.signal);
 
     const server = await startServer({
       store,
@@ -149,6 +158,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       collect: true,
       log: log.child('server'),
       now,
+      signal: options.signal,
     });
     cleanups.push(() => server.close());
     const scenarios = simulator.scenarios();

@@ -75,6 +75,8 @@ export interface ServerOptions {
   readonly log?: Logger;
   /** The server's present (see ServerDeps.now); the real clock by default. */
   readonly now?: () => Date;
+  /** A stop request (SIGINT/SIGTERM): the collectors end at once, before close() is called. */
+  readonly signal?: AbortSignal;
 }
 
 export interface RunningServer extends Listening {
@@ -107,6 +109,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     options.port ?? options.settings.port,
   );
   const abort = new AbortController();
+  if (options.signal?.aborted) abort.abort();
+  options.signal?.addEventListener('abort', () => abort.abort(), { once: true });
   let collection: Collection | undefined;
   let collecting: Promise<void> | undefined;
   const collect = options.collect ?? options.settings.collect;
@@ -118,6 +122,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         options.engine?.onCommit();
       },
       ...options.collection,
+      signal: options.collection?.signal
+        ? AbortSignal.any([abort.signal, options.collection.signal])
+        : abort.signal,
     });
     if (collection.tenants.length > 0) {
       collecting = collection

@@ -2,13 +2,27 @@
 import { performance } from 'node:perf_hooks';
 
 export class SimClock {
-  private readonly realStart = performance.now();
+  private realStart = performance.now();
   private offset = 0;
 
   constructor(
-    private readonly startMs: number,
-    readonly speed: number,
+    private startMs: number,
+    private rate: number,
   ) {}
+
+  get speed(): number {
+    return this.rate;
+  }
+
+  /** Runs on at `speed` from the present sim time (0 freezes it: tests compare a still tenant). */
+  setSpeed(speed: number): void {
+    if (!(speed >= 0)) throw new Error('speed must be ≥ 0');
+    const now = this.now();
+    this.startMs = now;
+    this.offset = 0;
+    this.realStart = performance.now();
+    this.rate = speed;
+  }
 
   now(): number {
     return Math.floor(

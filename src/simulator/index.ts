@@ -40,6 +40,8 @@ export interface SimulatorHandle {
   now(): Date;
   /** Moves the sim clock forward: finished slices are generated, due blobs published. */
   advance(ms: number): Promise<void>;
+  /** Sim seconds per real second from now on (0 freezes the clock). */
+  setSpeed(speed: number): void;
   setSwitches(s: Partial<RealismSwitches>): void;
   switches(): RealismSwitches;
   /**
@@ -101,6 +103,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       sim.advance(ms);
       await new Promise((r) => setImmediate(r));
     },
+    setSpeed: (speed) => {
+      sim.sync();
+      sim.clock.setSpeed(speed);
+    },
     setSwitches: (s) => void sim.setSwitches(s),
     switches: () => structuredClone(sim.switches),
     truth: ({ availableOnly = false, source } = {}) => ({
@@ -123,11 +129,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     scenarios: () => sim.scenarios.infos(),
     writeConfig: async (file, options = {}) => {
       const secretFile = `${resolve(file)}.secret`;
+      // The collector's budgets are the simulator's limits (Microsoft's, unless switched).
       const auditLimit = sim.switches.auditLogThrottlePer10Seconds;
+      const traceLimit = sim.switches.messageTraceThrottlePer5Minutes;
       const graph: Record<string, ServiceConfig> = options.graph
         ? {
             entra_id: { requests_per_10s: auditLimit > 0 ? Math.min(100, auditLimit) : 100 },
-            message_trace: { requests_per_minute: 6000 },
+            message_trace: { requests_per_5min: traceLimit > 0 ? traceLimit : 100_000 },
             reports: {},
           }
         : {};

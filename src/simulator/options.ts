@@ -44,7 +44,15 @@ export interface RealismSwitches {
   auditLogThrottlePer10Seconds: number;
   /** Requests per 10 minutes per app and usage report (real time, Microsoft's 14); 0 = off. */
   reportThrottlePer10Minutes: number;
-  /** Most entries per Graph log page (sign-ins, audits, message trace) before @odata.nextLink. */
+  /**
+   * Message trace requests per 5-minute running window per tenant (real time, Microsoft's 100,
+   * docs/collecting.md); 0 = off.
+   */
+  messageTraceThrottlePer5Minutes: number;
+  /**
+   * Most entries per Graph log page before @odata.nextLink, under each API's own `$top` limit
+   * (sign-ins and audits 1,000, message trace 5,000). Default 5000.
+   */
   graphPageSize: number;
   /** Minutes after the event before a sign-in, audit or trace entry shows in Graph. Default 1..15. */
   graphDelayMinutes: { min: number; max: number };
@@ -68,7 +76,8 @@ export const DEFAULT_SWITCHES: Readonly<RealismSwitches> = Object.freeze({
   entraLicence: 'P2',
   auditLogThrottlePer10Seconds: 5,
   reportThrottlePer10Minutes: 14,
-  graphPageSize: 1000,
+  messageTraceThrottlePer5Minutes: 100,
+  graphPageSize: 5000,
   graphDelayMinutes: Object.freeze({ min: 1, max: 15 }),
 }) as RealismSwitches;
 
@@ -96,6 +105,7 @@ export const switchesPatchSchema = z
     entraLicence: z.enum(['free', 'P1', 'P2']),
     auditLogThrottlePer10Seconds: z.number().int().min(0),
     reportThrottlePer10Minutes: z.number().int().min(0),
+    messageTraceThrottlePer5Minutes: z.number().int().min(0),
     graphPageSize: z.number().int().min(1).max(5000),
     graphDelayMinutes: z
       .object({ min: z.number().min(0), max: z.number().min(0) })

@@ -12,7 +12,7 @@ import { RateLimiter } from './http/rate-limiter.js';
 import { ServerClock } from './http/server-clock.js';
 import { GraphSources } from './graph/sources.js';
 import { ManagementActivityApi } from './management-activity/api.js';
-import { waitOrStop } from '../util/wait.js';
+import { isStopped, waitOrStop } from '../util/wait.js';
 import { DEFAULT_BUDGET_BYTES, MemoryBudget } from './memory-budget.js';
 import {
   ManagementActivityCollector,
@@ -40,6 +40,22 @@ export interface CollectionOptions {
   onCommit?: () => void;
   /** Bounds downloaded records waiting for a commit, across every tenant and stream. */
   budget?: MemoryBudget;
+  /**
+   * Stops collection at any moment (requests in flight, limiter waits, backoffs, stream loops):
+   * what is committed stays, nothing else is written, and the stream's cursor stays where its
+   * last commit left it.
+   */
+  signal?: AbortSignal;
+}
+
+/** `fetch` that the stop signal also ends (for the token provider, whose requests we do not make). */
+function stoppableFetch(base: typeof fetch, signal: AbortSignal | undefined): typeof fetch {
+  if (!signal) return base;
+  return (input, init) =>
+    base(input, {
+      ...init,
+      signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal,
+    });
 }
 
 /** `collector-<id>-<host>`: `split(hostchain, "-", 1)` gives the collector id. */
@@ -57,17 +73,18 @@ export interface TenantClients {
 /** The clients of one tenant: token provider, rate-limited HTTP client, server clock, API. */
 export function createTenantClients(
   instance: CollectorInstance,
-  options: Pick<CollectionOptions, 'log' | 'fetch' | 'retry'>,
+  options: Pick<CollectionOptions, 'log' | 'fetch' | 'retry' | 'signal'>,
 ): TenantClients {
   const log = options.log.child(instance.name);
   const clock = new ServerClock(log);
+  const fetchImpl = stoppableFetch(options.fetch ?? fetch, options.signal);
   const tokens = new MsalTokenProvider({
     tenantId: instance.tenantId,
     clientId: instance.clientId,
     credential: instance.credential,
     loginBase: instance.endpoints.login,
     log,
-    fetch: options.fetch,
+    fetch: fetchImpl,
   });
   const http = new HttpClient({
     tokens,
@@ -76,6 +93,7 @@ export function createTenantClients(
     fetch: options.fetch,
     retry: options.retry,
     limiter: new RateLimiter(instance.requestsPerMinute),
+    signal: options.signal,
   });
   const api = new ManagementActivityApi(http, {
     manageBase: instance.endpoints.manage,
@@ -102,6 +120,7 @@ export function createTenantRuntime(
     progress: options.progress,
     onCommit: options.onCommit,
     budget: options.budget,
+    signal: options.signal,
   });
   const graph = new GraphSources({
     store,
@@ -114,6 +133,7 @@ export function createTenantRuntime(
     onCommit: options.onCommit,
     fetch: options.fetch,
     retry: options.retry,
+    signal: options.signal,
   });
   return { instance, ...clients, collector, graph };
 }
@@ -131,18 +151,37 @@ const LEASE_MS = 10 * 60_000;
 
 export class Collection {
   readonly tenants: readonly TenantRuntime[];
+  /** Aborted by stop(), by the options' signal, or by the signal given to forever(). */
+  private readonly stopper = new AbortController();
 
   constructor(
     readonly config: ResolvedConfig,
     readonly store: Store,
     private readonly options: CollectionOptions,
   ) {
-    const shared = { ...options, budget: options.budget ?? new MemoryBudget(DEFAULT_BUDGET_BYTES) };
+    const outer = options.signal;
+    if (outer?.aborted) this.stopper.abort();
+    else outer?.addEventListener('abort', () => this.stop(), { once: true });
+    const shared = {
+      ...options,
+      budget: options.budget ?? new MemoryBudget(DEFAULT_BUDGET_BYTES),
+      signal: this.stopper.signal,
+    };
     this.tenants = config.instances
       .filter(
         (i) => i.enabled && (i.contentTypes.length > 0 || Object.keys(i.graphServices).length > 0),
       )
       .map((i) => createTenantRuntime(i, store, shared));
+  }
+
+  /** Ends collection at any moment; passes under way end with what they committed. */
+  stop(): void {
+    this.stopper.abort();
+  }
+
+  /** Whether collection was asked to stop (a pass that ended early did not reach its end). */
+  get stopped(): boolean {
+    return this.stopper.signal.aborted;
   }
 
   /** Identifies this process among collectors sharing a store. */
@@ -189,7 +228,7 @@ export class Collection {
 
   private async collectTenant(t: TenantRuntime, subscribe: boolean): Promise<PassSummary> {
     const subscriptionErrors: string[] = [];
-    if (subscribe && t.instance.contentTypes.length > 0) {
+    if (subscribe && t.instance.contentTypes.length > 0 && !this.stopped) {
       try {
         const states = await t.collector.ensureSubscriptions();
         for (const [ct, state] of states) {
@@ -197,7 +236,8 @@ export class Collection {
             subscriptionErrors.push(`${ct}: ${state}`);
         }
       } catch (error) {
-        subscriptionErrors.push(error instanceof Error ? error.message : String(error));
+        if (!isStopped(error, this.stopper.signal))
+          subscriptionErrors.push(error instanceof Error ? error.message : String(error));
       }
     }
     const [management, graph] = await Promise.all([t.collector.pass(), t.graph.pass()]);
@@ -210,34 +250,33 @@ export class Collection {
   }
 
   /**
-   * Collects everything available now: passes until one finds no new content (content made
-   * available while a long backfill ran is collected by the next pass).
+   * Collects everything available when it starts, then ends: one pass, in which each stream
+   * collects up to Microsoft's time when the stream started (what arrives later is the next
+   * run's). It never chases fresh activity, so it ends on a live tenant.
    */
-  async once(maxPasses = 5): Promise<PassSummary[]> {
-    const all: PassSummary[] = [];
-    for (let i = 0; i < maxPasses; i++) {
-      const summaries = await this.pass(i === 0);
-      all.push(...summaries);
-      const fetched = summaries
-        .flatMap((s) => s.results)
-        .reduce((n, r) => n + r.blobs + r.skipped, 0);
-      const failed = summaries.some((s) => s.results.some((r) => r.error));
-      if (fetched === 0 || failed) break;
-    }
-    return all;
+  once(): Promise<PassSummary[]> {
+    return this.pass(true);
   }
 
   /** Polls until the signal aborts; the poll interval is the shortest configured one. */
   async forever(signal: AbortSignal, onPass?: (s: PassSummary[]) => void): Promise<void> {
     const interval = Math.min(...this.tenants.map((t) => t.instance.pollIntervalMs));
-    let first = true;
-    while (!signal.aborted) {
-      const summaries = await this.pass(first);
-      first = false;
-      onPass?.(summaries);
-      // One abort listener per wait, gone when it ends (one added per pass and never removed
-      // made Node warn of a leak after ten polls).
-      await waitOrStop(interval, signal);
+    const stop = () => this.stop();
+    if (signal.aborted) this.stop();
+    signal.addEventListener('abort', stop, { once: true });
+    try {
+      let first = true;
+      while (!this.stopped) {
+        const summaries = await this.pass(first);
+        first = false;
+        if (this.stopped) break;
+        onPass?.(summaries);
+        // One abort listener per wait, gone when it ends (one added per pass and never removed
+        // made Node warn of a leak after ten polls).
+        await waitOrStop(interval, this.stopper.signal);
+      }
+    } finally {
+      signal.removeEventListener('abort', stop);
     }
   }
 

@@ -6,6 +6,7 @@ import type { Logger } from '../util/log.js';
 import { ApiError } from './http/api-error.js';
 import type { StreamPassResult } from './management-activity/collector.js';
 import { conciseMessage, remedyFor } from './remedies.js';
+import { isStopped } from '../util/wait.js';
 
 export function emptyResult(key: StreamKey): StreamPassResult {
   return { key, blobs: 0, inserted: 0, duplicates: 0, quarantined: 0, skipped: 0, error: null };
@@ -25,7 +26,10 @@ export function describeError(error: unknown): string {
   return `${remedy.problem} (${shown}): ${conciseMessage(message)} — fix: ${remedy.fix}`;
 }
 
-/** Runs `body` as the pass of stream `key`; never throws (the error is in the result). */
+/**
+ * Runs `body` as the pass of stream `key`; never throws (the error is in the result). A stop
+ * request is not an error: the result says `stopped`, and the stream's health is left as it was.
+ */
 export async function runStreamPass(
   store: Store,
   key: StreamKey,
@@ -37,6 +41,10 @@ export async function runStreamPass(
     await body(result);
     await store.recordStreamHealth(key, { error: null });
   } catch (error) {
+    if (isStopped(error)) {
+      result.stopped = true;
+      return result;
+    }
     result.error = describeError(error);
     log.error(`${key.stream}: ${result.error}`);
     await store.recordStreamHealth(key, { error: result.error }).catch(() => undefined);

@@ -57,6 +57,17 @@ export interface RawRecordSet {
   readonly records: readonly string[];
   /** Optional finer origin per record (e.g. `file.ndjson:17`), parallel to `records`. */
   readonly recordOrigins?: readonly string[];
+  /**
+   * Records refused before the engine saw them (larger than the import's limit, not valid
+   * UTF-8): they go straight to the quarantine with the reason, `text` being the part kept.
+   */
+  readonly rejected?: readonly RejectedRecord[];
+}
+
+export interface RejectedRecord {
+  readonly text: string;
+  readonly reason: string;
+  readonly origin: string;
 }
 
 /** What happened to a content blob, recorded in the same transaction as its rows. */

@@ -124,25 +124,27 @@ describe('format detection', () => {
     expect(() => openTextSource(join(dir, 'missing.csv'))).toThrow(/does not exist/);
   });
 
-  it('stops at bytes that are not UTF-8, with their line', async () => {
+  it('sends a line that is not UTF-8 to the quarantine, and reads the others', async () => {
     const path = file(
       Buffer.concat([
         Buffer.from('{"Id":"a"}\n{"Id":"b'),
         Buffer.from([0xe9]),
-        Buffer.from('"}\n'),
+        Buffer.from('"}\r\n{"Id":"c"}\n'),
       ]),
     );
     const source = openTextSource(path);
-    const error = await (async () => {
-      for await (const _ of readerFor({ container: 'ndjson', schema: 'management' }, source)) {
-        // read to the end
-      }
-    })().then(
-      () => undefined,
-      (e: unknown) => e as M365HuntError,
+    const records = [];
+    for await (const batch of readerFor({ container: 'ndjson', schema: 'management' }, source)) {
+      records.push(...batch.records);
+    }
+    expect(records.map((r) => [r.text, r.line, r.rejection === undefined])).toEqual([
+      ['{"Id":"a"}', 1, true],
+      ['{"Id":"b\ufffd"}', 2, false],
+      ['{"Id":"c"}', 3, true],
+    ]);
+    expect(records[1]!.rejection).toMatch(
+      /^not valid UTF-8 \(11 bytes.*sha256 of the bytes: [0-9a-f]{64}$/,
     );
-    expect(error?.message).toMatch(/not valid UTF-8/);
-    expect(error?.position?.line).toBe(2);
   });
 });
 

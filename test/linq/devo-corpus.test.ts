@@ -50,9 +50,6 @@ const REFUSED: ReadonlyArray<readonly [string, RegExp]> = [
   ['select count(*) as agg where agg > 1', /needs a `group` before it/],
   // bucket alignment on an origin (the app builder rewrites it away for the UI)
   ['every 1m | midnight(', /Aligning buckets/],
-  // GeoIP functions m365hunt's shipped databases cannot answer (no city or coordinates)
-  ['mmlatitude', /GeoIP database not configured/],
-  ['mmlongitude', /GeoIP database not configured/],
 ];
 
 const lookups = lookupCatalog(

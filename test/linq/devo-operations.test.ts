@@ -1,17 +1,19 @@
 // Which of Devo's operations m365hunt implements (docs/linq.md lists the ones it does not): a
 // function that compiles, with the shipped GeoIP databases for the GeoIP ones.
 import { describe, expect, it } from 'vitest';
+import { GEOIP_LINQ_FUNCTIONS, GEOIP_UNAVAILABLE } from '../../src/linq/functions/geoip.js';
 import { defaultFunctions, GEOIP_FUNCTIONS } from '../../src/linq/functions/index.js';
 import { DEVO_OPERATIONS } from './helpers/devo-operations.js';
 
-/** Names present only to explain that they cannot run (no city or coordinates in the data). */
-const EXPLAINED_ONLY = new Set(
-  GEOIP_FUNCTIONS.filter((f) => !['countrycode', 'mmcountry', 'asn', 'asorg', 'isp'].includes(f)),
-);
+/** GeoIP names present only to explain that they cannot run (no reputation data is shipped). */
+const EXPLAINED_ONLY = new Set([
+  ...GEOIP_FUNCTIONS.filter((f) => !GEOIP_LINQ_FUNCTIONS.some((g) => g.name === f)),
+  ...GEOIP_UNAVAILABLE.map((f) => f.name),
+]);
 /** Present to refuse with the reason: sketches are not kept. */
 const REFUSED = new Set(['hllpp']);
 
-const MISSING = ['ip6', 'net6', 'daynumber', 'monthnumber', 'purpose', 'hlut'];
+const MISSING = ['net6', 'daynumber', 'monthnumber', 'hlut'];
 
 describe("Devo's operations", () => {
   const table = defaultFunctions();

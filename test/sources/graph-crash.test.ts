@@ -55,7 +55,12 @@ describe('Graph sources crash safety', () => {
       const { file } = await simConfig(sim, dir, {
         services: {
           entra_id: { window: '2h', page_size: 25, backfill: '5d', requests_per_10s: 100 },
-          message_trace: { window: '2h', page_size: 25, backfill: '5d', requests_per_minute: 6000 },
+          message_trace: {
+            window: '2h',
+            page_size: 25,
+            backfill: '5d',
+            requests_per_5min: 100_000,
+          },
           reports: {},
         },
       });

@@ -38,13 +38,13 @@ describe('entra pack on the simulator', () => {
           exchange: {},
           sharepoint: {},
           entra_id: { backfill: '3d', requests_per_10s: 100 },
-          message_trace: { backfill: '3d', requests_per_minute: 6000 },
+          message_trace: { backfill: '3d', requests_per_5min: 100_000 },
         },
       });
       const store = await openStore(join(dir, 'store.duckdb'));
       try {
         const log = createLogger('test');
-        const summaries = await new Collection(config, store, { log }).once(10);
+        const summaries = await new Collection(config, store, { log }).once();
         expect(summaries.flatMap((s) => s.results).filter((r) => r.error)).toEqual([]);
         const plans = setupAlerting(undefined).plans.filter((p) => p.rule.id.startsWith('entra/'));
         expect(plans).toHaveLength(4);

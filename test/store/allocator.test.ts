@@ -40,14 +40,26 @@ describe("DuckDB's allocator options for a bounded store", () => {
   it('leaves them alone without a memory limit, without a config, or with a broken one', () => {
     const broken = config('broken.json', `{ "store": { "memory_limit": "128MB" `);
     for (const argv of [
-      ['collect', '--config', unbounded],
+      ['serve', '--config', unbounded],
       ['demo'],
-      ['collect', '--config', broken],
-      ['collect', '--config', join(dir, 'missing.json')],
+      ['serve', '--config', broken],
+      ['query', '--config', join(dir, 'missing.json')],
+      ['query', 'from cloud.office365.management import'],
     ]) {
       const env: NodeJS.ProcessEnv = {};
       expect(prepareAllocator(argv, env)).toBe(false);
       expect(env[ALLOCATOR_ENV]).toBeUndefined();
+    }
+  });
+
+  it('sets them for the commands that ingest, which bound their store by default', () => {
+    for (const argv of [
+      ['import', 'a.ndjson', '--collector-id', '10001'],
+      ['collect', '--config', unbounded, '--once'],
+    ]) {
+      const env: NodeJS.ProcessEnv = {};
+      expect(prepareAllocator(argv, env)).toBe(true);
+      expect(env[ALLOCATOR_ENV]).toBe(BOUNDED_ALLOCATOR_CONF);
     }
   });
 

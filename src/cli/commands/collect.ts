@@ -14,6 +14,8 @@ import { M365HuntError } from '../../util/errors.js';
 import { createLogger, setLogLevel } from '../../util/log.js';
 import { openStoreFromOptions, type StoreCliOptions } from '../../app/store.js';
 import { addStoreOptions } from '../store-options.js';
+import { exitCodeFor, handleStopSignals } from '../../util/stop-signals.js';
+import { isStopped } from '../../util/wait.js';
 
 interface CollectOptions extends StoreCliOptions {
   once?: boolean;
@@ -83,8 +85,10 @@ function printSummary(summaries: readonly PassSummary[]): boolean {
         quarantined: 0,
         skipped: 0,
         error: null,
+        stopped: false,
       };
       t.blobs += r.blobs;
+      t.stopped = t.stopped || r.stopped === true;
       t.inserted += r.inserted;
       t.duplicates += r.duplicates;
       t.quarantined += r.quarantined;
@@ -96,7 +100,7 @@ function printSummary(summaries: readonly PassSummary[]): boolean {
   let ok = true;
   for (const [id, t] of totals) {
     console.log(
-      `${id}: ${t.blobs} blobs, ${t.inserted} records stored, ${t.duplicates} duplicates dropped, ${t.quarantined} quarantined, ${t.skipped} blobs skipped${t.error ? `, ERROR: ${t.error}` : ''}`,
+      `${id}: ${t.blobs} blobs, ${t.inserted} records stored, ${t.duplicates} duplicates dropped, ${t.quarantined} quarantined, ${t.skipped} blobs skipped${t.stopped ? ' (stopped before the end)' : ''}${t.error ? `, ERROR: ${t.error}` : ''}`,
     );
     if (t.error) ok = false;
   }
@@ -134,11 +138,13 @@ export function registerCollect(program: Command): void {
     .option('-v, --verbose', 'debug logging');
   addStoreOptions(command, false);
   command.action(async (options: CollectOptions) => {
+    // From the first moment: a stop asked for while the store opens is obeyed too.
+    const stop = handleStopSignals();
     if (options.verbose) setLogLevel('debug');
     const config = loadConfig(options.config!);
     const log = createLogger('collect');
     for (const warning of config.warnings) log.warn(warning);
-    const store = await openStoreFromOptions(options, { config });
+    const store = await openStoreFromOptions(options, { config, ingest: true });
     const reporter = options.quiet ? undefined : progressReporter();
     // Rules are evaluated in this process, after commits (debounced) and every minute.
     const alerts = startAlerting(store, config);
@@ -146,22 +152,31 @@ export function registerCollect(program: Command): void {
       log,
       progress: reporter?.progress,
       onCommit: alerts?.onCommit,
+      signal: stop.signal,
     });
     if (collection.tenants.length === 0) {
       await alerts?.stop(false);
       await store.close();
       throw new M365HuntError('No enabled collector instance with a Management Activity service.');
     }
-    const abort = new AbortController();
-    const stop = () => abort.abort();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    const stopped = () => {
+      const signal = stop.received ?? 'SIGTERM';
+      console.error(
+        `stopped (${signal}): what was committed is kept; the next collect continues from there`,
+      );
+      process.exitCode = exitCodeFor(signal);
+    };
     try {
       if (options.retrySkipped) {
-        for (const r of await collection.retrySkipped()) {
-          console.log(
-            `${r.tenant}: ${r.retried} skipped blobs retried, ${r.recovered} recovered, ${r.stillSkipped} still skipped`,
-          );
+        try {
+          for (const r of await collection.retrySkipped()) {
+            console.log(
+              `${r.tenant}: ${r.retried} skipped blobs retried, ${r.recovered} recovered, ${r.stillSkipped} still skipped`,
+            );
+          }
+        } catch (error) {
+          if (!isStopped(error, stop.signal)) throw error;
+          stopped();
         }
       } else if (options.once) {
         const started = Date.now();
@@ -169,11 +184,12 @@ export function registerCollect(program: Command): void {
         reporter?.stop();
         if (!printSummary(summaries)) process.exitCode = 1;
         if (options.stats) console.log(JSON.stringify(runStats(collection, summaries, started)));
+        if (collection.stopped) stopped();
       } else {
         log.info(
           `collecting ${collection.tenants.length} tenant(s) into ${store.location}; Ctrl-C stops`,
         );
-        await collection.forever(abort.signal, (summaries) => {
+        await collection.forever(stop.signal, (summaries) => {
           for (const s of summaries) {
             for (const r of s.results)
               if (r.error) log.error(`${s.tenant} ${r.key.stream}: ${r.error}`);
@@ -182,9 +198,8 @@ export function registerCollect(program: Command): void {
       }
     } finally {
       reporter?.stop();
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      await alerts?.stop();
+      // After a stop, no last evaluation: exiting promptly is what was asked.
+      await alerts?.stop(!collection.stopped);
       await collection.releaseLeases();
       await store.close();
     }

@@ -4,7 +4,8 @@ import type { Command } from 'commander';
 import { startDemo } from '../../server/demo.js';
 import { M365HuntError } from '../../util/errors.js';
 import { createLogger, setLogLevel } from '../../util/log.js';
-import { untilStopped } from './serve.js';
+import { exitCodeFor, handleStopSignals } from '../../util/stop-signals.js';
+import { isStopped } from '../../util/wait.js';
 
 function progressLine(): (p: { fraction: number; records: number; blobs: number }) => void {
   let last = 0;
@@ -47,6 +48,8 @@ export function registerDemo(program: Command): void {
         now?: string;
         verbose?: boolean;
       }) => {
+        // From the first moment, through the backfill: see util/stop-signals.ts.
+        const stop = handleStopSignals();
         if (options.verbose) setLogLevel('debug');
         // The simulated clock runs behind real time on purpose (see startDemo): its clock warning is noise.
         else setLogLevel('error');
@@ -71,14 +74,23 @@ export function registerDemo(program: Command): void {
         console.log(
           `Starting the simulated tenant (every attack scenario) and collecting its last ${days === 1 ? 'day' : `${days} days`}…`,
         );
-        const demo = await startDemo({
-          port,
-          users,
-          speed,
-          ...(now ? { now } : {}),
-          log: createLogger('demo'),
-          progress: progressLine(),
-        });
+        let demo;
+        try {
+          demo = await startDemo({
+            port,
+            users,
+            speed,
+            ...(now ? { now } : {}),
+            log: createLogger('demo'),
+            progress: progressLine(),
+            signal: stop.signal,
+          });
+        } catch (error) {
+          if (!isStopped(error, stop.signal)) throw error;
+          console.log('\nStopped.');
+          process.exitCode = exitCodeFor(stop.received ?? 'SIGTERM');
+          return;
+        }
         if (process.stderr.isTTY) process.stderr.write('\n');
         const seconds = ((Date.now() - started) / 1000).toFixed(1);
         console.log(
@@ -101,7 +113,7 @@ export function registerDemo(program: Command): void {
             'Ctrl-C stops everything.',
           ].join('\n'),
         );
-        await untilStopped();
+        await stop.stopped;
         console.log('\nStopping…');
         await demo.close();
       },

@@ -23,6 +23,7 @@ export interface ImportCliOptions extends StoreCliOptions {
   tenant?: string;
   client?: string;
   batchSize?: string;
+  maxRecordSize?: string;
 }
 
 /** What the command talks to; tests replace the store and the terminal. */
@@ -163,10 +164,17 @@ export async function importCommand(
       `--batch-size must be a positive whole number, not ${options.batchSize}.`,
     );
   }
+  const maxRecordMiB =
+    options.maxRecordSize === undefined ? undefined : Number(options.maxRecordSize);
+  if (maxRecordMiB !== undefined && !(maxRecordMiB > 0 && maxRecordMiB <= 1024)) {
+    throw new M365HuntError(
+      `--max-record-size must be a number of MiB between 0 and 1024, not ${options.maxRecordSize}.`,
+    );
+  }
   const config = options.config ? loadConfig(options.config) : undefined;
   const store = await (io.openStore
     ? io.openStore(options, config)
-    : openStoreFromOptions(options, { config }));
+    : openStoreFromOptions(options, { config, ingest: true }));
   const shown = new Map<string, number>();
   let reporter: ReturnType<typeof progressReporter> | undefined;
   try {
@@ -186,6 +194,9 @@ export async function importCommand(
       tenant: options.tenant,
       client: clientLabels(options, config),
       batchSize,
+      ...(maxRecordMiB === undefined
+        ? {}
+        : { maxRecordBytes: Math.round(maxRecordMiB * 1024 * 1024) }),
       onProgress: (p) => reporter?.update(p),
       onProblem: (p) => {
         const count = (shown.get(p.file) ?? 0) + 1;
@@ -230,7 +241,11 @@ export function registerImport(program: Command, io: ImportCommandIo = {}): void
       '--client <name>',
       "the rows' client label (default: the tenant's name in --config, else its id)",
     )
-    .option('--batch-size <n>', `records per store write (default ${DEFAULT_BATCH_SIZE})`);
+    .option('--batch-size <n>', `records per store write (default ${DEFAULT_BATCH_SIZE})`)
+    .option(
+      '--max-record-size <MiB>',
+      'records larger than this go to the quarantine as their first 64 KiB and a SHA-256 (default 16)',
+    );
   addStoreOptions(command);
   command.action(async (files: string[], options: ImportCliOptions) => {
     await importCommand(files, options, io);

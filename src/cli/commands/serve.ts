@@ -9,6 +9,7 @@ import { M365HuntError } from '../../util/errors.js';
 import { createLogger, setLogLevel } from '../../util/log.js';
 import { openStoreFromOptions, type StoreCliOptions } from '../../app/store.js';
 import { addStoreOptions } from '../store-options.js';
+import { handleStopSignals } from '../../util/stop-signals.js';
 
 interface ServeOptions extends StoreCliOptions {
   port?: string;
@@ -28,21 +29,6 @@ function parsePort(text: string | undefined): number | undefined {
   return port;
 }
 
-/** Resolves when the process is asked to stop (Ctrl-C, SIGTERM). */
-export function untilStopped(): Promise<string> {
-  return new Promise((resolve) => {
-    const stop = (signal: string) => {
-      process.off('SIGINT', onInt);
-      process.off('SIGTERM', onTerm);
-      resolve(signal);
-    };
-    const onInt = () => stop('SIGINT');
-    const onTerm = () => stop('SIGTERM');
-    process.once('SIGINT', onInt);
-    process.once('SIGTERM', onTerm);
-  });
-}
-
 export function registerServe(program: Command): void {
   const command = program
     .command('serve')
@@ -56,6 +42,8 @@ export function registerServe(program: Command): void {
     .option('-v, --verbose', 'debug logging');
   addStoreOptions(command, false);
   command.action(async (options: ServeOptions) => {
+    // From the first moment, through the first backfill: see util/stop-signals.ts.
+    const stop = handleStopSignals();
     if (options.verbose) setLogLevel('debug');
     const config = loadConfig(options.config!);
     const settings = serverSettings(config);
@@ -82,10 +70,11 @@ export function registerServe(program: Command): void {
         port: parsePort(options.port),
         collect,
         log,
+        signal: stop.signal,
       });
       console.log(`m365hunt is serving ${server.url} (store ${store.location}); Ctrl-C stops`);
-      void engine?.trigger();
-      await untilStopped();
+      if (!stop.signal.aborted) void engine?.trigger();
+      await stop.stopped;
       log.info('stopping');
       await server.close();
     } finally {

@@ -5,7 +5,10 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import { importError } from './errors.js';
 import type { ImportFormat, Schema } from './formats.js';
-import { endOfJsonValue } from './json-scan.js';
+import { endOfJsonValue, topLevelKeys, topLevelString } from './json-scan.js';
+
+/** Characters read from the start of a file to recognise its format. */
+const HEAD_CHARS = 1 << 20;
 import { readHead, type TextSource } from './text-source.js';
 
 export interface Detection {
@@ -122,17 +125,35 @@ function firstObjectLine(head: string, from: number): { first: string; at: numbe
   return undefined;
 }
 
+/**
+ * A first record longer than the head read for detection: its first keys (and `Type`, `Category`)
+ * stand for it, when they say it is a record (the import then reads it whole, or quarantines it
+ * when it is over the record size limit).
+ */
+function largeRecordHead(partial: string): Record<string, unknown> | undefined {
+  if (!partial.startsWith('{')) return undefined;
+  const keys = topLevelKeys(partial);
+  if (keys.length === 0) return undefined;
+  const record: Record<string, unknown> = {};
+  for (const key of keys) record[key] = topLevelString(partial, key) ?? null;
+  return record;
+}
+
 function detectJson(
   file: string,
   head: string,
   start: number,
   container: 'ndjson' | 'json-array',
+  headCut: boolean,
 ): Detection {
   let first: string;
   let at = start;
+  /** Whether the first record goes on past the head. */
+  let cut = false;
   if (container === 'ndjson') {
     const nl = head.indexOf('\n', start);
     first = (nl < 0 ? head.slice(start) : head.slice(start, nl)).trimEnd();
+    cut = headCut && nl < 0;
     // One broken first line (a cut record, a stray header) must not refuse the file: the first
     // line of the head that is a JSON object decides, and the reader quarantines the bad ones.
     const later = parseObject(first) ? undefined : firstObjectLine(head, nl);
@@ -143,18 +164,19 @@ function detectJson(
     if (head[at] === ']') return { format: { container, schema: 'management' } };
     const end = endOfJsonValue(head, at);
     first = end < 0 ? head.slice(at) : head.slice(at, end);
+    cut = headCut && end < 0;
   }
   const line = lineOf(head, at);
-  const record = parseObject(first);
+  const record = parseObject(first) ?? (cut ? largeRecordHead(first) : undefined);
   if (!record) {
     // A first line that does not close its object: the records are spread over lines.
-    const multiLine = container === 'ndjson' && !first.endsWith('}');
+    const multiLine = container === 'ndjson' && !cut && !first.endsWith('}');
     throw importError(
       file,
       line,
       container === 'ndjson'
         ? 'The first record is not a JSON object on one line: the file is neither NDJSON (one record per line) nor a JSON array.'
-        : 'The first element of the JSON array is not a JSON object (or is larger than 1 MiB).',
+        : 'The first element of the JSON array is not a JSON object.',
       multiLine
         ? { hint: 'Pretty-printed JSON is not read: write one record per line (e.g. `jq -c`).' }
         : {},
@@ -212,16 +234,18 @@ function detectCsv(file: string, head: string): Detection {
 }
 
 export async function detectFormat(source: TextSource): Promise<Detection> {
-  const head = await readHead(source);
+  const head = await readHead(source, HEAD_CHARS);
+  // The head ends inside the file: a first record longer than it is read by its first keys.
+  const headCut = head.length >= HEAD_CHARS;
   let start = 0;
   while (start < head.length && /\s/.test(head[start]!)) start++;
   if (start >= head.length) {
     throw importError(source.file, undefined, 'The file is empty.');
   }
   const c = head[start];
-  if (c === '{') return detectJson(source.file, head, start, 'ndjson');
+  if (c === '{') return detectJson(source.file, head, start, 'ndjson', headCut);
   if (c === '[' && /^\[\s*[{\]]/.test(head.slice(start, start + 4096))) {
-    return detectJson(source.file, head, start, 'json-array');
+    return detectJson(source.file, head, start, 'json-array', headCut);
   }
   if (c === '[' && /^\[\s*$/.test(head.slice(start))) {
     throw importError(source.file, undefined, 'The JSON array is not terminated.');

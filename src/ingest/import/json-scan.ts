@@ -97,3 +97,41 @@ export function endOfJsonValue(text: string, start: number): number {
   }
   return -1;
 }
+
+/**
+ * The top-level keys of the JSON object that starts `text`, as far as `text` goes: for the head of
+ * a record too large to parse whole (its first keys say which schema it is in).
+ */
+export function topLevelKeys(text: string): string[] {
+  const keys: string[] = [];
+  const n = text.length;
+  let depth = 0;
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) {
+      const end = skipJsonString(text, i);
+      if (end < 0) break;
+      if (depth === 1) {
+        let j = end;
+        while (j < n && isSpace(text.charCodeAt(j))) j++;
+        if (text.charCodeAt(j) === 0x3a) {
+          try {
+            keys.push(JSON.parse(text.slice(i, end)) as string);
+          } catch {
+            break;
+          }
+        }
+      }
+      i = end;
+      continue;
+    }
+    if (c === 0x7b || c === 0x5b) depth++;
+    else if (c === 0x7d || c === 0x5d) {
+      depth--;
+      if (depth <= 0) break;
+    }
+    i++;
+  }
+  return keys;
+}

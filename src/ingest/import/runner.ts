@@ -8,13 +8,20 @@
 // batches and one chunk of the file, whatever the file's size.
 import { hostname as osHostname } from 'node:os';
 import { MANAGEMENT } from '../../store/schema.js';
-import type { IngestResult, QuarantinedRecord, RawRecordSet, Store } from '../../store/store.js';
+import type {
+  IngestResult,
+  QuarantinedRecord,
+  RawRecordSet,
+  RejectedRecord,
+  Store,
+} from '../../store/store.js';
 import { M365HuntError } from '../../util/errors.js';
 import { detectFormat } from './detect.js';
 import { importError } from './errors.js';
 import type { ImportFormat } from './formats.js';
 import { topLevelString } from './json-scan.js';
 import { readerFor } from './readers/index.js';
+import { DEFAULT_RECORD_LIMITS, type RecordLimits } from './readers/oversized.js';
 import type { ReadProblem } from './readers/types.js';
 import { openTextSource, type TextSource } from './text-source.js';
 
@@ -31,6 +38,11 @@ export interface ImportOptions {
   readonly client?: string | ((tenant: string) => string | undefined);
   /** Records per `store.ingest` call. */
   readonly batchSize?: number;
+  /**
+   * Records longer than this (bytes of UTF-8) are quarantined as their first `keptChars`
+   * characters and a hash, not stored (readers/oversized.ts). Default 16 MiB.
+   */
+  readonly maxRecordBytes?: number;
   /** Problems kept per file for the summary (all are counted and passed to `onProblem`). */
   readonly problemsKept?: number;
   readonly onProgress?: (progress: ImportProgress) => void;
@@ -127,6 +139,7 @@ export function collectorHostchain(collectorId: string, hostname = osHostname())
 interface TenantGroup {
   readonly records: string[];
   readonly origins: string[];
+  readonly rejected: RejectedRecord[];
 }
 
 /** Records waiting for the next `store.ingest` call, grouped by tenant (one record set each). */
@@ -135,14 +148,16 @@ class Batch {
   count = 0;
   chars = 0;
 
-  add(tenant: string, text: string, origin: string): void {
+  add(tenant: string, text: string, origin: string, rejection?: string): void {
     let group = this.groups.get(tenant);
     if (!group) {
-      group = { records: [], origins: [] };
+      group = { records: [], origins: [], rejected: [] };
       this.groups.set(tenant, group);
     }
-    group.records.push(text);
-    group.origins.push(origin);
+    if (rejection === undefined) {
+      group.records.push(text);
+      group.origins.push(origin);
+    } else group.rejected.push({ text, reason: rejection, origin });
     this.count++;
     this.chars += text.length;
   }
@@ -153,6 +168,13 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
   const hostchain = collectorHostchain(options.collectorId, options.hostname);
   if (options.files.length === 0) throw new M365HuntError('No file to import was given.');
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+  const limits: RecordLimits = {
+    maxRecordChars: options.maxRecordBytes ?? DEFAULT_RECORD_LIMITS.maxRecordChars,
+    keptChars: Math.min(
+      DEFAULT_RECORD_LIMITS.keptChars,
+      options.maxRecordBytes ?? DEFAULT_RECORD_LIMITS.keptChars,
+    ),
+  };
   const problemsKept = options.problemsKept ?? 20;
   const tenantOverride = options.tenant?.trim().toLowerCase();
   const clientOf = (tenant: string): string =>
@@ -221,6 +243,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
         origin: source.file,
         records: group.records,
         recordOrigins: group.origins,
+        ...(group.rejected.length > 0 ? { rejected: group.rejected } : {}),
       }));
       inflight = options.store.ingest({ sets }).then(account);
       // Handled when awaited before the next batch; marked now so that a failure while the next
@@ -237,7 +260,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
     let batch = new Batch();
     try {
       progress();
-      for await (const read of readerFor(format, source)) {
+      for await (const read of readerFor(format, source, limits)) {
         if (options.signal?.aborted) {
           throw new M365HuntError('The import was stopped.', { cause: options.signal.reason });
         }
@@ -250,7 +273,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
             .toLowerCase();
           const tenant = tenantOverride ?? (found ? found : UNKNOWN_TENANT);
           countTenant(summary.tenants, tenant);
-          batch.add(tenant, record.text, `${source.file}:${record.line}`);
+          batch.add(tenant, record.text, `${source.file}:${record.line}`, record.rejection);
           if (batch.count >= batchSize || batch.chars >= BATCH_MAX_CHARS) {
             await submit(batch);
             batch = new Batch();

@@ -21,6 +21,10 @@ export interface TextSource {
   bytesRead(): number;
   /** The text, chunk by chunk, without the byte-order mark. A fresh read each call. */
   chunks(): AsyncGenerator<string, void, undefined>;
+  /** The encoding the byte-order mark names (UTF-8 without one). */
+  encoding(): Promise<'utf-8' | 'utf-16le' | 'utf-16be'>;
+  /** The bytes (gzip undone), chunk by chunk, byte-order mark included. A fresh read each call. */
+  byteChunks(): AsyncGenerator<Buffer, void, undefined>;
 }
 
 function magic(path: string): Buffer {
@@ -38,6 +42,12 @@ function encodingOf(head: Uint8Array): 'utf-8' | 'utf-16le' | 'utf-16be' {
   if (head[0] === 0xff && head[1] === 0xfe) return 'utf-16le';
   if (head[0] === 0xfe && head[1] === 0xff) return 'utf-16be';
   return 'utf-8';
+}
+
+function countNewlineBytes(bytes: Buffer): number {
+  let count = 0;
+  for (let i = bytes.indexOf(0x0a); i >= 0; i = bytes.indexOf(0x0a, i + 1)) count++;
+  return count;
 }
 
 function countNewlines(text: string, end = text.length): number {
@@ -70,19 +80,47 @@ export function openTextSource(file: string): TextSource {
   const gzip = head[0] === 0x1f && head[1] === 0x8b;
   let raw: Readable | undefined;
 
+  async function* byteChunks(): AsyncGenerator<Buffer, void, undefined> {
+    const disk = createReadStream(file, { highWaterMark: CHUNK_BYTES });
+    raw = disk;
+    const bytes: Readable = gzip ? disk.pipe(createGunzip({ chunkSize: CHUNK_BYTES })) : disk;
+    let lines = 0;
+    try {
+      for await (const chunk of bytes as AsyncIterable<Buffer>) {
+        lines += countNewlineBytes(chunk);
+        yield chunk;
+      }
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (code === 'Z_DATA_ERROR' || code === 'Z_BUF_ERROR') {
+        throw importError(
+          file,
+          lines + 1,
+          `The gzip data is damaged: ${(error as Error).message}.`,
+        );
+      }
+      throw error;
+    } finally {
+      disk.destroy();
+      if (bytes !== disk) bytes.destroy();
+    }
+  }
+
   return {
     file,
     size,
     gzip,
     bytesRead: () => (raw as { bytesRead?: number } | undefined)?.bytesRead ?? 0,
+    byteChunks,
+    async encoding() {
+      for await (const chunk of byteChunks()) return encodingOf(chunk);
+      return 'utf-8';
+    },
     async *chunks() {
-      const disk = createReadStream(file, { highWaterMark: CHUNK_BYTES });
-      raw = disk;
-      const bytes: Readable = gzip ? disk.pipe(createGunzip({ chunkSize: CHUNK_BYTES })) : disk;
       let decoder: TextDecoder | undefined;
       let lines = 0;
-      try {
-        for await (const chunk of bytes as AsyncIterable<Buffer>) {
+      {
+        for await (const chunk of byteChunks()) {
           decoder ??= new TextDecoder(encodingOf(chunk), { fatal: true });
           let text: string;
           try {
@@ -104,32 +142,26 @@ export function openTextSource(file: string): TextSource {
         }
         const rest = decoder?.decode() ?? '';
         if (rest.length > 0) yield rest;
-      } catch (error) {
-        const code = (error as { code?: string }).code;
-        if (code === 'Z_DATA_ERROR' || code === 'Z_BUF_ERROR') {
-          throw importError(
-            file,
-            lines + 1,
-            `The gzip data is damaged: ${(error as Error).message}.`,
-          );
-        }
-        throw error;
-      } finally {
-        disk.destroy();
-        if (bytes !== disk) bytes.destroy();
       }
     },
   };
 }
 
-/** The first `max` characters of a source (or all of it when shorter), for format detection. */
+/**
+ * The first `max` characters of a source (or all of it when shorter), for format detection:
+ * decoded leniently, so that an invalid byte in the head is the problem of its line only.
+ */
 export async function readHead(source: TextSource, max = 1 << 20): Promise<string> {
   const parts: string[] = [];
   let length = 0;
-  for await (const text of source.chunks()) {
+  let decoder: TextDecoder | undefined;
+  for await (const chunk of source.byteChunks()) {
+    decoder ??= new TextDecoder(encodingOf(chunk));
+    const text = decoder.decode(chunk, { stream: true });
     parts.push(text);
     length += text.length;
     if (length >= max) break;
   }
+  if (length < max) parts.push(decoder?.decode() ?? '');
   return parts.join('');
 }

@@ -3,7 +3,7 @@
 import { AGGREGATES } from './aggregates.js';
 import { CATALOGUE_FUNCTIONS } from './catalogue.js';
 import { FILTERS } from './filters.js';
-import { GEOIP_LINQ_FUNCTIONS } from './geoip.js';
+import { GEOIP_LINQ_FUNCTIONS, GEOIP_UNAVAILABLE } from './geoip.js';
 import { LOOKUP_FUNCTIONS } from './lookups.js';
 import { NETWORK_FUNCTIONS } from './network.js';
 import { TIME } from './time.js';
@@ -25,7 +25,7 @@ let defaults: FunctionTable | undefined;
 
 /** Every LINQ function, with the GeoIP ones backed by the shipped databases (DuckDB only). */
 export function defaultFunctions(): FunctionTable {
-  defaults ??= withFunctions(GEOIP_LINQ_FUNCTIONS, baseFunctions());
+  defaults ??= withFunctions([...GEOIP_LINQ_FUNCTIONS, ...GEOIP_UNAVAILABLE], baseFunctions());
   return defaults;
 }
 

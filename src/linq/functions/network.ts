@@ -1,7 +1,7 @@
 // Network tests on addresses as Microsoft writes them (docs/linq.md, "Network"): IPv4, IPv6,
 // IPv4-mapped IPv6 (`::ffff:10.11.12.13`) and the `ffff:10.11.0.229` form Microsoft's audit records
 // also carry. A typed ip4 value is tested as a number; a str is read in every one of those forms.
-import { cidrBounds, lit, op } from '../build.js';
+import { cidrBounds, lit, nul, op } from '../build.js';
 import type { TExpr } from '../ir.js';
 import { scalar, type CheckedArg, type FnContext, type ScalarFunction } from './types.js';
 
@@ -60,7 +60,26 @@ function isPrivate(a: CheckedArg, ctx: FnContext): TExpr {
   return or(known(inRfc1918(v4)), ula);
 }
 
+/** An IPv6 address's canonical text (ip6-text.ts), or null (IPv4, ports, zones, malformed). */
+function ip6(a: CheckedArg, ctx: FnContext): TExpr {
+  const s = ctx.str(a);
+  const valid = or(
+    known(op('regex', [s, lit(IPV6_PATTERN, 'str')], 'bool')),
+    known(op('regex', [s, lit(MAPPED, 'str')], 'bool')),
+  );
+  const canonical = op('call', [s], 'str', { call: 'ip6' });
+  return op('case', [valid, canonical, nul('str')], 'str', { hasElse: true });
+}
+
 export const NETWORK_FUNCTIONS: readonly ScalarFunction[] = [
+  scalar({
+    name: 'ip6',
+    signature: 'ip6(s)',
+    doc: 'An IPv6 address from its text, written canonically (RFC 5952: 2001:db8::1; IPv4 written as IPv6 as ::ffff:a.b.c.d); null for IPv4, ports, zones and anything malformed. m365hunt keeps IPv6 addresses as text.',
+    min: 1,
+    max: 1,
+    check: ([x], ctx) => ip6(x!, ctx),
+  }),
   scalar({
     name: 'isprivate',
     signature: 'isprivate(ip)',

@@ -21,6 +21,8 @@ const duckdb: Record<string, CallSql> = {
   shannonentropy: ([s]) =>
     `(CASE WHEN length(${s}) > 0 THEN -list_sum(list_transform(list_distinct(string_split(${s}, '')), lambda __c: ((length(${s}) - length(replace(${s}, __c, ''))) / length(${s})) * log2((length(${s}) - length(replace(${s}, __c, ''))) / length(${s})))) WHEN ${s} IS NOT NULL THEN 0.0 END)`,
   midnight: ([t]) => `date_trunc('day', ${t})`,
+  // registered with the other LINQ functions (functions/ip6-text.ts)
+  ip6: ([s]) => `m365hunt_ip6(${s})`,
   sin: ([x]) => `sin(${x})`,
   cos: ([x]) => `cos(${x})`,
   tan: ([x]) => `tan(${x})`,
@@ -52,6 +54,9 @@ const clickhouse: Record<string, CallSql> = {
   shannonentropy: ([s]) =>
     `if(${s} IS NULL, NULL, if(lengthUTF8(${s}) = 0, 0., -arraySum(arrayMap(__c -> (countSubstrings(${s}, __c) / lengthUTF8(${s})) * log2(countSubstrings(${s}, __c) / lengthUTF8(${s})), arrayDistinct(splitByRegexp('', ${s}))))))`,
   midnight: ([t]) => `toDateTime64(toStartOfDay(${t}, 'UTC'), 3, 'UTC')`,
+  // Microsoft's ffff:a.b.c.d is ::ffff:a.b.c.d; the text is a valid address here (network.ts)
+  ip6: ([s]) =>
+    `IPv6NumToString(toIPv6OrNull(if(position(${s}, '.') > 0 AND startsWith(lower(${s}), 'ffff:'), concat('::', ${s}), ${s})))`,
   sin: ([x]) => `sin(${x})`,
   cos: ([x]) => `cos(${x})`,
   tan: ([x]) => `tan(${x})`,

@@ -4,13 +4,14 @@
 // string or number, startswith), `$top`, newest first, pages chained by an opaque
 // `$skiptoken` in `@odata.nextLink` that pins the snapshot (filter, visibility time, offset) so
 // that entries arriving late never shift a page. Permissions from the token's roles, the
-// premium-licence check of sign-in logs, and the audit-log throttle (5 requests / 10 s per app).
+// premium-licence check of sign-in logs, the audit-log throttle (5 requests / 10 s per app) and
+// message trace's (100 requests per 5-minute running window per tenant).
 import { createHmac } from 'node:crypto';
 import type { Simulator } from '../simulator.js';
 import { activityLogs, type LogEntry, type LogSource } from './activity-logs.js';
 import { type GraphHandler, type GraphRequest, fail, ok, tooManyRequests } from './context.js';
 import type { GraphAnswer } from './errors.js';
-import { takeToken } from './throttle.js';
+import { takeToken, takeWindow } from './throttle.js';
 
 interface SourceSpec {
   readonly source: LogSource;
@@ -251,6 +252,13 @@ function list(sim: Simulator, req: GraphRequest, spec: SourceSpec): GraphAnswer 
     if (retry !== null) {
       sim.counters.inc('graph.auditLogs.throttled');
       // The switch decides whether a Retry-After is sent; its value is the bucket's own.
+      return tooManyRequests(req, sw.retryAfterSeconds === null ? null : retry);
+    }
+  } else {
+    // Per tenant, every app together: 100 in a 5-minute running window.
+    const retry = takeWindow(sim, 'messageTrace', sw.messageTraceThrottlePer5Minutes, 300);
+    if (retry !== null) {
+      sim.counters.inc('graph.messageTraces.throttled');
       return tooManyRequests(req, sw.retryAfterSeconds === null ? null : retry);
     }
   }

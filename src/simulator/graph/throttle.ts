@@ -1,7 +1,8 @@
 // Graph's per-API throttles that a minute-based bucket cannot express: 5 requests per 10 seconds
 // for the audit logs, 14 per 10 minutes per usage report (docs/microsoft-apis.md, "Throttling,
-// batching, paging"). Token buckets that hold at most `limit` requests and refill over `seconds`,
-// in real time like the other throttles.
+// batching, paging"): token buckets that hold at most `limit` requests and refill over `seconds`;
+// and message trace's 100 requests per tenant in a 5-minute running window (docs/collecting.md):
+// a running window. In real time, like the other throttles.
 import type { Simulator } from '../simulator.js';
 
 interface Bucket {
@@ -33,4 +34,31 @@ export function takeToken(
     return null;
   }
   return Math.max(1, Math.ceil((1 - b.tokens) / perMs / 1000));
+}
+
+const windows = new WeakMap<Simulator, Map<string, number[]>>();
+
+/**
+ * Admits one request into running window `key` (at most `limit` in any `seconds`): null when
+ * admitted, else whole seconds until the oldest request in the window leaves it.
+ */
+export function takeWindow(
+  sim: Simulator,
+  key: string,
+  limit: number,
+  seconds: number,
+  realNow = Date.now(),
+): number | null {
+  if (limit <= 0) return null;
+  let map = windows.get(sim);
+  if (!map) windows.set(sim, (map = new Map()));
+  let times = map.get(key);
+  if (!times) map.set(key, (times = []));
+  const span = seconds * 1000;
+  while (times.length > 0 && times[0]! <= realNow - span) times.shift();
+  if (times.length < limit) {
+    times.push(realNow);
+    return null;
+  }
+  return Math.max(1, Math.ceil((times[0]! + span - realNow) / 1000));
 }

@@ -2,8 +2,8 @@
 // no duplicates:
 // - progress is a cursor on event time, `listedThrough`: every entry with an earlier time that
 //   Graph showed when it was queried is stored;
-// - each pass queries from the cursor minus an overlap (Graph shows entries minutes late), in
-//   windows of `window` length (Microsoft advises short time filters), following
+// - each pass queries from the cursor minus an overlap (Graph shows entries minutes late) up to
+//   Microsoft's time when the pass started, in windows sized to the data (WindowSizer), following
 //   `@odata.nextLink` verbatim to the last page;
 // - pages commit in batches; the cursor moves past a window only in the commit of its last page,
 //   so a crash mid-window re-reads the window and the store drops what it already holds (dedup
@@ -18,6 +18,7 @@ import type { HttpClient } from '../http/http-client.js';
 import type { ServerClock } from '../http/server-clock.js';
 import type { CollectorProgress, StreamPassResult } from '../management-activity/collector.js';
 import { runStreamPass } from '../stream-pass.js';
+import { throwIfStopped } from '../../util/wait.js';
 import { splitODataPage } from './odata-page.js';
 import type { LogStreamOptions } from './options.js';
 
@@ -59,10 +60,59 @@ export interface GraphSourceDeps {
   readonly onCommit?: () => void;
   /** Records per commit (one transaction). */
   readonly maxRecordsPerCommit?: number;
+  /** A stop request: no new window starts, requests in flight end. */
+  readonly signal?: AbortSignal;
 }
 
 export interface LogStreamDeps extends GraphSourceDeps {
   readonly http: HttpClient;
+}
+
+/** Pages a window should hold: a crash re-reads at most this many; fewer mean more windows. */
+export const TARGET_PAGES_PER_WINDOW = 20;
+const MIN_WINDOW_MS = 60_000;
+
+/**
+ * Window lengths that follow the data (docs/collecting.md, "Windows"): the first window is the
+ * longest allowed (a quiet week costs one request); after each complete window the next one is
+ * sized to hold about TARGET_PAGES_PER_WINDOW pages at the density just seen (growing at most
+ * fourfold); a window whose first page shows it holds more than twice that is split.
+ */
+export class WindowSizer {
+  next: number;
+
+  constructor(
+    private readonly maxMs: number,
+    private readonly pageSize: number,
+  ) {
+    this.next = maxMs;
+  }
+
+  private clamp(ms: number): number {
+    return Math.max(MIN_WINDOW_MS, Math.min(this.maxMs, Math.floor(ms / 1000) * 1000));
+  }
+
+  /** After a complete window of `ms` that held `entries`. */
+  learn(ms: number, entries: number): void {
+    const wanted =
+      entries === 0 ? Infinity : (ms * TARGET_PAGES_PER_WINDOW * this.pageSize) / entries;
+    this.next = this.clamp(Math.min(wanted, ms * 4));
+  }
+
+  /**
+   * After a full first page of [start, end) whose oldest entry is at `oldest`: whether to split
+   * (then `next` is the smaller window).
+   */
+  split(start: number, end: number, oldest: number | null): boolean {
+    const length = end - start;
+    if (length <= MIN_WINDOW_MS || oldest === null || oldest <= start || oldest >= end)
+      return false;
+    // One page covers [oldest, end): the window holds about length / (end - oldest) pages.
+    const pages = length / (end - oldest);
+    if (pages <= 2 * TARGET_PAGES_PER_WINDOW) return false;
+    this.next = this.clamp(Math.min((end - oldest) * TARGET_PAGES_PER_WINDOW, length / 2));
+    return true;
+  }
 }
 
 /** Graph's time literal: UTC, seconds, `Z`, unquoted in `$filter`. */
@@ -116,47 +166,51 @@ export class LogStreamCollector {
     const { store, clock } = this.d;
     const key = this.key;
     const cursor = (await store.cursor(key)) as LogCursor | undefined;
-    const now = Math.floor(clock.now().getTime() / 1000) * 1000;
-    const oldest = now - this.spec.retentionMs + RETENTION_MARGIN_MS;
+    // The pass ends at Microsoft's time when it started: entries that arrive meanwhile are the
+    // next pass's (a pass that chased them would never end on a live tenant).
+    const end = Math.floor(clock.now().getTime() / 1000) * 1000;
+    const oldest = end - this.spec.retentionMs + RETENTION_MARGIN_MS;
     let start = cursor
       ? Date.parse(cursor.listedThrough) - this.options.overlapMs
-      : now - this.options.backfillMs;
+      : end - this.options.backfillMs;
     if (cursor && Date.parse(cursor.listedThrough) < oldest) {
       this.d.log.warn(
         `${this.spec.stream}: collection stopped before ${new Date(oldest).toISOString()}, beyond what Microsoft keeps: entries older than that are lost`,
       );
     }
     start = Math.floor(Math.max(start, oldest) / 1000) * 1000;
-    // Microsoft's time is known from its answers (the local clock may be off, or the simulator's
-    // clock may jump): after each window the end is Microsoft's now again, and a window never
-    // moves the cursor past the time Microsoft answered at.
-    const serverNow = () => Math.floor(clock.now().getTime() / 1000) * 1000;
-    let end = now;
+    const windows = new WindowSizer(this.options.windowMs, this.options.pageSize);
     for (let ws = start; ws < end;) {
-      const we = Math.min(ws + this.options.windowMs, end);
-      const through = await this.collectWindow(ws, we, result, serverNow);
-      ws = through;
-      end = serverNow();
+      throwIfStopped(this.d.signal);
+      const we = Math.min(ws + windows.next, end);
+      const outcome = await this.collectWindow(ws, we, result, windows);
+      if (outcome === 'split') continue;
+      ws = we;
       this.d.progress?.update(key, {
-        fraction: (through - start) / Math.max(1, end - start),
+        fraction: (we - start) / Math.max(1, end - start),
         blobs: result.blobs,
         records: result.inserted,
         skipped: 0,
-        listedThrough: new Date(through),
+        listedThrough: new Date(we),
       });
     }
   }
 
-  /** Collects [start, end) and returns how far the cursor moved (never past Microsoft's now). */
+  /**
+   * Collects [start, end), or answers `split` when its first page shows the window holds far
+   * more pages than a window should (the cursor moves only when a window is complete: Graph
+   * answers newest first). The page is then dropped and the sizer has learnt a smaller window.
+   */
   private async collectWindow(
     start: number,
     end: number,
     result: StreamPassResult,
-    serverNow: () => number,
-  ): Promise<number> {
+    windows: WindowSizer,
+  ): Promise<'done' | 'split'> {
     let pending: string[] = [];
     let next: string | null = this.windowUrl(start, end);
     let pages = 0;
+    let entries = 0;
     while (next) {
       const response = await this.d.http.request({
         method: 'GET',
@@ -164,24 +218,41 @@ export class LogStreamCollector {
         audience: this.d.instance.audiences.graph,
       });
       const page = splitODataPage(response.text);
-      pending.push(...page.records);
       next = page.nextLink ? this.onOurHost(page.nextLink) : null;
-      if (++pages > 100_000) throw new Error(`${this.spec.path}: the listing does not end`);
+      if (++pages === 1 && next) {
+        const oldest = this.timeOf(page.records[page.records.length - 1]);
+        if (windows.split(start, end, oldest)) return 'split';
+      }
+      entries += page.records.length;
+      pending.push(...page.records);
+      if (pages > 100_000) throw new Error(`${this.spec.path}: the listing does not end`);
       if (next && pending.length >= this.maxPerCommit) {
         await this.commit(pending, start, end, null, result);
         pending = [];
       }
     }
-    // Nothing after Microsoft's now exists yet: the window is complete up to then.
-    const through = Math.max(start, Math.min(end, serverNow()));
+    // The window is complete: the cursor moves to its end in the commit of its last entries.
     await this.commit(
       pending,
       start,
       end,
-      { v: 1, listedThrough: new Date(through).toISOString() },
+      { v: 1, listedThrough: new Date(end).toISOString() },
       result,
     );
-    return through;
+    windows.learn(end - start, entries);
+    return 'done';
+  }
+
+  /** The event time of a raw entry (ms), or null when it has none that parses. */
+  private timeOf(record: string | undefined): number | null {
+    if (record === undefined) return null;
+    try {
+      const value = (JSON.parse(record) as Record<string, unknown>)[this.spec.timeField];
+      const ms = typeof value === 'string' ? Date.parse(value) : NaN;
+      return Number.isNaN(ms) ? null : ms;
+    } catch {
+      return null;
+    }
   }
 
   private async commit(
@@ -212,7 +283,7 @@ export class LogStreamCollector {
     result.inserted += r.inserted;
     result.duplicates += r.duplicates;
     result.quarantined += r.quarantined;
-    // "New pages": `collect --once` stops when a pass stores nothing new.
+    // Commits that stored something new ("blobs" in the summary).
     if (r.inserted > 0) result.blobs++;
     if (records.length > 0) this.d.onCommit?.();
   }

@@ -16,7 +16,10 @@ export interface LogStreamOptions {
   readonly backfillMs: number;
   /** Each pass re-reads this much before the cursor: entries Graph shows late are still found. */
   readonly overlapMs: number;
-  /** Longest time filter of one query (Microsoft advises short windows). */
+  /**
+   * Longest time filter of one query. Windows are sized to the data under this (a quiet week is
+   * one request; a busy one is split, see log-stream.ts).
+   */
   readonly windowMs: number;
   /** `$top`: entries per page. */
   readonly pageSize: number;
@@ -32,7 +35,8 @@ export interface EntraOptions extends LogStreamOptions {
 }
 
 export interface MessageTraceOptions extends LogStreamOptions {
-  readonly requestsPerMinute: number;
+  /** Requests per running 5 minutes (Microsoft allows 100 per tenant, details included). */
+  readonly requestsPer5Min: number;
 }
 
 export interface ReportsOptions {
@@ -121,14 +125,15 @@ function logStream(
   r: OptionReader,
   instance: CollectorInstance,
   maxBackfillMs: number,
-  defaultWindowMs: number,
+  maxWindowMs: number,
   maxTop: number,
 ): LogStreamOptions {
   return {
     backfillMs: r.duration('backfill', instance.backfillMs, 60_000, maxBackfillMs),
     overlapMs: r.duration('overlap', instance.overlapMs, 0, DAY),
-    windowMs: r.duration('window', defaultWindowMs, 60_000, DAY),
-    pageSize: r.int('page_size', Math.min(1000, maxTop), 1, maxTop),
+    windowMs: r.duration('window', maxWindowMs, 60_000, maxWindowMs),
+    // Microsoft's largest page: the fewest requests for the data.
+    pageSize: r.int('page_size', maxTop, 1, maxTop),
   };
 }
 
@@ -153,8 +158,8 @@ export function resolveGraphOptions(instance: CollectorInstance): GraphOptions {
       'requests_per_10s',
     ]);
     out.entra = {
-      // Sign-in logs are kept 30 days with Entra ID P1/P2.
-      ...logStream(r, instance, RETENTION.entra.keptMs, 6 * 3_600_000, 1000),
+      // Sign-in logs are kept 30 days with Entra ID P1/P2; pages hold at most 1,000 entries.
+      ...logStream(r, instance, RETENTION.entra.keptMs, RETENTION.entra.keptMs, 1000),
       signIns: r.bool('sign_ins', true),
       nonInteractiveSignIns: r.bool('non_interactive_sign_ins', false),
       directoryAudits: r.bool('directory_audits', true),
@@ -168,12 +173,14 @@ export function resolveGraphOptions(instance: CollectorInstance): GraphOptions {
       'overlap',
       'window',
       'page_size',
-      'requests_per_minute',
+      'requests_per_5min',
     ]);
     out.messageTrace = {
-      // Graph keeps 90 days of message trace.
-      ...logStream(r, instance, 90 * DAY, 3_600_000, 5000),
-      requestsPerMinute: r.int('requests_per_minute', 60, 1, 6000),
+      // Graph keeps 90 days of message trace, pages of up to 5,000; a query spans at most 10
+      // days (Get-MessageTraceV2's limit; docs/collecting.md).
+      ...logStream(r, instance, RETENTION.message_trace.keptMs, 10 * DAY, 5000),
+      // Above 100 only for a simulator that allows it (tests).
+      requestsPer5Min: r.int('requests_per_5min', 100, 1, 100_000),
     };
   }
   const reports = instance.graphServices.reports;

@@ -7,7 +7,7 @@ import type { Logger } from '../../util/log.js';
 import type { TokenProvider } from '../auth/token-provider.js';
 import { DIRECTORY_AUDITS, NON_INTERACTIVE_SIGN_INS, SIGN_INS } from '../entra/index.js';
 import { HttpClient, type RetryPolicy } from '../http/http-client.js';
-import { RateLimiter } from '../http/rate-limiter.js';
+import { WindowLimiter, type Limiter } from '../http/rate-limiter.js';
 import type { ServerClock } from '../http/server-clock.js';
 import type { CollectorProgress, StreamPassResult } from '../management-activity/collector.js';
 import { MESSAGE_TRACES } from '../message-trace/index.js';
@@ -26,6 +26,8 @@ export interface GraphSourcesDeps {
   readonly onCommit?: () => void;
   readonly fetch?: typeof fetch;
   readonly retry?: Partial<RetryPolicy>;
+  /** A stop request: ends every Graph stream's pass. */
+  readonly signal?: AbortSignal;
 }
 
 export class GraphSources {
@@ -42,7 +44,7 @@ export class GraphSources {
     this.options = resolveGraphOptions(d.instance);
     this.clock = d.clock;
     this.instance = d.instance;
-    const client = (limiter?: RateLimiter, withTokens = true) => {
+    const client = (limiter?: Limiter, withTokens = true) => {
       const c = new HttpClient({
         ...(withTokens ? { tokens: d.tokens } : {}),
         clock: d.clock,
@@ -50,6 +52,7 @@ export class GraphSources {
         fetch: d.fetch,
         retry: d.retry,
         limiter,
+        signal: d.signal,
       });
       this.clients.push(c);
       return c;
@@ -62,12 +65,13 @@ export class GraphSources {
       log: d.log,
       progress: d.progress,
       onCommit: d.onCommit,
+      signal: d.signal,
     };
     const logs: LogStreamCollector[] = [];
     const { entra, messageTrace, reports } = this.options;
     if (entra) {
       // Sign-ins and audits share Microsoft's quota: 5 requests per 10 s per app and tenant.
-      const http = client(new RateLimiter(entra.requestsPer10s * 6, entra.requestsPer10s));
+      const http = client(new WindowLimiter(entra.requestsPer10s, 10_000));
       if (entra.signIns) logs.push(new LogStreamCollector(SIGN_INS, entra, { ...deps, http }));
       if (entra.nonInteractiveSignIns)
         logs.push(new LogStreamCollector(NON_INTERACTIVE_SIGN_INS, entra, { ...deps, http }));
@@ -75,7 +79,8 @@ export class GraphSources {
         logs.push(new LogStreamCollector(DIRECTORY_AUDITS, entra, { ...deps, http }));
     }
     if (messageTrace) {
-      const http = client(new RateLimiter(messageTrace.requestsPerMinute));
+      // 100 requests per running 5 minutes per tenant.
+      const http = client(new WindowLimiter(messageTrace.requestsPer5Min, 5 * 60_000));
       logs.push(new LogStreamCollector(MESSAGE_TRACES, messageTrace, { ...deps, http }));
     }
     this.logs = logs;
@@ -89,8 +94,8 @@ export class GraphSources {
         httpFor: (fn) => {
           let c = perReport.get(fn);
           if (!c) {
-            // 14 per 10 minutes per report: a burst of 14, then 1.4 a minute.
-            c = client(new RateLimiter(reports.requestsPer10Min / 10, reports.requestsPer10Min));
+            // 14 per 10 minutes per report, app and tenant.
+            c = client(new WindowLimiter(reports.requestsPer10Min, 10 * 60_000));
             perReport.set(fn, c);
           }
           return c;
@@ -106,12 +111,12 @@ export class GraphSources {
   }
 
   /**
-   * Learns Microsoft's time before the first pass: windows and the backfill start are computed
-   * on it (a local clock that is off must not start a backfill in Microsoft's future). Any
-   * answer carries `Date`: an unauthenticated request costs no quota and sends no token.
+   * Learns Microsoft's time before each pass: a pass collects up to it, and the backfill starts
+   * from it (a local clock that is off must not start a backfill in Microsoft's future, and a
+   * simulator's clock may run fast or jump). Any answer carries `Date`: an unauthenticated
+   * request costs no quota and sends no token.
    */
   private async syncClock(): Promise<void> {
-    if (this.clock.synced) return;
     await this.probe
       .request({
         method: 'GET',

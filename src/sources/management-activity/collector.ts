@@ -23,8 +23,9 @@ import type { Logger } from '../../util/log.js';
 import { ApiError } from '../http/api-error.js';
 import type { ServerClock } from '../http/server-clock.js';
 import { DEFAULT_BUDGET_BYTES, MemoryBudget } from '../memory-budget.js';
-import { describeError } from '../stream-pass.js';
+import { describeError, runStreamPass } from '../stream-pass.js';
 import { RETENTION as SOURCE_RETENTION } from '../retention.js';
+import { throwIfStopped } from '../../util/wait.js';
 import { formatApiTime, type ContentEntry, type ManagementActivityApi } from './api.js';
 
 export const SOURCE = 'management';
@@ -64,6 +65,8 @@ export interface StreamPassResult {
   quarantined: number;
   skipped: number;
   error: string | null;
+  /** The pass ended early on a stop request (what it committed stays; the next pass goes on). */
+  stopped?: boolean;
 }
 
 export interface CollectorOptions {
@@ -82,6 +85,8 @@ export interface CollectorOptions {
   maxRecordsPerCommit?: number;
   /** Hook for crash tests: called between blobs. */
   onCommit?: () => void;
+  /** A stop request: no new window or blob is started, requests in flight end. */
+  signal?: AbortSignal;
 }
 
 interface BlobResult {
@@ -134,27 +139,12 @@ export class ManagementActivityCollector {
     return Promise.all(this.o.instance.contentTypes.map((ct) => this.streamPass(ct)));
   }
 
-  async streamPass(contentType: ContentType): Promise<StreamPassResult> {
+  /** Errors are explained when Microsoft's answer has a known remedy (audit logging off, …). */
+  streamPass(contentType: ContentType): Promise<StreamPassResult> {
     const key = this.key(contentType);
-    const result: StreamPassResult = {
-      key,
-      blobs: 0,
-      inserted: 0,
-      duplicates: 0,
-      quarantined: 0,
-      skipped: 0,
-      error: null,
-    };
-    try {
-      await this.collectStream(contentType, key, result);
-      await this.o.store.recordStreamHealth(key, { error: null });
-    } catch (error) {
-      // Explained when Microsoft's answer has a known remedy (audit logging off, a permission).
-      result.error = describeError(error);
-      this.o.log.error(`${contentType}: ${result.error}`);
-      await this.o.store.recordStreamHealth(key, { error: result.error }).catch(() => undefined);
-    }
-    return result;
+    return runStreamPass(this.o.store, key, this.o.log, (result) =>
+      this.collectStream(contentType, key, result),
+    );
   }
 
   private async collectStream(
@@ -181,6 +171,7 @@ export class ManagementActivityCollector {
     const end = Math.floor(now.getTime() / 1000) * 1000;
     const span = Math.max(1, end - start);
     for (let windowStart = start; windowStart < end;) {
+      throwIfStopped(this.o.signal);
       const windowEnd = Math.min(windowStart + MAX_LISTING_WINDOW_MS, end);
       await this.collectWindow(
         contentType,
@@ -271,6 +262,7 @@ export class ManagementActivityCollector {
 
     const worker = async () => {
       while (failure === undefined) {
+        throwIfStopped(this.o.signal);
         const index = next++;
         const entry = pending[index];
         if (!entry) return;

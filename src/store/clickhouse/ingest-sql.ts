@@ -216,6 +216,14 @@ export function quarantineStatement(layout: Layout): string {
     FROM _rows WHERE reason IS NOT NULL`;
 }
 
+/** One record refused before staging (RawRecordSet.rejected) → the quarantine. */
+export function rejectedStatement(layout: Layout): string {
+  return `INSERT INTO ${qualified(layout, '_quarantine')}
+      (family, tenant, origin, reason, text, text_hash, quarantined_at)
+    SELECT {family:String}, {tenant:String}, {origin:String}, {reason:String}, {text:String},
+      sipHash64({text:String}), {now:${TIMESTAMP_TYPE}}`;
+}
+
 /** What the batch held: valid and rejected records, and the sub-tables of the valid ones. */
 export function batchSummarySql(): string {
   return `SELECT countIf(reason IS NULL) AS valid, countIf(reason IS NOT NULL) AS rejected,

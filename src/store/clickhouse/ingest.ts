@@ -12,6 +12,7 @@ import {
   insertStatement,
   parseStatement,
   quarantineStatement,
+  rejectedStatement,
   stageDdl,
   STAGE_COLUMNS,
   STAGE_SET_COLUMNS,
@@ -182,6 +183,24 @@ export abstract class ClickHouseIngest extends ClickHouseLeases {
         await w.command('DROP TEMPORARY TABLE IF EXISTS _rows');
         await w.command('DROP TEMPORARY TABLE IF EXISTS _new');
       }
+      let refused = 0;
+      for (const set of batch.sets) {
+        for (const r of set.rejected ?? []) {
+          await w.command(rejectedStatement(this.layout), {
+            params: {
+              family: set.family,
+              tenant: set.tenant,
+              origin: r.origin,
+              reason: r.reason,
+              text: r.text,
+              now: nowParam,
+            },
+            settings: this.insertSettings(),
+            queryId: queryId(),
+          });
+          refused++;
+        }
+      }
       await this.fault('quarantined');
 
       // The commit: one insert. W' also covers the orphans (seq started above them).
@@ -204,7 +223,7 @@ export abstract class ClickHouseIngest extends ClickHouseLeases {
       await this.fault('committed');
       return {
         inserted,
-        quarantined,
+        quarantined: quarantined + refused,
         duplicates: stage.total - inserted - quarantined,
         seqRange: committed > meta.committed ? [meta.committed + 1n, committed] : null,
       };

@@ -1,5 +1,6 @@
 // DuckDB allocates through its own jemalloc, which reads its settings once, when DuckDB's library
-// loads: before any configuration is read. A store with bounded memory (`store.memory_limit`) wants
+// loads: before any configuration is read. A store with bounded memory (`store.memory_limit`, and
+// the ingest commands `import` and `collect`, which bound it by default: docs/import.md) wants
 // freed pages returned to the system at once instead of kept for a second for reuse: storing
 // 252,000 records under a 128MB limit peaked at 380–389 MiB instead of 422–431, for 18% less
 // ingest throughput. Queries pay more (a sort of 1,000 wide rows took 2.6× as long), so the
@@ -45,12 +46,25 @@ export function boundAllocator(env: NodeJS.ProcessEnv = process.env): boolean {
   return env[ALLOCATOR_ENV] === BOUNDED_ALLOCATOR_CONF;
 }
 
-/** `boundAllocator` when the command's configuration (`--config`) bounds memory. */
+/** Commands that ingest with a bounded store by default (`INGEST_MEMORY_LIMIT`). */
+export const INGEST_COMMANDS: ReadonlySet<string> = new Set(['import', 'collect']);
+
+/** The subcommand of a command line: its first argument that is not an option. */
+export function commandName(argv: readonly string[]): string | undefined {
+  return argv.find((a) => !a.startsWith('-'));
+}
+
+/**
+ * `boundAllocator` when the command ingests (`import`, `collect`: their store is bounded by
+ * default) or its configuration (`--config`) bounds memory.
+ */
 export function prepareAllocator(
   argv: readonly string[],
   env: NodeJS.ProcessEnv = process.env,
 ): boolean {
   if (env[ALLOCATOR_ENV] !== undefined) return env[ALLOCATOR_ENV] === BOUNDED_ALLOCATOR_CONF;
+  const command = commandName(argv);
+  if (command !== undefined && INGEST_COMMANDS.has(command)) return boundAllocator(env);
   const file = configArgument(argv);
   if (file === undefined || !configBoundsMemory(file)) return false;
   return boundAllocator(env);

@@ -216,6 +216,7 @@ export class DuckDbStore implements Store {
     const now = new Date();
     let inserted = 0;
     let quarantined = 0;
+    let duplicates = 0;
     let firstSeq: bigint | null = null;
     let lastSeq: bigint | null = null;
     await c.run('BEGIN TRANSACTION');
@@ -255,6 +256,18 @@ export class DuckDbStore implements Store {
         const q = await c.run(quarantineStatement(family), [toDuckValue(now)]);
         quarantined += Number(q.rowsChanged);
       }
+      const staged = inserted + quarantined;
+      for (const set of batch.sets) {
+        for (const r of set.rejected ?? []) {
+          await c.run(
+            `INSERT INTO _quarantine (family, tenant, origin, reason, text, quarantined_at)
+             VALUES ($1, $2, $3, $4, $5, $6)`,
+            [set.family, set.tenant, r.origin, r.reason, r.text, toDuckValue(now)],
+          );
+          quarantined++;
+        }
+      }
+      duplicates = total - staged;
       // Sequence numbers are staging positions: the next commit starts after all of this one's.
       const seq = base + BigInt(total);
       await c.run(`UPDATE _meta SET value = $1 WHERE key = 'max_seq'`, [String(seq)]);
@@ -304,7 +317,7 @@ export class DuckDbStore implements Store {
     return {
       inserted,
       quarantined,
-      duplicates: total - inserted - quarantined,
+      duplicates,
       seqRange: firstSeq !== null && lastSeq !== null ? [firstSeq, lastSeq] : null,
     };
   }

@@ -144,8 +144,9 @@ export function insertStatement(family: TableFamily): string {
     FROM (SELECT n.ord, n.set_idx, n.eventdate, s.text, try(from_json(s.text, ${fromJsonSpec(family)})) AS v
           FROM (SELECT q.ord, q.set_idx, q.eventdate FROM _rows q
                 SEMI JOIN (SELECT min(ord) AS ord FROM _rows WHERE reason IS NULL GROUP BY id) f ON f.ord = q.ord
-                ANTI JOIN (SELECT ${id} AS id, eventdate FROM ${table}
-                           WHERE eventdate BETWEEN $3::TIMESTAMP AND $4::TIMESTAMP) m
+                ANTI JOIN (SELECT t.${id} AS id, t.eventdate FROM ${table} t
+                           SEMI JOIN _rows k ON k.id = t.${id} AND k.eventdate = t.eventdate
+                           WHERE t.eventdate BETWEEN $3::TIMESTAMP AND $4::TIMESTAMP) m
                   ON m.id = q.id AND m.eventdate = q.eventdate) n
           JOIN _stage s ON s.ord = n.ord) r
     JOIN _stage_sets ss ON ss.set_idx = r.set_idx`;

@@ -4,14 +4,19 @@ import type { TextSource } from '../text-source.js';
 import { readManagementArray, readManagementNdjson } from './management.js';
 import { readPurviewCsv } from './purview.js';
 import { readSentinelArray, readSentinelCsv, readSentinelNdjson } from './sentinel.js';
+import { DEFAULT_RECORD_LIMITS, type RecordLimits } from './oversized.js';
 import type { RecordReader } from './types.js';
 
-export function readerFor(format: ImportFormat, source: TextSource): RecordReader {
+export function readerFor(
+  format: ImportFormat,
+  source: TextSource,
+  limits: RecordLimits = DEFAULT_RECORD_LIMITS,
+): RecordReader {
   switch (format.schema) {
     case 'management':
       return format.container === 'json-array'
-        ? readManagementArray(source)
-        : readManagementNdjson(source);
+        ? readManagementArray(source, limits)
+        : readManagementNdjson(source, limits);
     case 'purview':
       return readPurviewCsv(source);
     case 'sentinel':

@@ -1,12 +1,22 @@
 // Raw Management Activity API records: one per line (NDJSON) or the elements of a JSON array. The
 // text goes to the store exactly as in the file; the engine parses it, quarantining what is not a
 // record, so nothing here is unreadable.
-import { readLines } from '../lines.js';
+import { readLines, readRecordLines } from '../lines.js';
 import type { TextSource } from '../text-source.js';
 import { readJsonArray } from './json-array.js';
-import { ARRAY_BATCH, type RecordReader } from './types.js';
+import { DEFAULT_RECORD_LIMITS, oversizedRecord, type RecordLimits } from './oversized.js';
+import type { RecordReader } from './types.js';
 
-export async function* readManagementNdjson(source: TextSource): RecordReader {
+export async function* readManagementNdjson(
+  source: TextSource,
+  limits: RecordLimits = DEFAULT_RECORD_LIMITS,
+): RecordReader {
+  if ((await source.encoding()) === 'utf-8') {
+    for await (const records of readRecordLines(source, limits)) {
+      yield { records, problems: [], notices: [] };
+    }
+    return;
+  }
   for await (const batch of readLines(source)) {
     yield {
       records: batch.texts.map((text, i) => ({ text, line: batch.numbers[i]! })),
@@ -16,9 +26,17 @@ export async function* readManagementNdjson(source: TextSource): RecordReader {
   }
 }
 
-export async function* readManagementArray(source: TextSource): RecordReader {
-  const elements = await readJsonArray(source);
-  for (let i = 0; i < elements.length; i += ARRAY_BATCH) {
-    yield { records: elements.slice(i, i + ARRAY_BATCH), problems: [], notices: [] };
+export async function* readManagementArray(
+  source: TextSource,
+  limits: RecordLimits = DEFAULT_RECORD_LIMITS,
+): RecordReader {
+  for await (const elements of readJsonArray(source, limits)) {
+    yield {
+      records: elements.map((e) =>
+        e.oversize ? oversizedRecord(e.text, e.line, e.oversize, limits) : e,
+      ),
+      problems: [],
+      notices: [],
+    };
   }
 }

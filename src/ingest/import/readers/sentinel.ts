@@ -6,7 +6,7 @@ import { readLines } from '../lines.js';
 import { convertSentinelRow } from '../sentinel/convert.js';
 import type { TextSource } from '../text-source.js';
 import { readJsonArray } from './json-array.js';
-import { ARRAY_BATCH, type ReadBatch, type RecordReader } from './types.js';
+import type { ReadBatch, RecordReader } from './types.js';
 
 function emptyBatch(): ReadBatch {
   return { records: [], problems: [], notices: [] };
@@ -80,11 +80,15 @@ export async function* readSentinelNdjson(source: TextSource): RecordReader {
 }
 
 export async function* readSentinelArray(source: TextSource): RecordReader {
-  const elements = await readJsonArray(source);
-  for (let i = 0; i < elements.length; i += ARRAY_BATCH) {
+  for await (const elements of readJsonArray(source)) {
     const batch = emptyBatch();
-    for (const element of elements.slice(i, i + ARRAY_BATCH)) {
-      addJson(batch, element.text, element.line);
+    for (const element of elements) {
+      if (element.oversize) {
+        batch.problems.push({
+          line: element.line,
+          message: `The row is larger than the record size limit (${element.oversize.chars} characters).`,
+        });
+      } else addJson(batch, element.text, element.line);
     }
     yield batch;
   }

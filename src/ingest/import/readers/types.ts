@@ -10,6 +10,11 @@ export interface ReadRecord {
   readonly line: number;
   /** The record's OrganizationId when the reader parsed the record anyway. */
   readonly tenant?: string;
+  /**
+   * Why the record goes to the quarantine without reaching the engine (too large, not valid
+   * UTF-8); `text` is then the part of it that is kept (readers/oversized.ts).
+   */
+  readonly rejection?: string;
 }
 
 export interface ReadProblem {
@@ -25,6 +30,3 @@ export interface ReadBatch {
 }
 
 export type RecordReader = AsyncGenerator<ReadBatch, void, undefined>;
-
-/** Records per batch for readers that have the whole file at hand (JSON arrays). */
-export const ARRAY_BATCH = 2048;
