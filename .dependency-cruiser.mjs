@@ -5,6 +5,7 @@
 /** @type {readonly (readonly string[])[]} */
 export const LAYERS = [
   ['util'], // logging, durations, errors, waiting: no m365hunt concepts
+  ['contracts'], // the API's types, shared with the web app (types only, no Node imports)
   ['records'], // the shapes of Microsoft's records
   ['config'], // the configuration file, its secrets and the clouds' endpoints
   ['store'], // DuckDB and ClickHouse: rows, cursors, schema
@@ -15,8 +16,8 @@ export const LAYERS = [
   ['alerts'], // rules, the engine, notifications
   ['respond'], // stopping an account or a share
   ['simulator'], // a separate program: Microsoft's APIs on loopback (only the app and above use it)
-  ['app'], // opens the store and wires collection, alerting, responding and the demo
-  ['server'], // HTTP API and the web app
+  ['server'], // the HTTP API and the web app over ports (src/server/ports.ts)
+  ['app'], // opens the store; wires collection, alerting, responding, the server and the demo
   ['cli'], // the commands
 ];
 

@@ -4,7 +4,7 @@
 // bare page of the same server (the baseline for the browser and network overhead).
 import { performance } from 'node:perf_hooks';
 import { runLinq } from '../src/linq/index.js';
-import { startDemo } from '../src/server/demo.js';
+import { startDemo } from '../src/app/demo.js';
 import { setLogLevel } from '../src/util/log.js';
 import { SEEDS } from '../test/linq/helpers/seeds.js';
 import { launch, signIn, VIEWPORT } from '../test/web/browser.js';

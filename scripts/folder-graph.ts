@@ -1,8 +1,10 @@
-// Prints the import graph between the top-level folders of src/ (each edge with its file count, the
-// edges inside a cycle marked), then the largest source files. `npm run folder-graph`; the layer rule
-// it checks by eye is enforced by lint (docs/architecture.md, "Layers").
+// Prints the layers of src/ (.dependency-cruiser.mjs), the import graph between its top-level
+// folders (each edge with its file count; edges inside a cycle and edges upward marked), then the
+// largest source files. `npm run folder-graph [-- --files] [N]`; `npm run lint` enforces the layer
+// rule (docs/architecture.md, "Layers").
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import ts from 'typescript';
 
 const root = resolve(dirname(new URL(import.meta.url).pathname), '..');
@@ -106,11 +108,19 @@ const component = new Map<string, number>();
   for (const f of folders.sort()) if (!index.has(f)) strong(f);
 }
 
+// A reader closing the pipe early (`| head`) ends the listing, not with an error.
+process.stdout.on('error', () => process.exit(0));
+const config = pathToFileURL(join(root, '.dependency-cruiser.mjs')).href;
+const { LAYERS } = (await import(config)) as { LAYERS: readonly (readonly string[])[] };
+const layerOf = new Map(LAYERS.flatMap((layer, i) => layer.map((f) => [f, i] as const)));
+console.log(`Layers, lowest first: ${LAYERS.map((l) => l.join(', ')).join(' < ')}\n`);
+
 const verbose = process.argv.includes('--files');
 console.log(
   'Imports between the top-level folders of src/ (files importing; "type" = types only):',
 );
 let cycles = 0;
+let upwards = 0;
 for (const from of [...edges.keys()].sort()) {
   const out = edges.get(from)!;
   const targets = [...out.keys()].sort();
@@ -118,12 +128,17 @@ for (const from of [...edges.keys()].sort()) {
     const edge = out.get(to)!;
     const inCycle = component.get(from) === component.get(to);
     if (inCycle) cycles++;
+    const upward = (layerOf.get(to) ?? Infinity) >= (layerOf.get(from) ?? -Infinity);
+    if (upward) upwards++;
     const note = `${edge.files.size} file${edge.files.size === 1 ? '' : 's'}${edge.typeOnly ? ', type' : ''}`;
-    console.log(`  ${inCycle ? 'CYCLE ' : '      '}${from} -> ${to} (${note})`);
-    if (verbose && inCycle) for (const f of [...edge.files].sort()) console.log(`           ${f}`);
+    const mark = inCycle ? 'CYCLE ' : upward ? 'UPWARD' : '      ';
+    console.log(`  ${mark} ${from} -> ${to} (${note})`);
+    if (verbose && (inCycle || upward))
+      for (const f of [...edge.files].sort()) console.log(`            ${f}`);
   }
 }
 console.log(cycles === 0 ? 'No cycles between folders.' : `${cycles} edges in cycles.`);
+console.log(upwards === 0 ? 'No imports upward.' : `${upwards} edges upward or within a layer.`);
 
 const top = Number(process.argv.find((a) => /^\d+$/.test(a)) ?? 15);
 console.log(`\nLargest source files (of ${sizes.length}):`);

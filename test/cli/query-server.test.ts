@@ -4,7 +4,7 @@
 // demo fails at once on a busy port, before any backfill.
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDemo } from '../../src/server/demo.js';
+import { startDemo } from '../../src/app/demo.js';
 import { runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/temp.js';
 import { SEED_FROM, SEED_TO, startTestServer, type TestServer } from '../server/helpers.js';

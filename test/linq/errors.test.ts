@@ -35,8 +35,9 @@ const CASES: Array<[string, RegExp, string, RegExp?]> = [
   [`${M} where weakhass(UserId, "x")`, /No function named `weakhass`/, 'weakhass', /`weakhas`/],
   [`${M} where countdistinct(UserId) > 1`, /countdistinct/, 'countdistinct', /sizedistinct/],
   [`${M} select lu("Assets", "role", UserId) as r`, /Unknown lookup `Assets`/, '"Assets"'],
-  // countrycode and asn are backed by the shipped databases; cities are not in them
-  [`${M} select mmcity(srcIp) as c`, /GeoIP database not configured/, 'mmcity'],
+  // countrycode and asn are backed by the shipped databases, cities by one installed apart;
+  // Devo's reputation data is not public
+  [`${M} select reputation(srcIp) as c`, /reputation data is not public/, 'reputation', /lu\(/],
   [`${M} select _seq as s`, /internal column/, '_seq'],
   // arity and types
   [

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Accounts } from '../../src/server/auth/accounts.js';
 import { Tokens } from '../../src/server/auth/tokens.js';
-import { startServer, type RunningServer } from '../../src/server/runtime.js';
+import { startServer, type RunningServer } from '../../src/app/runtime.js';
 import { DEFAULT_SETTINGS } from '../../src/server/settings.js';
 import { openStore } from '../../src/store/open.js';
 import type { Store } from '../../src/store/store.js';

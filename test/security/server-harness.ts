@@ -13,7 +13,7 @@ import { registerLinqFunctions } from '../../src/linq/index.js';
 import { Accounts } from '../../src/server/auth/accounts.js';
 import { Sessions } from '../../src/server/auth/sessions.js';
 import { Tokens } from '../../src/server/auth/tokens.js';
-import { startServer, type RunningServer } from '../../src/server/runtime.js';
+import { startServer, type RunningServer } from '../../src/app/runtime.js';
 import { ROLES, type Role } from '../../src/server/roles.js';
 import { DEFAULT_SETTINGS, type ServerSettings } from '../../src/server/settings.js';
 import { openStore } from '../../src/store/open.js';

@@ -5,7 +5,7 @@ import { registerLinqFunctions } from '../../src/linq/index.js';
 import { Accounts } from '../../src/server/auth/accounts.js';
 import { Tokens } from '../../src/server/auth/tokens.js';
 import type { AlertsPort, RespondPort } from '../../src/server/ports.js';
-import { startServer, type RunningServer } from '../../src/server/runtime.js';
+import { startServer, type RunningServer } from '../../src/app/runtime.js';
 import { DEFAULT_SETTINGS, type ServerSettings } from '../../src/server/settings.js';
 import { ROLES, type Role } from '../../src/server/roles.js';
 import { openStore } from '../../src/store/open.js';

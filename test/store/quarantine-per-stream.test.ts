@@ -1,9 +1,12 @@
 // `status` counts quarantined records per stream (it showed the tenant's total on every row):
 // a record is counted on the stream its content blob or Graph window came from, and a record from
 // an import (a file) on none, in every kind of store.
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { openStore } from '../../src/store/open.js';
 import { quarantinedByStream, streamKeyId } from '../../src/store/quarantine-streams.js';
 import type { Store, StreamKey } from '../../src/store/store.js';
+import { runCli } from '../helpers/cli.js';
 import { openTestStore, STORE_KINDS } from '../helpers/stores.js';
 import { tempDir } from '../helpers/temp.js';
 
@@ -114,3 +117,46 @@ describe.each(STORE_KINDS.filter((k) => k === 'duckdb'))(
     });
   },
 );
+
+describe('m365hunt status', () => {
+  it('shows each stream its own quarantined records', async () => {
+    const file = join(dir, 'status.duckdb');
+    const store = await openStore(file);
+    try {
+      for (const [stream, contentId, records] of [
+        ['Audit.General', 'c-general', [good('s1'), '[1]', '[2]']],
+        ['Audit.Exchange', 'c-exchange', [good('s2')]],
+      ] as const) {
+        const key: StreamKey = { source: 'management', tenant: TENANT, stream };
+        await store.ingest({
+          sets: [
+            {
+              family: 'management',
+              tenant: TENANT,
+              client: 'contoso',
+              hostchain: 'collector-12345-testhost',
+              contentType: stream,
+              origin: contentId,
+              records: [...records],
+            },
+          ],
+          contents: [
+            { key, contentId, contentCreated: '2026-03-02T09:00:00.000Z', status: 'done' },
+          ],
+          cursor: { key, state: { listedThrough: '2026-03-02T10:00:00.000Z' } },
+        });
+      }
+    } finally {
+      await store.close();
+    }
+    const run = await runCli(['status', '--db', file, '--format', 'json']);
+    expect(run.code, run.stderr).toBe(0);
+    const streams = (
+      JSON.parse(run.stdout) as { streams: Array<{ stream: string; quarantined: number }> }
+    ).streams;
+    expect(Object.fromEntries(streams.map((s) => [s.stream, s.quarantined]))).toEqual({
+      'Audit.Exchange': 0,
+      'Audit.General': 2,
+    });
+  });
+});

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Accounts } from '../../src/server/auth/accounts.js';
-import { startDemo, type Demo } from '../../src/server/demo.js';
+import { startDemo, type Demo } from '../../src/app/demo.js';
 import { setLogLevel } from '../../src/util/log.js';
 import { SEEDS } from '../linq/helpers/seeds.js';
 import { chromiumMissing, launch, screenshot, signIn, VIEWPORT } from './browser.js';

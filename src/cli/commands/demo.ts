@@ -1,7 +1,7 @@
 // `m365hunt demo`: the README's first command. A simulated Microsoft 365 tenant with every attack
 // scenario, collected, alerted and served, with a guided tour; Ctrl-C stops everything.
 import type { Command } from 'commander';
-import { startDemo } from '../../server/demo.js';
+import { startDemo } from '../../app/demo.js';
 import { M365HuntError } from '../../util/errors.js';
 import { createLogger, setLogLevel } from '../../util/log.js';
 import { exitCodeFor, handleStopSignals } from '../../util/stop-signals.js';

@@ -1,9 +1,8 @@
 // `m365hunt serve`: the HTTP API and the web app, with the collectors running in the same process.
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/load.js';
-import { startAlerting } from '../../app/alerting.js';
 import { Accounts } from '../../server/auth/accounts.js';
-import { startServer } from '../../server/runtime.js';
+import { startServer } from '../../app/runtime.js';
 import { serverSettings } from '../../server/settings.js';
 import { M365HuntError } from '../../util/errors.js';
 import { createLogger, setLogLevel } from '../../util/log.js';
@@ -56,24 +55,17 @@ export function registerServe(program: Command): void {
           'no account exists yet: create the first admin with `npx m365hunt users add NAME --role admin`',
         );
       }
-      const collect = options.collect && settings.collect;
-      // The engine evaluates what this process commits; with --no-collect the collecting process does.
-      const engine = collect
-        ? startAlerting(store, config, { log: log.child('alerts') })
-        : undefined;
       const server = await startServer({
         store,
         config,
         settings,
-        engine,
         host: options.host,
         port: parsePort(options.port),
-        collect,
+        collect: options.collect && settings.collect,
         log,
         signal: stop.signal,
       });
       console.log(`m365hunt is serving ${server.url} (store ${store.location}); Ctrl-C stops`);
-      if (!stop.signal.aborted) void engine?.trigger();
       await stop.stopped;
       log.info('stopping');
       await server.close();

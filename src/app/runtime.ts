@@ -9,12 +9,13 @@ import { Collection, type CollectionOptions } from '../sources/collection.js';
 import type { Store } from '../store/store.js';
 import { createLogger, type Logger } from '../util/log.js';
 import type { AlertRunner } from '../alerts/runner.js';
-import { alertsPort } from './adapters/alerts.js';
-import { respondPort } from './adapters/respond.js';
-import { createApp, createDeps } from './create.js';
-import type { ServerDeps } from './deps.js';
-import type { AlertsPort, RespondPort } from './ports.js';
-import type { ServerSettings } from './settings.js';
+import { startAlerting } from './alerting.js';
+import { alertsPort } from '../server/adapters/alerts.js';
+import { respondPort } from '../server/adapters/respond.js';
+import { createApp, createDeps } from '../server/create.js';
+import type { ServerDeps } from '../server/deps.js';
+import type { AlertsPort, RespondPort } from '../server/ports.js';
+import type { ServerSettings } from '../server/settings.js';
 
 /** dist/web next to the compiled server, or the repository's dist/web when run from src with tsx. */
 export function defaultWebRoot(): string | undefined {
@@ -64,7 +65,11 @@ export interface ServerOptions {
   readonly port?: number;
   readonly alerts?: AlertsPort;
   readonly respond?: RespondPort;
-  /** The alert runner: evaluates after each committed batch and on its own interval. */
+  /**
+   * The alert runner: evaluates after each committed batch and on its own interval. By default,
+   * when this process collects, alerting as the configuration says (app/alerting.ts); without
+   * collectors here, the collecting process evaluates.
+   */
   readonly engine?: AlertRunner;
   /** Called after each committed batch. */
   readonly onCommit?: () => void;
@@ -114,12 +119,20 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   let collection: Collection | undefined;
   let collecting: Promise<void> | undefined;
   const collect = options.collect ?? options.settings.collect;
+  const engine =
+    options.engine ??
+    (collect && options.config
+      ? startAlerting(options.store, options.config, {
+          log: log.child('alerts'),
+          ...(options.now ? { now: options.now } : {}),
+        })
+      : undefined);
   if (collect && options.config) {
     collection = new Collection(options.config, options.store, {
       log: log.child('collect'),
       onCommit: () => {
         options.onCommit?.();
-        options.engine?.onCommit();
+        engine?.onCommit();
       },
       ...options.collection,
       signal: options.collection?.signal
@@ -141,7 +154,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }
   }
   // Inactivity rules fire on silence, which no commit announces: the runner evaluates on a clock too.
-  options.engine?.start();
+  engine?.start();
+  // A runner of its own evaluates what is already in the store at once.
+  if (engine && !options.engine && !abort.signal.aborted) void engine.trigger();
   return {
     ...listening,
     deps,
@@ -151,7 +166,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       await listening.close();
       await collecting;
       await deps.respond?.close?.();
-      await options.engine?.stop(false);
+      await engine?.stop(false);
     },
   };
 }

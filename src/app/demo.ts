@@ -14,13 +14,13 @@ import type { Store } from '../store/store.js';
 import { M365HuntError } from '../util/errors.js';
 import { throwIfStopped } from '../util/wait.js';
 import { createLogger, type Logger } from '../util/log.js';
-import { startAlerting } from '../app/alerting.js';
-import { Accounts } from './auth/accounts.js';
-import { generatePassword } from './auth/passwords.js';
-import { Tokens } from './auth/tokens.js';
-import { openStoreFromOptions } from '../app/store.js';
+import { startAlerting } from './alerting.js';
+import { Accounts } from '../server/auth/accounts.js';
+import { generatePassword } from '../server/auth/passwords.js';
+import { Tokens } from '../server/auth/tokens.js';
+import { openStoreFromOptions } from './store.js';
 import { startServer, type RunningServer } from './runtime.js';
-import { serverSettings } from './settings.js';
+import { serverSettings } from '../server/settings.js';
 
 export interface DemoOptions {
   readonly host?: string;
