@@ -6,7 +6,7 @@
 import { loadLookupCatalog, type LookupCatalog } from '../store/lookups.js';
 import { DEFAULT_QUERY_LIMITS, QueryLimitError, type QueryLimits } from '../store/query-limits.js';
 import { createCatalog, MANAGEMENT, type Catalog } from '../store/schema.js';
-import type { QueryStream, SqlValue, Store } from '../store/store.js';
+import type { DocumentStore, QueryStore, QueryStream, SqlValue } from '../store/store.js';
 import { M365HuntError } from '../util/errors.js';
 import { compileLinq, type CompiledLinq, type CompileOptions } from './compile.js';
 import type { FunctionTable } from './functions/types.js';
@@ -98,9 +98,24 @@ function explain(error: unknown, limits: QueryLimits): unknown {
 }
 
 /** Compiles and runs a query. Columns carry their LINQ names; rows come in chunks. */
-export async function runLinq(store: Store, text: string, opts: RunOptions): Promise<LinqResult> {
+/**
+ * The store a query needs: its engine, and its documents for the lookups unless the options give
+ * them (the event logs read with no lookups, through the query role alone).
+ */
+export type RunStore = QueryStore & Partial<DocumentStore>;
+
+function hasDocuments(store: RunStore): store is QueryStore & DocumentStore {
+  return typeof store.listState === 'function';
+}
+
+export async function runLinq(
+  store: RunStore,
+  text: string,
+  opts: RunOptions,
+): Promise<LinqResult> {
   const catalog = opts.catalog ?? createCatalog(await store.subtables(MANAGEMENT.id));
-  const lookups = opts.lookups ?? (await loadLookupCatalog(store));
+  const lookups =
+    opts.lookups ?? (hasDocuments(store) ? await loadLookupCatalog(store) : new Map());
   const limits = opts.limits ?? configured;
   const compiled = compileLinq(text, {
     dialect: store.dialect,
@@ -158,7 +173,7 @@ export async function runLinq(store: Store, text: string, opts: RunOptions): Pro
 
 /** Runs a query and gathers its rows as objects by column name (small answers only). */
 export async function collectLinq(
-  store: Store,
+  store: RunStore,
   text: string,
   opts: RunOptions,
 ): Promise<{ compiled: CompiledLinq; rows: Array<Record<string, SqlValue>> }> {

@@ -1,11 +1,12 @@
 // The action log: rows appended through `Store.ingest` (the store has no way to change or delete a
-// row, so neither has the product) and read back with LINQ from `m365hunt.respond.actions`, so
-// that this module is the same on every store kind and the log is queryable like any table.
+// row, so neither has the product) and read back with LINQ from `m365hunt.respond.actions` (the
+// event log of ../linq/event-log.ts), so that this module is the same on every store kind and the
+// log is queryable like any table.
 import { randomUUID } from 'node:crypto';
-import { collectLinq, linqString } from '../linq/index.js';
+import * as eventLog from '../linq/event-log.js';
+import { linqString } from '../linq/index.js';
 import { RESPOND_ACTIONS, RESPOND_ACTIONS_TABLE } from '../store/respond-family.js';
-import { createCatalog } from '../store/schema.js';
-import type { SqlValue, Store } from '../store/store.js';
+import type { QueryStore, RowStore, SqlValue } from '../store/store.js';
 import type {
   ActionEventRecord,
   ActionKind,
@@ -16,7 +17,11 @@ import type {
   Via,
 } from './model.js';
 
-const ALL_TIME = { from: new Date(Date.UTC(1970, 0, 1)), to: new Date(Date.UTC(2200, 0, 1)) };
+/** The response actions' event log. */
+export const ACTIONS_LOG: eventLog.EventLog = {
+  family: RESPOND_ACTIONS,
+  hostchain: 'm365hunt-respond',
+};
 
 export function rowId(actionId: string, step: StepName): string {
   return `${actionId}.${step}.${randomUUID()}`;
@@ -58,52 +63,21 @@ export function stepRow(
 }
 
 /** Appends rows (one record set per tenant: the store keeps the tenant of each row). */
-export async function appendRows(store: Store, rows: readonly ActionEventRecord[]): Promise<void> {
-  if (rows.length === 0) return;
-  const byTenant = new Map<string, ActionEventRecord[]>();
-  for (const r of rows) {
-    const list = byTenant.get(r.Tenant) ?? [];
-    list.push(r);
-    byTenant.set(r.Tenant, list);
-  }
-  await store.ingest({
-    sets: [...byTenant].map(([tenant, list]) => ({
-      family: RESPOND_ACTIONS.id,
-      tenant,
-      client: list[0]?.Client ?? tenant,
-      hostchain: 'm365hunt-respond',
-      contentType: RESPOND_ACTIONS_TABLE,
-      origin: 'respond',
-      records: list.map((r) => JSON.stringify(r)),
-    })),
-  });
-}
-
-async function run(
-  store: Store,
-  text: string,
-): Promise<Array<{ seq: bigint; row: Record<string, SqlValue> }>> {
-  const { rows } = await collectLinq(store, text, {
-    catalog: createCatalog(),
-    lookups: new Map(),
-    from: ALL_TIME.from,
-    to: ALL_TIME.to,
-    keepSeq: true,
-    tableColumns: false,
-  });
-  const out = rows.map((row) => ({ seq: BigInt(row._seq as bigint | number | string), row }));
-  return out.sort((a, b) => (a.seq < b.seq ? -1 : a.seq > b.seq ? 1 : 0));
+export async function appendRows(
+  store: RowStore,
+  rows: readonly ActionEventRecord[],
+): Promise<void> {
+  await eventLog.appendEvents(store, ACTIONS_LOG, rows, 'respond');
 }
 
 /** Every row of the given actions (all actions when none are given), in log order. */
 export async function readRows(
-  store: Store,
+  store: QueryStore,
   actionIds?: readonly string[],
 ): Promise<ActionEventRecord[]> {
   if (actionIds && actionIds.length === 0) return [];
-  const where = actionIds ? ` where ActionId in {${actionIds.map(linqString).join(', ')}}` : '';
-  const rows = await run(store, `from ${RESPOND_ACTIONS_TABLE}${where} select message as m`);
-  return rows.map((r) => JSON.parse(String(r.row.m)) as ActionEventRecord);
+  const where = actionIds ? [`ActionId in {${actionIds.map(linqString).join(', ')}}`] : [];
+  return eventLog.readEvents<ActionEventRecord>(store, ACTIONS_LOG, where);
 }
 
 /** An action's state from the log's columns alone (no payloads): what lists show. */
@@ -130,8 +104,8 @@ const COLUMNS =
   'ActionId, Step, Status, Action, UserId, client, Actor, Via, AlertId, Rule, Reason, CreationTime, Outcome';
 
 /** Current state of every action, newest first, from the log's columns. */
-export async function listSummaries(store: Store): Promise<ActionSummary[]> {
-  const rows = await run(store, `from ${RESPOND_ACTIONS_TABLE} select ${COLUMNS}`);
+export async function listSummaries(store: QueryStore): Promise<ActionSummary[]> {
+  const rows = await eventLog.readLog(store, `from ${RESPOND_ACTIONS_TABLE} select ${COLUMNS}`);
   const byId = new Map<string, ActionSummary>();
   const s = (v: SqlValue | undefined) => (v === null || v === undefined ? null : String(v));
   for (const { row } of rows) {

@@ -4,7 +4,7 @@
 // versions stay: queries read the current one, `m365hunt lookups show NAME --version N` any.
 import { createHash, randomUUID } from 'node:crypto';
 import { LOOKUPS, LOOKUPS_TABLE } from './lookup-family.js';
-import type { Store } from './store.js';
+import type { DocumentStore, QueryStore, RowStore } from './store.js';
 
 /** The state collection holding one document per lookup. */
 export const LOOKUP_COLLECTION = 'lookups';
@@ -73,12 +73,15 @@ export interface NewLookupVersion {
 }
 
 /** Every lookup of the store, by name. */
-export async function listLookups(store: Store): Promise<LookupDoc[]> {
+export async function listLookups(store: DocumentStore): Promise<LookupDoc[]> {
   const docs = await store.listState<LookupDoc>(LOOKUP_COLLECTION);
   return docs.map((d) => d.doc).sort((a, b) => a.name.localeCompare(b.name));
 }
 
-export async function getLookup(store: Store, name: string): Promise<LookupDoc | undefined> {
+export async function getLookup(
+  store: DocumentStore,
+  name: string,
+): Promise<LookupDoc | undefined> {
   return (await store.getState<LookupDoc>(LOOKUP_COLLECTION, name))?.doc;
 }
 
@@ -102,7 +105,7 @@ export function lookupCatalog(docs: readonly LookupDoc[]): LookupCatalog {
   return out;
 }
 
-export async function loadLookupCatalog(store: Store): Promise<LookupCatalog> {
+export async function loadLookupCatalog(store: DocumentStore): Promise<LookupCatalog> {
   return lookupCatalog(await listLookups(store));
 }
 
@@ -115,7 +118,7 @@ function keyText(v: LookupValue | undefined): string {
  * is missing, a key is empty or repeated (the row numbers are 1-based data rows).
  */
 export async function saveLookupVersion(
-  store: Store,
+  store: RowStore & DocumentStore,
   input: NewLookupVersion,
 ): Promise<LookupVersion> {
   const bad = checkLookupName(input.name);
@@ -188,7 +191,7 @@ export async function saveLookupVersion(
 
 /** Makes an earlier version current again (a new version is not made: the rows are there). */
 export async function setCurrentVersion(
-  store: Store,
+  store: DocumentStore,
   name: string,
   version: number,
 ): Promise<LookupDoc> {
@@ -202,13 +205,13 @@ export async function setCurrentVersion(
 }
 
 /** Removes a lookup from queries (its rows stay in the store as a record of what was used). */
-export async function deleteLookup(store: Store, name: string): Promise<boolean> {
+export async function deleteLookup(store: DocumentStore, name: string): Promise<boolean> {
   return store.deleteState(LOOKUP_COLLECTION, name);
 }
 
 /** The rows of a version, in load order, as objects (for display and download). */
 export async function readLookupRows(
-  store: Store,
+  store: QueryStore,
   version: LookupVersion,
   limit = 10_000,
 ): Promise<Array<Record<string, LookupValue>>> {

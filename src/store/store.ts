@@ -153,27 +153,56 @@ export interface StreamStatus {
   readonly lastSuccessAt: Date | null;
 }
 
-export interface Store {
+// The Store is split by role, so that a caller can ask for only what it uses: rows in and queries
+// out, cursors and content marks, stream health and quarantine, documents, leases. `Store` is all of
+// them (each engine implements it whole).
+
+/** Rows in: the atomic ingest commit and the sequence it advances. */
+export interface RowStore {
+  /** Stores rows, cursor and content marks atomically: a crash at any instant loses and duplicates nothing. */
+  ingest(batch: IngestBatch): Promise<IngestResult>;
+  /** Highest ingest sequence number committed so far (0 when empty). */
+  maxSeq(): Promise<bigint>;
+}
+
+/** Queries out: the engine's dialect, where it is, and queries whose values are bound. */
+export interface QueryStore {
   readonly dialect: Dialect;
   /** Where the store is, for messages: `duckdb:/path/file.duckdb`, `chdb:/dir`, `clickhouse://…`. */
   readonly location: string;
+  /** Sub-tables present in the data of a family (lower-cased Workloads). */
+  subtables(family: string): Promise<string[]>;
+  /**
+   * Runs a query; results stream. Values are bound, never spliced into the SQL. With limits, the
+   * query is cancelled past them and fails with a QueryLimitError (see query-limits.ts).
+   */
+  query(query: SqlQuery, limits?: QueryLimits): Promise<QueryStream>;
+  /** Runs a query and collects every row as an object (for small answers only). */
+  queryAll(query: SqlQuery): Promise<Array<Record<string, SqlValue>>>;
+}
 
-  /** Stores rows, cursor and content marks atomically: a crash at any instant loses and duplicates nothing. */
-  ingest(batch: IngestBatch): Promise<IngestResult>;
-
+/** Collection positions: each stream's cursor and the content blobs already committed. */
+export interface CursorStore {
   /** The cursor state last committed for a stream, or undefined. */
   cursor(key: StreamKey): Promise<unknown>;
   /** Status of the given content ids of a stream (absent = never committed). */
   contentStatus(key: StreamKey, contentIds: readonly string[]): Promise<Map<string, ContentStatus>>;
   /** Skipped content of a stream (or of all streams). */
   skippedContent(key?: StreamKey): Promise<Array<ContentStatus & { key: StreamKey }>>;
+}
+
+/** Health of the streams and the records kept aside. */
+export interface HealthStore {
   /** Records a stream's last error (redacted) or success, outside any ingest transaction. */
   recordStreamHealth(key: StreamKey, health: { error: string | null }): Promise<void>;
   /** Health and counters per stream. */
   streamStatus(): Promise<StreamStatus[]>;
   /** Quarantined records, newest first. */
   quarantine(limit?: number): Promise<QuarantinedRecord[]>;
+}
 
+/** Small mutable application documents (accounts, sessions, saved queries, engine positions). */
+export interface DocumentStore {
   /** A document of a collection, or undefined. */
   getState<T = unknown>(collection: string, id: string): Promise<StateDoc<T> | undefined>;
   /** Every document of a collection, by id. */
@@ -190,12 +219,10 @@ export interface Store {
   ): Promise<number | null>;
   /** Deletes a document; true when it existed. */
   deleteState(collection: string, id: string): Promise<boolean>;
+}
 
-  /** Highest ingest sequence number committed so far (0 when empty). */
-  maxSeq(): Promise<bigint>;
-  /** Sub-tables present in the data of a family (lower-cased Workloads). */
-  subtables(family: string): Promise<string[]>;
-
+/** Named leases with an expiry, so that collectors sharing a store do not collect a tenant twice. */
+export interface LeaseStore {
   /**
    * Takes the named lease for `owner`, or renews it when `owner` holds it already, until `ttlMs`
    * from now. False while another owner holds it unexpired. Collectors sharing a store take one
@@ -204,14 +231,10 @@ export interface Store {
   acquireLease(name: string, owner: string, ttlMs: number): Promise<boolean>;
   /** Gives the lease up if `owner` holds it (no effect otherwise). */
   releaseLease(name: string, owner: string): Promise<void>;
+}
 
-  /**
-   * Runs a query; results stream. Values are bound, never spliced into the SQL. With limits, the
-   * query is cancelled past them and fails with a QueryLimitError (see query-limits.ts).
-   */
-  query(query: SqlQuery, limits?: QueryLimits): Promise<QueryStream>;
-  /** Runs a query and collects every row as an object (for small answers only). */
-  queryAll(query: SqlQuery): Promise<Array<Record<string, SqlValue>>>;
-
+/** The whole store: every role, and closing it. */
+export interface Store
+  extends RowStore, QueryStore, CursorStore, HealthStore, DocumentStore, LeaseStore {
   close(): Promise<void>;
 }

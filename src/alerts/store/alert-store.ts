@@ -1,14 +1,14 @@
 // Reading and writing alerts: events are appended through `Store.ingest` (so the engine can commit
 // them with its position and notification outbox in one transaction) and read back with LINQ from
-// `m365hunt.alerts`, so this module is the same on every store kind.
+// `m365hunt.alerts` (the event log of ../../linq/event-log.ts), so this module is the same on every
+// store kind.
 import { randomUUID } from 'node:crypto';
 import { userInfo } from 'node:os';
 import type { TriageRefusal } from '../../contracts/alerts.js';
-import { collectLinq } from '../../linq/index.js';
-import { ALERTS, createCatalog } from '../../store/schema.js';
-import type { RawRecordSet, StatePut, Store } from '../../store/store.js';
+import * as eventLog from '../../linq/event-log.js';
+import { ALERTS } from '../../store/schema.js';
+import type { QueryStore, RawRecordSet, RowStore, StatePut } from '../../store/store.js';
 import { M365HuntError } from '../../util/errors.js';
-import { ALL_TIME } from '../engine/query.js';
 import { linqString } from '../rules/tunables.js';
 import {
   AlertNotFoundError,
@@ -21,6 +21,8 @@ import {
 } from './model.js';
 
 export const ALERTS_TABLE = ALERTS.table!;
+/** The alerts' event log. */
+export const ALERTS_LOG: eventLog.EventLog = { family: ALERTS, hostchain: 'm365hunt-alerts' };
 /** Who the engine is, in the history of the alerts it changes. */
 export const ENGINE_ACTOR = 'm365hunt';
 
@@ -39,32 +41,17 @@ export function newEventId(alertId: string): string {
 
 /** Record sets of alert events, one per tenant (the store keeps the tenant of each row). */
 export function eventSets(events: readonly AlertEventRecord[], origin: string): RawRecordSet[] {
-  const byTenant = new Map<string, AlertEventRecord[]>();
-  for (const e of events) {
-    const list = byTenant.get(e.Tenant) ?? [];
-    list.push(e);
-    byTenant.set(e.Tenant, list);
-  }
-  return [...byTenant].map(([tenant, list]) => ({
-    family: ALERTS.id,
-    tenant,
-    client: list[0]?.Client ?? tenant,
-    hostchain: 'm365hunt-alerts',
-    contentType: ALERTS_TABLE,
-    origin,
-    records: list.map((e) => JSON.stringify(e)),
-  }));
+  return eventLog.eventSets(ALERTS_LOG, events, origin);
 }
 
 /** Appends events (and application state that must change with them) in one commit. */
 export async function appendEvents(
-  store: Store,
+  store: RowStore,
   events: readonly AlertEventRecord[],
   states: readonly StatePut[] = [],
   origin = 'alerts',
 ): Promise<void> {
-  if (events.length === 0 && states.length === 0) return;
-  await store.ingest({ sets: eventSets(events, origin), states });
+  await eventLog.appendEvents(store, ALERTS_LOG, events, origin, states);
 }
 
 export interface EventFilter {
@@ -77,7 +64,7 @@ export interface EventFilter {
 
 /** Alert events in ingest order, parsed from `message`. */
 export async function readEvents(
-  store: Store,
+  store: QueryStore,
   filter: EventFilter = {},
 ): Promise<AlertEventRecord[]> {
   const where: string[] = [];
@@ -87,26 +74,12 @@ export async function readEvents(
   if (filter.lastSeenFrom) where.push(`LastSeen >= ${linqString(filter.lastSeenFrom)}`);
   if (filter.events) where.push(`Event in ${set(filter.events)}`);
   if ((filter.alertIds?.length ?? 1) === 0 || (filter.rules?.length ?? 1) === 0) return [];
-  const text = `from ${ALERTS_TABLE}${where.length ? ` where ${where.join(', ')}` : ''} select message as m`;
-  const result = await collectLinq(store, text, {
-    catalog: createCatalog(),
-    lookups: new Map(),
-    from: ALL_TIME.from,
-    to: ALL_TIME.to,
-    keepSeq: true,
-    tableColumns: false,
-  });
-  const rows = result.rows.map((r) => ({
-    seq: BigInt(r._seq as bigint | number | string),
-    event: JSON.parse(String(r.m)) as AlertEventRecord,
-  }));
-  rows.sort((a, b) => (a.seq < b.seq ? -1 : a.seq > b.seq ? 1 : 0));
-  return rows.map((r) => r.event);
+  return eventLog.readEvents<AlertEventRecord>(store, ALERTS_LOG, where);
 }
 
 /** Current state of alerts, newest first. */
 export async function listAlerts(
-  store: Store,
+  store: QueryStore,
   options: {
     status?: readonly AlertStatus[];
     rules?: readonly string[];
@@ -117,12 +90,7 @@ export async function listAlerts(
     ...(options.rules ? { rules: options.rules } : {}),
     ...(options.alertIds ? { alertIds: options.alertIds } : {}),
   });
-  const byAlert = new Map<string, AlertEventRecord[]>();
-  for (const e of events) {
-    const list = byAlert.get(e.AlertId) ?? [];
-    list.push(e);
-    byAlert.set(e.AlertId, list);
-  }
+  const byAlert = eventLog.groupBy(events, (e) => e.AlertId);
   const views: AlertView[] = [];
   for (const list of byAlert.values()) {
     const view = foldAlert(list);
@@ -134,7 +102,7 @@ export async function listAlerts(
 }
 
 /** One alert by id, or by a prefix of its id that names one alert. */
-export async function getAlert(store: Store, id: string): Promise<AlertView> {
+export async function getAlert(store: QueryStore, id: string): Promise<AlertView> {
   const exact = await listAlerts(store, { alertIds: [id] });
   if (exact[0]) return exact[0];
   const all = await listAlerts(store);
@@ -249,7 +217,7 @@ export interface TriageResult {
  * unique prefix when there is one id (the CLI's).
  */
 export async function triageAlerts(
-  store: Store,
+  store: RowStore & QueryStore,
   ids: readonly string[],
   change: TriageChange,
   actor: string,
@@ -288,7 +256,7 @@ export async function triageAlerts(
 
 /** Triage: acknowledge, close (with a reason) or reopen an alert; records who and when. */
 export async function changeStatus(
-  store: Store,
+  store: RowStore & QueryStore,
   id: string,
   change: 'acknowledged' | 'closed' | 'reopened',
   actor: string,
