@@ -5,14 +5,7 @@
 // current state of an alert or an action. It lives with LINQ because it reads through it.
 import type { TableFamily } from '../store/schema.js';
 import { createCatalog } from '../store/schema.js';
-import type {
-  DocumentStore,
-  QueryStore,
-  RawRecordSet,
-  RowStore,
-  SqlValue,
-  StatePut,
-} from '../store/store.js';
+import type { QueryStore, RawRecordSet, RowStore, SqlValue, StatePut } from '../store/store.js';
 import { collectLinq } from './run.js';
 
 /** Every event of a log names the tenant it belongs to and that tenant's label. */

@@ -151,10 +151,33 @@ export class ClickHouseStore extends ClickHouseBookkeeping implements Store {
   // ---------------------------------------------------------------------------------------------
   // Queries
 
-  async query(query: SqlQuery): Promise<QueryStream> {
+  async query(query: SqlQuery, limits?: QueryLimits): Promise<QueryStream> {
     if (this.closed) throw new M365HuntError('The store is closed.');
-    const stream = await this.executor.stream(query.sql, { params: namedParams(query.params) });
-    return { columns: stream.columns, chunks: () => stream.chunks() };
+    // The engine holds the query to its limits (max_execution_time, max_memory_usage) and says
+    // so in its own words, turned here into a QueryLimitError.
+    const failure = (error: unknown) => {
+      const kind = limits ? clickHouseLimit(error) : null;
+      return kind && limits ? new QueryLimitError(kind, limits, error) : error;
+    };
+    let stream: Awaited<ReturnType<ChExecutor['stream']>>;
+    try {
+      stream = await this.executor.stream(query.sql, {
+        params: namedParams(query.params),
+        ...(limits ? { settings: clickHouseLimitSettings(limits) } : {}),
+      });
+    } catch (error) {
+      throw failure(error);
+    }
+    return {
+      columns: stream.columns,
+      async *chunks() {
+        try {
+          yield* stream.chunks();
+        } catch (error) {
+          throw failure(error);
+        }
+      },
+    };
   }
 
   async queryAll(query: SqlQuery): Promise<Array<Record<string, SqlValue>>> {
