@@ -56,67 +56,60 @@ describe('quarantined records by origin', () => {
   });
 });
 
-// The ClickHouse stores count per stream too once the store split of issue 19 is merged (its
-// bookkeeping reads moved to another file): then this runs over every STORE_KINDS.
-describe.each(STORE_KINDS.filter((k) => k === 'duckdb'))(
-  'stream status in the %s store',
-  (kind) => {
-    let store: Store;
-    afterEach(async () => {
-      await store?.close();
-    });
+describe.each(STORE_KINDS)('stream status in the %s store', (kind) => {
+  let store: Store;
+  afterEach(async () => {
+    await store?.close();
+  });
 
-    it('counts quarantined records on their own stream only', async () => {
-      store = await openTestStore(kind, dir);
-      const general: StreamKey = { source: 'management', tenant: TENANT, stream: 'Audit.General' };
-      const exchange: StreamKey = {
-        source: 'management',
-        tenant: TENANT,
-        stream: 'Audit.Exchange',
-      };
-      const blob = (key: StreamKey, contentId: string, records: string[]) =>
-        store.ingest({
-          sets: [
-            {
-              family: 'management',
-              tenant: TENANT,
-              client: 'contoso',
-              hostchain: 'collector-12345-testhost',
-              contentType: key.stream,
-              origin: contentId,
-              records,
-            },
-          ],
-          contents: [
-            { key, contentId, contentCreated: '2026-03-02T09:00:00.000Z', status: 'done' },
-          ],
-          cursor: { key, state: { listedThrough: '2026-03-02T10:00:00.000Z' } },
-        });
-      await blob(general, 'blob-general', [good('g1'), '[1,2]', '"text"', '{"no":"id"}']);
-      await blob(exchange, 'blob-exchange', [good('e1')]);
-      // An import's bad line: quarantined, but from no stream.
-      await store.ingest({
+  it('counts quarantined records on their own stream only', async () => {
+    store = await openTestStore(kind, dir);
+    const general: StreamKey = { source: 'management', tenant: TENANT, stream: 'Audit.General' };
+    const exchange: StreamKey = {
+      source: 'management',
+      tenant: TENANT,
+      stream: 'Audit.Exchange',
+    };
+    const blob = (key: StreamKey, contentId: string, records: string[]) =>
+      store.ingest({
         sets: [
           {
             family: 'management',
             tenant: TENANT,
             client: 'contoso',
-            hostchain: 'import',
-            contentType: null,
-            origin: 'export.json',
-            records: ['[3]'],
-            recordOrigins: ['export.json:1'],
+            hostchain: 'collector-12345-testhost',
+            contentType: key.stream,
+            origin: contentId,
+            records,
           },
         ],
+        contents: [{ key, contentId, contentCreated: '2026-03-02T09:00:00.000Z', status: 'done' }],
+        cursor: { key, state: { listedThrough: '2026-03-02T10:00:00.000Z' } },
       });
-      const status = await store.streamStatus();
-      const of = (key: StreamKey) => status.find((s) => s.key.stream === key.stream);
-      expect(of(general)?.quarantined).toBe(3);
-      expect(of(exchange)?.quarantined).toBe(0);
-      expect((await store.quarantine()).length).toBe(4);
+    await blob(general, 'blob-general', [good('g1'), '[1,2]', '"text"', '{"no":"id"}']);
+    await blob(exchange, 'blob-exchange', [good('e1')]);
+    // An import's bad line: quarantined, but from no stream.
+    await store.ingest({
+      sets: [
+        {
+          family: 'management',
+          tenant: TENANT,
+          client: 'contoso',
+          hostchain: 'import',
+          contentType: null,
+          origin: 'export.json',
+          records: ['[3]'],
+          recordOrigins: ['export.json:1'],
+        },
+      ],
     });
-  },
-);
+    const status = await store.streamStatus();
+    const of = (key: StreamKey) => status.find((s) => s.key.stream === key.stream);
+    expect(of(general)?.quarantined).toBe(3);
+    expect(of(exchange)?.quarantined).toBe(0);
+    expect((await store.quarantine()).length).toBe(4);
+  });
+});
 
 describe('m365hunt status', () => {
   it('shows each stream its own quarantined records', async () => {

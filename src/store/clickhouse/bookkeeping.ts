@@ -1,4 +1,5 @@
 // ClickHouse store: bookkeeping reads (cursors, content marks, stream health, quarantine, sub-tables).
+import { quarantinedByStream, streamKeyId } from '../quarantine-streams.js';
 import { FAMILIES } from '../schema.js';
 import type {
   ContentStatus,
@@ -103,10 +104,20 @@ export abstract class ClickHouseBookkeeping extends ClickHouseDocuments {
         ),
       ),
       this.queryAll({
-        sql: `SELECT tenant, count() AS n FROM ${this.table('_quarantine')} FINAL GROUP BY tenant`,
+        sql: `SELECT tenant, family, origin, count() AS n FROM ${this.table('_quarantine')} FINAL
+              GROUP BY tenant, family, origin`,
         params: [],
       }),
     ]);
+    // The content marks whose id is a quarantine origin: the stream of a quarantined record.
+    const contents = quarantined.length
+      ? await this.queryAll({
+          sql: `SELECT source, tenant, stream, name FROM ${state} FINAL
+                WHERE kind = 'content' AND (tenant, name) IN
+                  (SELECT tenant, origin FROM ${this.table('_quarantine')} FINAL)`,
+          params: [],
+        })
+      : [];
     const keyOf = (r: Record<string, SqlValue>) =>
       JSON.stringify([str(r.tenant), str(r.source), str(r.stream)]);
     const keys = new Map<string, StreamKey>();
@@ -118,7 +129,22 @@ export abstract class ClickHouseBookkeeping extends ClickHouseDocuments {
       const k = JSON.stringify([str(r.source), str(r.tenant), str(r.stream)]);
       records.set(k, (records.get(k) ?? 0) + Number(r.n));
     }
-    const byTenant = new Map(quarantined.map((r) => [str(r.tenant), Number(r.n)]));
+    // Quarantined records per stream, not per tenant (see quarantine-streams.ts).
+    const byStream = quarantinedByStream(
+      quarantined.map((r) => ({
+        tenant: str(r.tenant),
+        family: str(r.family),
+        origin: str(r.origin),
+        n: Number(r.n),
+      })),
+      new Map(
+        contents.map((r) => [
+          str(r.name),
+          { source: str(r.source), tenant: str(r.tenant), stream: str(r.stream) },
+        ]),
+      ),
+      [...keys.values()],
+    );
     return [...keys.entries()]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([k, key]) => {
@@ -130,7 +156,7 @@ export abstract class ClickHouseBookkeeping extends ClickHouseDocuments {
           cursor: c ? (JSON.parse(str(c.value)) as unknown) : null,
           records: records.get(JSON.stringify([key.source, key.tenant, key.stream])) ?? 0,
           skipped: Number(skipped.find((r) => keyOf(r) === k)?.n ?? 0),
-          quarantined: byTenant.get(key.tenant) ?? 0,
+          quarantined: byStream.get(streamKeyId(key)) ?? 0,
           lastError: err ? ((err.error as string | null) ?? null) : null,
           lastErrorAt: err ? (err.at as Date) : null,
           lastSuccessAt: ok ? (ok.at as Date) : null,
