@@ -3,6 +3,8 @@
 // 2. end-to-end backfill against the simulator's default throttle, against the least time that
 //    throttle allows for the requests made;
 // 3. the collector's peak memory on backfills of two sizes (the simulator in its own process).
+// 4. `m365hunt import` of NDJSON files of 100k, 300k and 1M records against DuckDB alone doing the
+//    same work on the same file, with the peak memory of each (BENCH_IMPORT_SIZES=a,b,c).
 // BENCH_SCALE multiplies the sizes (BENCH_SCALE=6 gives a backfill of about a million records).
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,6 +16,7 @@ import { startSimulator } from '../src/simulator/index.js';
 import { openStore } from '../src/store/open.js';
 import type { RawRecordSet } from '../src/store/store.js';
 import { bestOf, printTable, scale, time, type BenchRow } from './lib/report.js';
+import { simulatedRecords, writeRecordsFile } from './lib/records-file.js';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const cli = join(repo, 'src/cli/main.ts');
@@ -362,13 +365,136 @@ async function memory(): Promise<BenchRow[]> {
   return rows;
 }
 
-// BENCH_PART=throughput|throttle|memory runs one part.
+interface ChildRun {
+  seconds: number;
+  peakRssMiB: number;
+  stdout: string;
+}
+
+/** A node child process, timed from outside, with its own peak memory. */
+function nodeChild(args: string[]): ChildRun {
+  const rss = join(work, `rss-${Date.now()}.json`);
+  const started = process.hrtime.bigint();
+  const run = spawnSync(process.execPath, [join(repo, 'bench/lib/peak-rss.mjs'), rss, ...args], {
+    cwd: repo,
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
+  });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (run.status !== 0) throw new Error(`${args.join(' ')} failed: ${run.stderr}`);
+  const { peakRssMiB } = JSON.parse(readFileSync(rss, 'utf8')) as { peakRssMiB: number };
+  return { seconds, peakRssMiB, stdout: run.stdout };
+}
+
+/** Our import against DuckDB alone on the same NDJSON files; the peak memory of both. */
+async function importCurve(): Promise<BenchRow[]> {
+  const sizes = (process.env.BENCH_IMPORT_SIZES ?? '100000,300000,1000000').split(',').map(Number);
+  const samples = await simulatedRecords();
+  const rows: BenchRow[] = [];
+  for (const size of sizes) {
+    const file = join(work, `import-${size}.ndjson`);
+    const bytes = await writeRecordsFile(file, samples, size);
+    const label = `${size.toLocaleString('en-US')} records (${(bytes / 1e6).toFixed(0)} MB)`;
+    const engineDb = join(work, `engine-${size}.duckdb`);
+    const engine = nodeChild([join(repo, 'bench/lib/engine-alone.mjs'), file, engineDb]);
+    // Both timed from outside, process start to exit: the same overheads on both sides.
+    const engineSeconds = engine.seconds;
+    rmSync(engineDb, { force: true });
+    const db = join(work, `import-${size}.duckdb`);
+    const ours = nodeChild([
+      join(repo, 'bin/m365hunt.js'),
+      'import',
+      file,
+      '--collector-id',
+      '10001',
+      '--db',
+      db,
+    ]);
+    const stored = /, ([\d,]+) stored,/.exec(ours.stdout)?.[1] ?? '?';
+    rmSync(db, { force: true });
+    rows.push(
+      {
+        name: `DuckDB alone does the same work, ${label}`,
+        value: size / engineSeconds,
+        unit: 'records/s',
+        ratio: 1,
+        note: `peak RSS ${engine.peakRssMiB.toFixed(0)} MiB (DuckDB's defaults)`,
+      },
+      {
+        name: `m365hunt import (defaults), ${label}`,
+        value: size / ours.seconds,
+        unit: 'records/s',
+        ratio: engineSeconds / ours.seconds,
+        note: `peak RSS ${ours.peakRssMiB.toFixed(0)} MiB (target < 400); ${stored} stored; target ratio ≥ 0.7`,
+      },
+    );
+    if (size === sizes[0]) {
+      // The same records as one JSON array on a single line (issue 20, item 4: was quadratic).
+      const array = join(work, `import-${size}.json`);
+      await writeRecordsFile(array, samples, size, 'array');
+      const one = nodeChild([
+        join(repo, 'bin/m365hunt.js'),
+        'import',
+        array,
+        '--collector-id',
+        '10001',
+        '--db',
+        db,
+      ]);
+      rmSync(db, { force: true });
+      rmSync(array, { force: true });
+      rows.push({
+        name: `m365hunt import, the same ${size.toLocaleString('en-US')} records as a one-line JSON array`,
+        value: size / one.seconds,
+        unit: 'records/s',
+        ratio: engineSeconds / one.seconds,
+        note: `peak RSS ${one.peakRssMiB.toFixed(0)} MiB`,
+      });
+    }
+    rmSync(file, { force: true });
+  }
+  return rows;
+}
+
+/** The collector's peak memory at its defaults, on backfills of about 100k, 300k and 1M records. */
+async function collectCurve(): Promise<BenchRow[]> {
+  // About 98 records per user and day in the simulator (7-day backfill: 1,460 users ≈ 1M records).
+  const users = (process.env.BENCH_COLLECT_USERS ?? '146,440,1460').split(',').map(Number);
+  const rows: BenchRow[] = [];
+  for (const n of users) {
+    const sim = await simulatorProcess(n, 7, ['--throttle-per-minute', '0']);
+    try {
+      const r = collectChild(sim.config, 'defaults', {
+        requests_per_minute: 1_000_000,
+        concurrency: 8,
+      });
+      rows.push({
+        name: `collector (defaults), 7-day backfill of ${r.records.toLocaleString('en-US')} records`,
+        value: r.peakRssMiB,
+        unit: 'MiB',
+        note: `${(r.records / r.seconds).toFixed(0)} records/s end to end; target < 400 MiB`,
+      });
+    } finally {
+      await sim.stop();
+    }
+  }
+  return rows;
+}
+
+// BENCH_PART=throughput|throttle|memory|import|collect runs one part.
 const part = process.env.BENCH_PART;
 try {
   if (!part || part === 'throughput')
     printTable('Ingest throughput (blob bytes → committed rows) vs JSON.parse', await throughput());
   if (!part || part === 'throttle')
     printTable('Backfill against the simulator throttle', await backfillAgainstThrottle());
+  if (!part || part === 'import')
+    printTable(
+      'Import against DuckDB alone doing the same work (same NDJSON, same run), and peak memory',
+      await importCurve(),
+    );
+  if (!part || part === 'collect')
+    printTable('Collector peak memory at its defaults', await collectCurve());
   if (!part || part === 'memory')
     printTable(
       'Collector memory on backfills of two sizes (bounded: store.memory_limit 128MB, node --max-old-space-size=128)',

@@ -165,3 +165,33 @@ export function quarantineStatement(family: TableFamily): string {
     FROM _rows r JOIN _stage s ON s.ord = r.ord JOIN _stage_sets ss ON ss.set_idx = r.set_idx
     WHERE r.reason IS NOT NULL`;
 }
+
+/**
+ * The yardstick of the import benchmark (bench/ingest.bench.ts, "DuckDB alone"): DuckDB doing the
+ * same work as an import by itself, from an NDJSON file: each line kept whole as `message`, the
+ * promoted fields parsed into the same columns by the same expressions, repeated ids dropped,
+ * one commit. No JavaScript touches a record. Parameters: $1 the file, $2 the commit time.
+ */
+export function engineAloneStatement(family: TableFamily): string {
+  const names = family.columns.map((c) => quoteIdent(c.name)).join(', ');
+  const values = family.columns
+    .map((c) => columnValue(family, c).replace('$1 + r.ord + 1', 'r.ord'))
+    .join(',\n      ');
+  const keySpec = literal(
+    JSON.stringify({ [family.idPath]: 'VARCHAR', [family.timePath]: 'VARCHAR' }),
+  );
+  const time = `TRY_CAST(${field(family.timePath, 'k')} AS TIMESTAMPTZ)::TIMESTAMP`;
+  return `INSERT INTO ${quoteIdent(family.id)} (${names})
+    WITH ss AS (SELECT 'tenant' AS tenant, 'client' AS client, 'collector-10001-bench' AS hostchain,
+                       NULL::VARCHAR AS content_type),
+    lines AS (SELECT row_number() OVER () AS ord, line AS text
+              FROM read_csv($1, columns = {line: 'VARCHAR'}, delim = chr(1), quote = '',
+                            escape = '', header = false, auto_detect = false)),
+    keyed AS (SELECT ord, text, try(from_json(text, ${keySpec})) AS v FROM lines)
+    SELECT ${values}
+    FROM (SELECT k.ord, k.text, ${time} AS eventdate, try(from_json(k.text, ${fromJsonSpec(family)})) AS v
+          FROM keyed AS k
+          WHERE ${field(family.idPath, 'k')} IS NOT NULL
+          QUALIFY row_number() OVER (PARTITION BY ${field(family.idPath, 'k')} ORDER BY k.ord) = 1) r,
+      ss`;
+}
