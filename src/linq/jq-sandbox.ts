@@ -1,8 +1,8 @@
 // The jq sandbox: a program may use only the builtins listed in jq-builtins.ts, checked on its
-// parsed form (string interpolations included), never by searching its text for names. Whatever
-// is not on the list is refused: the environment ($ENV, env), other inputs (input, inputs, input_filename),
-// paths and modules (get_search_list, get_jq_origin, import), the clock and the time zone, and
-// anything a later jq adds. See docs/security.md, "Query limits and jq".
+// parsed form (string interpolations included), never by searching its text for names. Whatever is
+// not on the list is refused: the environment ($ENV, env), other inputs (input, inputs,
+// input_filename), paths and modules (get_search_list, get_jq_origin, import), the clock and the
+// time zone, and anything a later jq adds. See docs/security.md, "Query limits and jq".
 //
 // The parser follows jq 1.7's grammar closely enough to find every name a program refers to and
 // the scope it is defined in; where it is unsure it refuses (fail closed): jq's own compiler then
