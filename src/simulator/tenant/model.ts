@@ -2,174 +2,34 @@
 // Teams, apps. A pure function of (seed, user count, tenant id): the same inputs give the same
 // tenant, so regenerated activity always refers to the same objects.
 import { Rng, stableGuid, stableHex } from '../util/prng.js';
-import { userAddresses } from './geo.js';
 import {
   COMMON_FILES,
   DEPARTMENTS,
   FIRST_NAMES,
   ONEDRIVE_FOLDERS,
   PERSONAL_DOMAINS,
-  SENSITIVITY_LABELS,
   SURNAMES,
 } from './names.js';
+import type { TenantUser, Guest, Outsider, ForeignTenant, Site, Team, Tenant } from './types.js';
+import { driveId, itemId, makeItems } from './drive-items.js';
+import { userAddresses } from './geo.js';
 
-export interface Label {
-  id: string;
-  name: string;
-}
-
-export interface DriveItem {
-  /** Graph driveItem id. */
-  id: string;
-  name: string;
-  /** Path under the drive root, e.g. `Projects/Plan.docx` (no leading slash). */
-  path: string;
-  /** Folder part of `path` ('' at the root). */
-  folder: string;
-  ext: string;
-  isFolder: boolean;
-  sensitive: boolean;
-  label: Label | null;
-  size: number;
-  listItemUniqueId: string;
-  createdMs: number;
-  /** Added by an attack scenario: benign activity never touches it. */
-  scenarioOnly?: boolean;
-}
-
-export interface Drive {
-  /** Graph drive id (`b!…`). */
-  id: string;
-  kind: 'onedrive' | 'sharepoint';
-  /** Site collection GUID (`Site` in audit records). */
-  siteId: string;
-  webId: string;
-  listId: string;
-  /** `https://contoso-my.sharepoint.com/personal/ana_contoso_com/` or `https://contoso.sharepoint.com/sites/Deals` */
-  siteUrl: string;
-  /** Library folder in URLs: `Documents` (OneDrive) or `Shared Documents` (sites). */
-  library: string;
-  /** Owner of a OneDrive; null for sites. */
-  ownerIndex: number | null;
-  siteName: string | null;
-  rootId: string;
-  items: DriveItem[];
-}
-
-export interface TenantUser {
-  index: number;
-  id: string;
-  upn: string;
-  mail: string;
-  displayName: string;
-  givenName: string;
-  surname: string;
-  department: string;
-  jobTitle: string;
-  managerIndex: number | null;
-  officeLocation: string;
-  /** Passport-style PUID (UserKey of Exchange and SharePoint records). */
-  puid: string;
-  sid: string;
-  mailboxGuid: string;
-  adminRoles: string[];
-  officeIp: string;
-  homeIp: string;
-  ipv6: string;
-  deviceId: string;
-  deviceName: string;
-  os: string;
-  browser: string;
-  userAgent: string;
-  /** Relative activity (0.4 .. 1.6). */
-  activity: number;
-  createdMs: number;
-  drive: Drive;
-}
-
-export interface Guest {
-  index: number;
-  id: string;
-  /** `jane_fabrikam.com#EXT#@contoso.onmicrosoft.com` */
-  upn: string;
-  mail: string;
-  displayName: string;
-  domain: string;
-}
-
-export interface Outsider {
-  email: string;
-  displayName: string;
-  kind: 'personal' | 'competitor' | 'partner';
-}
-
-export interface ForeignTenant {
-  id: string;
-  domain: string;
-  name: string;
-  users: Array<{ upn: string; displayName: string; id: string }>;
-}
-
-export interface Site {
-  index: number;
-  name: string;
-  displayName: string;
-  department: string | null;
-  memberIndexes: number[];
-  drive: Drive;
-}
-
-export interface Team {
-  index: number;
-  groupId: string;
-  name: string;
-  threadId: string;
-  memberIndexes: number[];
-  guestIndexes: number[];
-}
-
-export interface ThirdPartyApp {
-  appId: string;
-  displayName: string;
-  publisher: string;
-  verified: boolean;
-}
-
-export interface Tenant {
-  id: string;
-  name: string;
-  domain: string;
-  initialDomain: string;
-  spoHost: string;
-  myHost: string;
-  /** Offset of the tenant's office hours from UTC, in hours. */
-  utcOffsetHours: number;
-  users: TenantUser[];
-  guests: Guest[];
-  outsiders: Outsider[];
-  foreignTenants: ForeignTenant[];
-  sites: Site[];
-  teams: Team[];
-  apps: { benign: ThirdPartyApp[]; malicious: ThirdPartyApp };
-  /** Exchange server names used in OriginatingServer. */
-  servers: string[];
-  /** Users that hold an Entra admin role, by role. */
-  roleHolders: Record<string, number[]>;
-}
-
-export const ADMIN_ROLES = [
-  'Global Administrator',
-  'Exchange Administrator',
-  'SharePoint Administrator',
-  'Compliance Administrator',
-  'eDiscovery Manager',
-] as const;
-
-/**
- * Roles Graph treats as privileged when disabling an account (docs/microsoft-apis.md,
- * "Permissions").
- */
-export const PRIVILEGED_ROLES = new Set(['Global Administrator', 'Privileged Role Administrator']);
+export type {
+  Label,
+  DriveItem,
+  Drive,
+  TenantUser,
+  Guest,
+  Outsider,
+  ForeignTenant,
+  Site,
+  Team,
+  ThirdPartyApp,
+  Tenant,
+} from './types.js';
+export { ADMIN_ROLES, PRIVILEGED_ROLES } from './types.js';
+export { itemUrl } from './drive-items.js';
+export { TenantIndex } from './tenant-index.js';
 
 const TENANT_NAME = 'Contoso';
 const DOMAIN = 'contoso.com';
@@ -182,84 +42,6 @@ function ascii(name: string): string {
     .replace(/Ø/g, 'O')
     .replace(/[^A-Za-z]/g, '')
     .toLowerCase();
-}
-
-function driveId(...parts: Array<string | number>): string {
-  // Graph drive ids are `b!` + base64url of site/web/list GUIDs: opaque, 66 chars.
-  const hex = stableHex(48, 'drive', ...parts);
-  return `b!${Buffer.from(hex, 'hex').toString('base64url')}${stableHex(2, 'drive2', ...parts)}`;
-}
-
-function itemId(...parts: Array<string | number>): string {
-  // driveItem ids: 34 upper-case base32-ish characters starting with 01.
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  const rng = new Rng('item', ...parts);
-  let id = '01';
-  for (let i = 0; i < 32; i++) id += alphabet[rng.int(32)];
-  return id;
-}
-
-function extOf(name: string): string {
-  const dot = name.lastIndexOf('.');
-  return dot < 0 ? '' : name.slice(dot + 1);
-}
-
-function isSensitiveName(name: string): boolean {
-  return /strateg|confidential|salary|m&a|patent|board|acquisition|customer list|pricing/i.test(
-    name,
-  );
-}
-
-function makeItems(
-  rng: Rng,
-  seedKey: string,
-  names: Array<{ folder: string; name: string }>,
-  epochMs: number,
-): DriveItem[] {
-  const items: DriveItem[] = [];
-  const folders = new Set<string>();
-  for (const { folder } of names) if (folder) folders.add(folder);
-  for (const folder of [...folders].sort()) {
-    items.push({
-      id: itemId(seedKey, 'folder', folder),
-      name: folder.split('/').pop() ?? folder,
-      path: folder,
-      folder: folder.includes('/') ? folder.slice(0, folder.lastIndexOf('/')) : '',
-      ext: '',
-      isFolder: true,
-      sensitive: false,
-      label: null,
-      size: 0,
-      listItemUniqueId: stableGuid(seedKey, 'folder-li', folder),
-      createdMs: epochMs - rng.between(30, 900) * 86400000,
-    });
-  }
-  const seen = new Set<string>();
-  for (const { folder, name } of names) {
-    const path = folder ? `${folder}/${name}` : name;
-    if (seen.has(path)) continue;
-    seen.add(path);
-    const sensitive = isSensitiveName(name);
-    const label = sensitive
-      ? (SENSITIVITY_LABELS[rng.chance(0.5) ? 3 : 2] ?? null)
-      : rng.chance(0.3)
-        ? (SENSITIVITY_LABELS[rng.int(2)] ?? null)
-        : null;
-    items.push({
-      id: itemId(seedKey, path),
-      name,
-      path,
-      folder,
-      ext: extOf(name),
-      isFolder: false,
-      sensitive: sensitive || label?.name === 'Highly Confidential',
-      label: label ? { id: label.id, name: label.name } : null,
-      size: rng.between(12_000, 9_000_000),
-      listItemUniqueId: stableGuid(seedKey, 'li', path),
-      createdMs: epochMs - rng.between(1, 700) * 86400000,
-    });
-  }
-  return items;
 }
 
 /** Builds the tenant. `epochMs` anchors creation dates of objects (the sim start). */
@@ -593,47 +375,4 @@ export function buildTenant(
     ),
     roleHolders,
   };
-}
-
-/** Index helpers built once per tenant. */
-export class TenantIndex {
-  readonly byUpn = new Map<string, TenantUser>();
-  readonly byId = new Map<string, TenantUser>();
-  readonly guestByUpn = new Map<string, Guest>();
-  readonly guestById = new Map<string, Guest>();
-  readonly drives = new Map<string, Drive>();
-  readonly itemById = new Map<string, { drive: Drive; item: DriveItem }>();
-  readonly siteByName = new Map<string, Site>();
-
-  constructor(readonly tenant: Tenant) {
-    for (const u of tenant.users) {
-      this.byUpn.set(u.upn.toLowerCase(), u);
-      this.byId.set(u.id, u);
-      this.addDrive(u.drive);
-    }
-    for (const g of tenant.guests) {
-      this.guestByUpn.set(g.upn.toLowerCase(), g);
-      this.guestById.set(g.id, g);
-    }
-    for (const s of tenant.sites) {
-      this.siteByName.set(s.name.toLowerCase(), s);
-      this.addDrive(s.drive);
-    }
-  }
-
-  private addDrive(d: Drive): void {
-    this.drives.set(d.id, d);
-    for (const item of d.items) this.itemById.set(`${d.id}|${item.id}`, { drive: d, item });
-  }
-
-  roleHolder(role: string, fallback = 0): TenantUser {
-    const idx = this.tenant.roleHolders[role]?.[0] ?? fallback;
-    return this.tenant.users[idx] ?? (this.tenant.users[0] as TenantUser);
-  }
-}
-
-/** `ObjectId` URL of a drive item as SharePoint logs it (spaces kept as they are). */
-export function itemUrl(drive: Drive, item: DriveItem): string {
-  const base = drive.siteUrl.endsWith('/') ? drive.siteUrl.slice(0, -1) : drive.siteUrl;
-  return `${base}/${drive.library}/${item.path}`;
 }
