@@ -1,22 +1,12 @@
 // The embedded default store: one DuckDB file. One write connection behind a queue commits
 // ingest batches (so sequence numbers follow commit order); each query gets its own connection so
 // that reads stream while the collector writes.
-import {
-  DuckDBConnection,
-  DOUBLE,
-  DuckDBInstance,
-  JSDuckDBValueConverter,
-  TIMESTAMP,
-  jsToDuckDBValue,
-  type DuckDBType,
-  type DuckDBValue,
-} from '@duckdb/node-api';
+import { DuckDBConnection, DuckDBInstance, JSDuckDBValueConverter } from '@duckdb/node-api';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { M365HuntError } from '../../util/errors.js';
 import { Mutex } from '../../util/mutex.js';
 import { QueryLimitError, type QueryLimits } from '../query-limits.js';
-import { FAMILIES, type TableFamily } from '../schema.js';
 import type {
   ContentStatus,
   IngestBatch,
@@ -33,12 +23,15 @@ import type {
 } from '../store.js';
 import { allDdl, SCHEMA_VERSION } from './ddl.js';
 import {
-  insertStatement,
-  parseStatement,
-  quarantineStatement,
-  SPAN_STATEMENT,
-} from './ingest-sql.js';
-import { quoteIdent } from './types.js';
+  contentRow,
+  countsBySource,
+  isLockError,
+  paramTypes,
+  stateRow,
+  toDuckValue,
+  toSqlValue,
+} from './duck-values.js';
+import { ingestBatch, STAGE_DDL, STAGE_SETS_DDL, writeState } from './ingest.js';
 // Issue 20 item 8: quarantined records per stream.
 import { quarantinedByStream, streamKeyId } from '../quarantine-streams.js';
 
@@ -60,37 +53,6 @@ export interface DuckDbStoreOptions {
  * functions it calls: a jq program waits no longer than the query may (src/linq/udf.ts).
  */
 export const connectionDeadlines = new WeakMap<DuckDBConnection, number>();
-
-function toDuckValue(value: SqlValue): DuckDBValue {
-  if (value instanceof Date) return jsToDuckDBValue(value, TIMESTAMP);
-  if (value === null || typeof value !== 'object') return value as DuckDBValue;
-  throw new M365HuntError('Lists and structs cannot be bound as query parameters.');
-}
-
-/**
- * Types for the parameters DuckDB would mistype: a whole number past 2^53 is a float to LINQ
- * (1e19), which DuckDB binds as a BIGINT it may not fit (issue 20 item 6): bind it as a DOUBLE.
- */
-function paramTypes(params: readonly SqlValue[]): DuckDBType[] | undefined {
-  if (!params.some((v) => typeof v === 'number' && !Number.isSafeInteger(v))) return undefined;
-  return params.map((v) =>
-    typeof v === 'number' && !Number.isSafeInteger(v) ? DOUBLE : undefined,
-  ) as DuckDBType[];
-}
-
-function toSqlValue(value: unknown): SqlValue {
-  return value as SqlValue;
-}
-
-function isLockError(error: unknown): boolean {
-  return (
-    error instanceof Error && /lock/i.test(error.message) && /conflict|held/i.test(error.message)
-  );
-}
-
-const STAGE_DDL = `CREATE OR REPLACE TEMP TABLE _stage (ord INTEGER, set_idx INTEGER, text VARCHAR, rorigin VARCHAR)`;
-const STAGE_SETS_DDL = `CREATE OR REPLACE TEMP TABLE _stage_sets (set_idx INTEGER, family VARCHAR,
-  tenant VARCHAR, client VARCHAR, hostchain VARCHAR, content_type VARCHAR, origin VARCHAR)`;
 
 export class DuckDbStore implements Store {
   readonly dialect = 'duckdb' as const;
@@ -189,157 +151,7 @@ export class DuckDbStore implements Store {
 
   ingest(batch: IngestBatch): Promise<IngestResult> {
     if (this.options.readOnly) throw new M365HuntError('The store was opened read-only.');
-    return this.writer.run(() => this.ingestNow(batch));
-  }
-
-  private async stage(c: DuckDBConnection, batch: IngestBatch): Promise<number> {
-    // Appenders for both staging tables: a collector commit can hold a thousand small blobs, and
-    // a statement per set would cost more than the records themselves.
-    const sets = await c.createAppender('_stage_sets', 'main', 'temp');
-    const appender = await c.createAppender('_stage', 'main', 'temp');
-    let ord = 0;
-    try {
-      for (const [setIdx, set] of batch.sets.entries()) {
-        sets.appendInteger(setIdx);
-        sets.appendVarchar(set.family);
-        sets.appendVarchar(set.tenant);
-        sets.appendVarchar(set.client);
-        sets.appendVarchar(set.hostchain);
-        if (set.contentType === null) sets.appendNull();
-        else sets.appendVarchar(set.contentType);
-        sets.appendVarchar(set.origin);
-        sets.endRow();
-        const records = set.records;
-        const origins = set.recordOrigins;
-        for (let i = 0; i < records.length; i++) {
-          appender.appendInteger(ord++);
-          appender.appendInteger(setIdx);
-          appender.appendVarchar(records[i]!);
-          const origin = origins?.[i];
-          if (origin === undefined) appender.appendNull();
-          else appender.appendVarchar(origin);
-          appender.endRow();
-        }
-      }
-    } finally {
-      sets.closeSync();
-      appender.closeSync();
-    }
-    return ord;
-  }
-
-  private async ingestNow(batch: IngestBatch): Promise<IngestResult> {
-    const c = await this.writeConn();
-    const families = new Set(batch.sets.map((s) => s.family));
-    for (const id of families) familyById(id);
-    const total = await this.stage(c, batch);
-    const now = new Date();
-    let inserted = 0;
-    let quarantined = 0;
-    let duplicates = 0;
-    let firstSeq: bigint | null = null;
-    let lastSeq: bigint | null = null;
-    await c.run('BEGIN TRANSACTION');
-    try {
-      const maxSeqRow = await c.runAndReadAll(`SELECT value FROM _meta WHERE key = 'max_seq'`);
-      const base = BigInt(String(maxSeqRow.getRows()[0]?.[0] ?? '0'));
-      for (const id of families) {
-        const family = familyById(id);
-        const table = quoteIdent(family.id);
-        await c.run(parseStatement(family));
-        const span = (await c.runAndReadAll(SPAN_STATEMENT)).getRows()[0];
-        if (span?.[0] != null && span[1] != null) {
-          const result = await c.run(insertStatement(family), [
-            toDuckValue(base),
-            toDuckValue(now),
-            span[0],
-            span[1],
-          ]);
-          const n = Number(result.rowsChanged);
-          if (n > 0) {
-            inserted += n;
-            const range = (
-              await c.runAndReadAll(`SELECT min(_seq), max(_seq) FROM ${table} WHERE _seq > $1`, [
-                base,
-              ])
-            ).getRows()[0];
-            const lo = BigInt(String(range?.[0]));
-            const hi = BigInt(String(range?.[1]));
-            firstSeq = firstSeq === null || lo < firstSeq ? lo : firstSeq;
-            lastSeq = lastSeq === null || hi > lastSeq ? hi : lastSeq;
-            await c.run(
-              `INSERT OR IGNORE INTO _subtables SELECT DISTINCT $1, _subtable FROM ${table} WHERE _seq > $2`,
-              [family.id, base],
-            );
-          }
-        }
-        const q = await c.run(quarantineStatement(family), [toDuckValue(now)]);
-        quarantined += Number(q.rowsChanged);
-      }
-      const staged = inserted + quarantined;
-      for (const set of batch.sets) {
-        for (const r of set.rejected ?? []) {
-          await c.run(
-            `INSERT INTO _quarantine (family, tenant, origin, reason, text, quarantined_at)
-             VALUES ($1, $2, $3, $4, $5, $6)`,
-            [set.family, set.tenant, r.origin, r.reason, r.text, toDuckValue(now)],
-          );
-          quarantined++;
-        }
-      }
-      duplicates = total - staged;
-      // Sequence numbers are staging positions: the next commit starts after all of this one's.
-      const seq = base + BigInt(total);
-      await c.run(`UPDATE _meta SET value = $1 WHERE key = 'max_seq'`, [String(seq)]);
-      if (batch.cursor) {
-        const { key, state } = batch.cursor;
-        await c.run(`INSERT OR REPLACE INTO _cursors VALUES ($1, $2, $3, $4, $5)`, [
-          key.source,
-          key.tenant,
-          key.stream,
-          JSON.stringify(state),
-          toDuckValue(now),
-        ]);
-      }
-      for (const mark of batch.contents ?? []) {
-        await c.run(
-          `INSERT INTO _contents VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-           ON CONFLICT DO UPDATE SET status = excluded.status, error = excluded.error,
-             attempts = excluded.attempts, updated = excluded.updated,
-             content_uri = coalesce(excluded.content_uri, _contents.content_uri)`,
-          [
-            mark.key.source,
-            mark.key.tenant,
-            mark.key.stream,
-            mark.contentId,
-            mark.contentUri ?? null,
-            mark.contentCreated,
-            mark.contentExpiration ?? null,
-            mark.status,
-            mark.error ?? null,
-            mark.attempts ?? 1,
-            toDuckValue(now),
-          ],
-        );
-      }
-      for (const put of batch.states ?? [])
-        await this.writeState(c, put.collection, put.id, put.doc);
-      await c.run('COMMIT');
-    } catch (error) {
-      await c.run('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      // Recreated rather than emptied, so that their storage is released at once.
-      await c.run(STAGE_DDL);
-      await c.run(STAGE_SETS_DDL);
-      await c.run('DROP TABLE IF EXISTS _rows');
-    }
-    return {
-      inserted,
-      quarantined,
-      duplicates,
-      seqRange: firstSeq !== null && lastSeq !== null ? [firstSeq, lastSeq] : null,
-    };
+    return this.writer.run(async () => ingestBatch(await this.writeConn(), batch));
   }
 
   async cursor(key: StreamKey): Promise<unknown> {
@@ -535,7 +347,7 @@ export class DuckDbStore implements Store {
           await c.run('ROLLBACK');
           return null;
         }
-        const written = await this.writeState(c, collection, id, doc);
+        const written = await writeState(c, collection, id, doc);
         await c.run('COMMIT');
         return written;
       } catch (error) {
@@ -554,26 +366,6 @@ export class DuckDbStore implements Store {
       ]);
       return Number(r.rowsChanged) > 0;
     });
-  }
-
-  /** Inside the caller's transaction: writes (or with a null doc deletes) a document. */
-  private async writeState(
-    c: DuckDBConnection,
-    collection: string,
-    id: string,
-    doc: unknown,
-  ): Promise<number> {
-    if (doc === null) {
-      await c.run(`DELETE FROM _state WHERE collection = $1 AND id = $2`, [collection, id]);
-      return 0;
-    }
-    const r = await c.runAndReadAll(
-      `INSERT INTO _state VALUES ($1, $2, $3, 1, $4)
-       ON CONFLICT DO UPDATE SET doc = excluded.doc, version = _state.version + 1, updated = excluded.updated
-       RETURNING version`,
-      [collection, id, JSON.stringify(doc), toDuckValue(new Date())],
-    );
-    return Number(r.getRows()[0]?.[0] ?? 1);
   }
 
   async maxSeq(): Promise<bigint> {
@@ -681,39 +473,3 @@ export class DuckDbStore implements Store {
 }
 
 /** Rows per (source, tenant, stream) in the families a collector fills (`TableFamily.source`). */
-function countsBySource(): string {
-  return FAMILIES.filter((f) => f.source)
-    .map(
-      (f) =>
-        `SELECT '${f.source!.replace(/'/g, "''")}' AS source, _tenant AS tenant, _content_type AS stream, count(*) AS records FROM ${quoteIdent(f.id)} GROUP BY ALL`,
-    )
-    .join(' UNION ALL ');
-}
-
-function familyById(id: string): TableFamily {
-  const family = FAMILIES.find((f) => f.id === id);
-  if (!family) throw new M365HuntError(`Unknown table family ${id}.`);
-  return family;
-}
-
-function stateRow<T>(row: Record<string, SqlValue>): StateDoc<T> {
-  return {
-    id: String(row.id),
-    doc: JSON.parse(String(row.doc)) as T,
-    version: Number(row.version),
-    updated: row.updated as Date,
-  };
-}
-
-function contentRow(row: Record<string, SqlValue>): ContentStatus {
-  return {
-    contentId: String(row.content_id),
-    contentUri: (row.content_uri as string | null) ?? undefined,
-    contentCreated: String(row.content_created),
-    contentExpiration: (row.content_expiration as string | null) ?? undefined,
-    status: row.status === 'skipped' ? 'skipped' : 'done',
-    error: (row.error as string | null) ?? undefined,
-    attempts: Number(row.attempts ?? 0),
-    updated: row.updated as Date,
-  };
-}
