@@ -16,7 +16,7 @@ import { startSimulator } from '../src/simulator/index.js';
 import { openStore } from '../src/store/open.js';
 import type { RawRecordSet } from '../src/store/store.js';
 import { bestOf, printTable, scale, time, type BenchRow } from './lib/report.js';
-import { simulatedRecords, writeRecordsFile } from './lib/records-file.js';
+import { managementHeaders, simulatedRecords, writeRecordsFile } from './lib/records-file.js';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const cli = join(repo, 'src/cli/main.ts');
@@ -35,19 +35,7 @@ async function simulatedBlobs(users: number, days: number): Promise<Buffer[]> {
     switches: { throttlePerMinute: 0 },
   });
   try {
-    const token = (await (
-      await fetch(`${sim.url}/${sim.tenantId}/oauth2/v2.0/token`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({
-          grant_type: 'client_credentials',
-          client_id: sim.clientId,
-          client_secret: sim.clientSecret,
-          scope: 'https://manage.office.com/.default',
-        }),
-      })
-    ).json()) as { access_token: string };
-    const headers = { Authorization: `Bearer ${token.access_token}` };
+    const headers = await managementHeaders(sim);
     const blobs: Buffer[] = [];
     for await (const line of listUris(sim.url, sim.tenantId, headers)) {
       const r = await fetch(`${line}?PublisherIdentifier=${sim.tenantId}`, { headers });

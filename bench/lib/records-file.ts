@@ -9,6 +9,28 @@ import { splitJsonArray } from '../../src/ingest/json-array-splitter.js';
 
 const NOW = new Date('2026-11-20T12:00:00Z');
 
+/** The Management Activity API's bearer header for a simulated tenant (client credentials). */
+export async function managementHeaders(sim: {
+  url: string;
+  tenantId: string;
+  clientId: string;
+  clientSecret: string;
+}): Promise<{ Authorization: string }> {
+  const token = (await (
+    await fetch(`${sim.url}/${sim.tenantId}/oauth2/v2.0/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: sim.clientId,
+        client_secret: sim.clientSecret,
+        scope: 'https://manage.office.com/.default',
+      }),
+    })
+  ).json()) as { access_token: string };
+  return { Authorization: `Bearer ${token.access_token}` };
+}
+
 /** Some thousand record texts from the simulator (all content types, one day). */
 export async function simulatedRecords(users = 40, days = 2): Promise<string[]> {
   const sim = await startSimulator({
@@ -21,19 +43,7 @@ export async function simulatedRecords(users = 40, days = 2): Promise<string[]> 
     switches: { throttlePerMinute: 0 },
   });
   try {
-    const token = (await (
-      await fetch(`${sim.url}/${sim.tenantId}/oauth2/v2.0/token`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({
-          grant_type: 'client_credentials',
-          client_id: sim.clientId,
-          client_secret: sim.clientSecret,
-          scope: 'https://manage.office.com/.default',
-        }),
-      })
-    ).json()) as { access_token: string };
-    const headers = { Authorization: `Bearer ${token.access_token}` };
+    const headers = await managementHeaders(sim);
     const records: string[] = [];
     const end = NOW.getTime();
     for (const ct of [
