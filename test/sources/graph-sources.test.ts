@@ -6,13 +6,13 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ResolvedConfig } from '../../src/config/load.js';
-import type { SimulatorHandle } from '../../src/simulator/index.js';
 import { createTenantClients, hostchainFor } from '../../src/sources/collection.js';
 import { GraphSources } from '../../src/sources/graph/sources.js';
 import { openStore } from '../../src/store/open.js';
 import type { Store } from '../../src/store/store.js';
 import { createLogger, setLogLevel } from '../../src/util/log.js';
 import { simConfig, startTestSimulator } from '../helpers/simulator.js';
+import { compareLog, compareReports, LOG_TABLES } from './ground-truth.js';
 import { tempDir } from '../helpers/temp.js';
 
 const root = tempDir();
@@ -54,56 +54,6 @@ function sources(config: ResolvedConfig, s: Store): GraphSources {
   });
 }
 
-const TABLES = {
-  signIns: 'azure_ad_signin',
-  directoryAudits: 'azure_ad_audit',
-  messageTraces: 'messagetracing',
-} as const;
-
-/** Stored ids of a log source against the simulator's truth of what Graph shows now. */
-async function compareLog(
-  sim: SimulatorHandle,
-  s: Store,
-  source: keyof typeof TABLES,
-): Promise<{ expected: number; missing: string[]; extra: string[]; duplicates: number }> {
-  const expected = new Set<string>();
-  for await (const l of sim.truth({ source, availableOnly: true })) expected.add(l.Id);
-  const rows = await s.queryAll({ sql: `SELECT id FROM ${TABLES[source]}`, params: [] });
-  const ids = new Set(rows.map((r) => String(r.id)));
-  return {
-    expected: expected.size,
-    missing: [...expected].filter((id) => !ids.has(id)).slice(0, 5),
-    extra: [...ids].filter((id) => !expected.has(id)).slice(0, 5),
-    duplicates: rows.length - ids.size,
-  };
-}
-
-async function compareReports(
-  sim: SimulatorHandle,
-  s: Store,
-): Promise<{ missing: string[]; extra: number }> {
-  const expected = new Set<string>();
-  for await (const l of sim.truth({ source: 'reports' })) expected.add(l.Id);
-  const stored = new Set<string>();
-  for (const table of [
-    'emailactivity',
-    'mailboxusage',
-    'onedriveactivity',
-    'sharepointactivity',
-    'teamsuseractivity',
-  ]) {
-    const rows = await s.queryAll({
-      sql: `SELECT "reportName" AS f, "reportRefreshDate" AS d, "userPrincipalName" AS u FROM reporting_${table}`,
-      params: [],
-    });
-    for (const r of rows) stored.add(`${String(r.f)}|${String(r.d)}|${String(r.u)}`);
-  }
-  return {
-    missing: [...expected].filter((k) => !stored.has(k)).slice(0, 5),
-    extra: [...stored].filter((k) => !expected.has(k)).length,
-  };
-}
-
 describe('Graph sources', () => {
   it(
     'backfill then follow exactly the truth through paging, throttling, faults and late arrival',
@@ -137,7 +87,7 @@ describe('Graph sources', () => {
           duplicates: 0,
         });
       }
-      expect(await compareReports(sim, store)).toEqual({ missing: [], extra: 0 });
+      expect(await compareReports(sim, store)).toMatchObject({ missing: [], extra: 0 });
       const counters = sim.counters();
       expect(counters['graph.signIns.pages']).toBeGreaterThan(8);
 
@@ -217,7 +167,7 @@ describe('Graph sources', () => {
       for (const source of ['signIns', 'nonInteractiveSignIns'] as const)
         for await (const l of sim.truth({ source, availableOnly: true })) expected.add(l.Id);
       const rows = await store.queryAll({
-        sql: `SELECT id, _content_type AS stream, isInteractive FROM ${TABLES.signIns}`,
+        sql: `SELECT id, _content_type AS stream, isInteractive FROM ${LOG_TABLES.signIns}`,
         params: [],
       });
       expect(rows.length).toBe(expected.size);
