@@ -44,6 +44,9 @@ describe('Graph sources crash safety', () => {
           graphPageSize: 25,
           auditLogThrottlePer10Seconds: 0,
           reportThrottlePer10Minutes: 0,
+          // Pages of 25 need more than Microsoft's 100 requests per 5 minutes: this test is about
+          // crashes, not the throttle (test/sources/graph-windows.test.ts covers that).
+          messageTraceThrottlePer5Minutes: 0,
           latencyMs: 300,
         },
       });
