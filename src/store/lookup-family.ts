@@ -3,21 +3,8 @@
 // long as the store keeps it. The current version of each lookup, its columns and its key are in
 // the `lookups` state collection (src/store/lookups.ts), written in the same commit as the rows.
 // Kept in its own file so that schema.ts only lists it.
-import type { ColumnDef, ColumnType, DerivedColumn, TableFamily } from './schema.js';
-
-const col = (name: string, type: ColumnType, doc: string): ColumnDef => ({
-  name,
-  type,
-  paths: [name],
-  doc,
-});
-const derived = (
-  name: string,
-  type: ColumnType,
-  d: DerivedColumn,
-  doc: string,
-  internal = false,
-): ColumnDef => ({ name, type, derived: d, doc, internal });
+import { col, derived } from './column-def.js';
+import type { TableFamily } from './schema.js';
 
 export const LOOKUPS_TABLE = 'm365hunt.lookups';
 

@@ -3,21 +3,8 @@
 // who, when, what, the target and Microsoft Graph's answer. An action's current state is the fold
 // of its rows in ingest order; `message` holds the step as JSON (the request, the plan, the answer).
 // Kept in its own file so that schema.ts only lists it.
-import type { ColumnDef, ColumnType, DerivedColumn, TableFamily } from './schema.js';
-
-const col = (name: string, type: ColumnType, doc: string): ColumnDef => ({
-  name,
-  type,
-  paths: [name],
-  doc,
-});
-const derived = (
-  name: string,
-  type: ColumnType,
-  d: DerivedColumn,
-  doc: string,
-  internal = false,
-): ColumnDef => ({ name, type, derived: d, doc, internal });
+import { col, derived } from './column-def.js';
+import type { TableFamily } from './schema.js';
 
 export const RESPOND_ACTIONS_TABLE = 'm365hunt.respond.actions';
 

@@ -3,6 +3,7 @@
 // and the LINQ checker resolves table and field names against it.
 import { KNOWN_SUBTABLES, SUBTABLE_ALIASES } from '../records/subtable.js';
 import { reportJsonKey, USAGE_REPORTS } from '../records/usage-reports.js';
+import { col, derived } from './column-def.js';
 import { LOOKUPS } from './lookup-family.js';
 import { RESPOND_ACTIONS } from './respond-family.js';
 
@@ -80,11 +81,6 @@ export function splitPath(path: string): { top: string; rest: Array<string | num
   const [top = '', ...rest] = path.split('.');
   return { top, rest: rest.map((step) => (/^\d+$/.test(step) ? Number(step) : step)) };
 }
-
-const col = (name: string, type: ColumnType, doc: string, paths: readonly string[] = [name]) =>
-  ({ name, type, paths, doc }) as const satisfies ColumnDef;
-const derived = (name: string, type: ColumnType, d: DerivedColumn, doc: string, internal = false) =>
-  ({ name, type, derived: d, doc, internal }) as const satisfies ColumnDef;
 
 /** Every record of the Office 365 Management Activity API (and of imports of it). */
 export const MANAGEMENT: TableFamily = {
