@@ -70,7 +70,8 @@ function convertLiteral(value: LitValue, from: LType, to: LType): TExpr | undefi
     if (from === 'int' || from === 'duration') return lit(String(value), 'str');
     if (from === 'bool') return lit(String(value), 'str');
     if (from === 'ip4') return lit(ip4Text(value as bigint), 'str');
-    if (from === 'timestamp' || from === 'net4') return lit(String(value), 'str');
+    if (from === 'timestamp' || from === 'net4' || from === 'net6')
+      return lit(String(value), 'str');
   }
   if (to === 'float' && from === 'int') return lit(Number(value), 'float');
   if (
@@ -106,7 +107,7 @@ export function convert(e: TExpr, to: LType): TExpr | null {
       }
       if (from === 'timestamp') return op('to_str', [e], 'str', { from });
       if (from === 'ip4') return op('ip4_text', [e], 'str');
-      if (from === 'net4') return op('to_str', [e], 'str', { from });
+      if (from === 'net4' || from === 'net6') return op('to_str', [e], 'str', { from });
       return null;
     case 'int':
       if (from === 'str' || from === 'float' || from === 'bool')

@@ -4,7 +4,17 @@ import type { ColumnType } from '../store/schema.js';
 
 /** Types a value of a row can have. `null` is the type of the `null` literal (fits anything). */
 export type ScalarType =
-  'str' | 'int' | 'float' | 'bool' | 'timestamp' | 'duration' | 'ip4' | 'net4' | 'json' | 'null';
+  | 'str'
+  | 'int'
+  | 'float'
+  | 'bool'
+  | 'timestamp'
+  | 'duration'
+  | 'ip4'
+  | 'net4'
+  | 'net6'
+  | 'json'
+  | 'null';
 
 /** Element types of arrays (`split(s, sep)`, `collectdistinct(f)`, `[a, b]`). */
 export type ElementType = 'str' | 'int' | 'float' | 'bool' | 'timestamp' | 'ip4' | 'json' | 'null';

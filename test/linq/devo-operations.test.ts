@@ -13,7 +13,7 @@ const EXPLAINED_ONLY = new Set([
 /** Present to refuse with the reason: sketches are not kept. */
 const REFUSED = new Set(['hllpp']);
 
-const MISSING = ['net6', 'daynumber', 'monthnumber', 'hlut'];
+const MISSING = ['daynumber', 'monthnumber', 'hlut'];
 
 describe("Devo's operations", () => {
   const table = defaultFunctions();

@@ -1,7 +1,7 @@
 // Operators: arithmetic, comparisons and LINQ's conversions between the two sides.
 import type { CompareOp, Expr, Span } from '../ast.js';
 import { cidrBounds, convert, isLit, lit, nul, op, parseIp4 } from '../build.js';
-import { ip4OfText } from '../functions/network.js';
+import { inIp6Network, ip4OfText } from '../functions/network.js';
 import type { TExpr } from '../ir.js';
 import { formatTimestamp } from '../time-range.js';
 import { elementOf, isArray, isCompileTime, isNumeric, type LType } from '../types.js';
@@ -234,6 +234,13 @@ export abstract class OperatorChecker extends CheckerBase {
       if (!ipExpr || needle.type === 'json')
         this.error(`Cannot test whether a ${needle.type} is in a network`, ns);
       return op('between', [ipExpr!, lit(lo, 'ip4'), lit(hi, 'ip4')], 'bool');
+    }
+    if (hay.type === 'net6' && hay.k === 'lit') {
+      // IPv6 networks compare addresses as 32 hex digits (functions/network.ts)
+      const text =
+        needle.type === 'str' ? needle : needle.type === 'ip4' ? convert(needle, 'str') : null;
+      if (!text) this.error(`Cannot test whether a ${needle.type} is in a network`, ns);
+      return inIp6Network(String(hay.value), text!);
     }
     const h = this.stringOperand(hay, hs);
     const n = this.stringOperand(needle, ns);

@@ -39,14 +39,14 @@ export abstract class ValueChecker extends OperatorChecker {
     const elems: TExpr[] = [];
     for (const el of container.elements) {
       const t = this.expr(el, ctx);
-      if (x.type === 'str' && (t.type === 'ip4' || t.type === 'net4')) {
+      if (x.type === 'str' && (t.type === 'ip4' || t.type === 'net4' || t.type === 'net6')) {
         this.error(
           `Cannot look for a str in a set of ${t.type}: an unquoted address is an ip4 value`,
           el.span,
           'quote the address for a str field ("203.0.113.10"), or convert the field with ip4(…)',
         );
       }
-      if (t.type === 'net4')
+      if (t.type === 'net4' || t.type === 'net6')
         this.error('Networks cannot be in a set; use `<-` for CIDR membership', el.span);
       const c = t.type === x.type ? t : t.type === 'null' ? nul(x.type) : convert(t, x.type);
       if (!c || isArray(t.type) || isCompileTime(t.type))
@@ -115,7 +115,13 @@ export abstract class ValueChecker extends OperatorChecker {
   protected arrayValue(elements: readonly Expr[], ctx: ExprCtx, at: Span): TExpr {
     const items = elements.map((el) => ({ expr: this.expr(el, ctx), span: el.span, node: el }));
     const type = this.common(items, 'An array');
-    if (isCompileTime(type) || isArray(type) || type === 'net4' || type === 'duration') {
+    if (
+      isCompileTime(type) ||
+      isArray(type) ||
+      type === 'net4' ||
+      type === 'net6' ||
+      type === 'duration'
+    ) {
       this.error(`An array cannot hold ${type} values`, at);
     }
     const el = type === 'null' ? 'str' : type;

@@ -3,12 +3,17 @@
 // as ClickHouse's IPv6NumToString writes it, so that both engines give the same text: on DuckDB a
 // scalar function registered with the other LINQ functions (udf.ts), on ClickHouse the engine's
 // own (sql/calls.ts). docs/linq.md, "Functions".
+// It also holds IPv6 networks (`net6`, docs/linq.md "Network"): an address as 32 lower-case hex
+// digits (`m365hunt_ip6_hex`, ClickHouse's `hex(toIPv6(…))`) compares as text in address order,
+// so `ip <- net6(…)` is a range test on text that both engines run the same way.
 import { DuckDBScalarFunction, VARCHAR, type DuckDBConnection } from '@duckdb/node-api';
 
 export const IP6_UDF = 'm365hunt_ip6';
+export const IP6_HEX_UDF = 'm365hunt_ip6_hex';
 
 function groupsOf(text: string): number[] | null {
-  let s = text.toLowerCase();
+  // a plain IPv4 address is read as its IPv4-mapped IPv6 address (RFC 4291 §2.5.5.2)
+  let s = /^\d{1,3}(?:\.\d{1,3}){3}$/.test(text) ? `::ffff:${text}` : text.toLowerCase();
   // a trailing dotted IPv4 becomes two groups (::ffff:1.2.3.4, and Microsoft's ffff:1.2.3.4)
   const dotted = /^(.*?:)(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(s);
   if (dotted) {
@@ -56,11 +61,35 @@ export function canonicalIp6(text: string): string | null {
   return `${hex.slice(0, best).join(':')}::${hex.slice(best + bestLen).join(':')}`;
 }
 
-/** Registers `m365hunt_ip6(s)` on a DuckDB connection. */
-export function registerIp6Function(connection: DuckDBConnection): void {
+/** An address (IPv6, IPv4-mapped, Microsoft's ffff:a.b.c.d, or IPv4) as 32 hex digits; else null. */
+export function ip6Hex(text: string): string | null {
+  const g = groupsOf(text);
+  return g ? g.map((x) => x.toString(16).padStart(4, '0')).join('') : null;
+}
+
+/** An IPv6 network `addr/n`: its first and last address as 32 hex digits, and its canonical text. */
+export function ip6Network(text: string): { lo: string; hi: string; text: string } | null {
+  const m = /^([^/]+)\/(\d{1,3})$/.exec(text.trim());
+  if (!m || /^\d{1,3}(?:\.\d{1,3}){3}$/.test(m[1]!)) return null;
+  const bits = Number(m[2]);
+  const hex = ip6Hex(m[1]!);
+  if (hex === null || bits > 128) return null;
+  const host = (1n << BigInt(128 - bits)) - 1n;
+  const lo = BigInt(`0x${hex}`) & ~host;
+  const hexOf = (v: bigint) => v.toString(16).padStart(32, '0');
+  const loHex = hexOf(lo);
+  const groups = loHex.match(/.{4}/g)!.join(':');
+  return { lo: loHex, hi: hexOf(lo | host), text: `${canonicalIp6(groups)!}/${bits}` };
+}
+
+function textFunction(
+  connection: DuckDBConnection,
+  name: string,
+  fn: (text: string) => string | null,
+): void {
   connection.registerScalarFunction(
     DuckDBScalarFunction.create({
-      name: IP6_UDF,
+      name,
       returnType: VARCHAR,
       parameterTypes: [VARCHAR],
       specialHandling: true,
@@ -69,13 +98,19 @@ export function registerIp6Function(connection: DuckDBConnection): void {
           const texts = input.getColumnVector(0);
           for (let i = 0; i < input.rowCount; i++) {
             const t = texts.getItem(i) as string | null;
-            output.setItem(i, t === null ? null : canonicalIp6(t));
+            output.setItem(i, t === null ? null : fn(t));
           }
           output.flush();
         } catch (e) {
-          info.setError(`${IP6_UDF}: ${e instanceof Error ? e.message : String(e)}`);
+          info.setError(`${name}: ${e instanceof Error ? e.message : String(e)}`);
         }
       },
     }),
   );
+}
+
+/** Registers `m365hunt_ip6(s)` and `m365hunt_ip6_hex(s)` on a DuckDB connection. */
+export function registerIp6Function(connection: DuckDBConnection): void {
+  textFunction(connection, IP6_UDF, canonicalIp6);
+  textFunction(connection, IP6_HEX_UDF, ip6Hex);
 }

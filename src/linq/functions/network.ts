@@ -3,6 +3,7 @@
 // also carry. A typed ip4 value is tested as a number; a str is read in every one of those forms.
 import { cidrBounds, lit, nul, op } from '../build.js';
 import type { TExpr } from '../ir.js';
+import { ip6Network } from './ip6-text.js';
 import { scalar, type CheckedArg, type FnContext, type ScalarFunction } from './types.js';
 
 /** An IPv4 address written as IPv6: `::ffff:a.b.c.d`, `0:0:0:0:0:ffff:a.b.c.d`, `ffff:a.b.c.d`. */
@@ -14,6 +15,9 @@ export const IPV6_PATTERN = `(?i)^(?:(?:${H}:){7}${H}|(?:${H}:){1,7}:|(?:${H}:){
 
 /** Unique local addresses, fc00::/7 (RFC 4193): IPv6's private range. */
 const ULA_PATTERN = '(?i)^f[cd][0-9a-f]{2}:';
+
+/** A dotted IPv4 address (read as ::ffff:a.b.c.d in an IPv6 network test). */
+const DOTTED = '^(?:[0-9]{1,3}\\.){3}[0-9]{1,3}$';
 
 const RFC1918: ReadonlyArray<readonly [number, number]> = [
   [0x0a000000, 8],
@@ -71,6 +75,28 @@ function ip6(a: CheckedArg, ctx: FnContext): TExpr {
   return op('case', [valid, canonical, nul('str')], 'str', { hasElse: true });
 }
 
+/**
+ * An address text (IPv6, IPv4-mapped, Microsoft's ffff:a.b.c.d, or IPv4 read as ::ffff:a.b.c.d) as
+ * 32 lower-case hex digits, which compare as text in address order (ip6-text.ts); null for
+ * anything else (ports, zones, host names, malformed text).
+ */
+export function ip6HexOfText(s: TExpr): TExpr {
+  const valid = or(
+    known(op('regex', [s, lit(IPV6_PATTERN, 'str')], 'bool')),
+    known(op('regex', [s, lit(MAPPED, 'str')], 'bool')),
+    known(op('regex', [s, lit(DOTTED, 'str')], 'bool')),
+  );
+  const hex = op('call', [s], 'str', { call: 'ip6hex' });
+  return op('case', [valid, hex, nul('str')], 'str', { hasElse: true });
+}
+
+/** `needle <- net6(…)`: whether an address (text or ip4) is in an IPv6 network (a literal). */
+export function inIp6Network(net: string, needle: TExpr): TExpr {
+  const n = ip6Network(net);
+  if (!n) throw new Error(`not an IPv6 network: ${net}`);
+  return op('between', [ip6HexOfText(needle), lit(n.lo, 'str'), lit(n.hi, 'str')], 'bool');
+}
+
 export const NETWORK_FUNCTIONS: readonly ScalarFunction[] = [
   scalar({
     name: 'ip6',
@@ -79,6 +105,25 @@ export const NETWORK_FUNCTIONS: readonly ScalarFunction[] = [
     min: 1,
     max: 1,
     check: ([x], ctx) => ip6(x!, ctx),
+  }),
+  scalar({
+    name: 'net6',
+    signature: 'net6("2001:db8::/32")',
+    doc: 'An IPv6 network, for `ip <- net`: an address is in it when its first n bits are those of the network (IPv4 addresses are read as ::ffff:a.b.c.d). Written canonically (2001:db8::/32).',
+    min: 1,
+    max: 1,
+    check: ([x], ctx) => {
+      const text = ctx.literalString(x!, 'The network');
+      const n = ip6Network(text);
+      if (!n) {
+        ctx.error(
+          `\`${text}\` is not an IPv6 network (address/n, n from 0 to 128)`,
+          x!.span,
+          'e.g. net6("2001:db8::/32"); an IPv4 network is net4("10.0.0.0/8")',
+        );
+      }
+      return lit(n!.text, 'net6');
+    },
   }),
   scalar({
     name: 'isprivate',

@@ -23,6 +23,7 @@ const duckdb: Record<string, CallSql> = {
   midnight: ([t]) => `date_trunc('day', ${t})`,
   // registered with the other LINQ functions (functions/ip6-text.ts)
   ip6: ([s]) => `m365hunt_ip6(${s})`,
+  ip6hex: ([s]) => `m365hunt_ip6_hex(${s})`,
   sin: ([x]) => `sin(${x})`,
   cos: ([x]) => `cos(${x})`,
   tan: ([x]) => `tan(${x})`,
@@ -57,6 +58,9 @@ const clickhouse: Record<string, CallSql> = {
   // Microsoft's ffff:a.b.c.d is ::ffff:a.b.c.d; the text is a valid address here (network.ts)
   ip6: ([s]) =>
     `IPv6NumToString(toIPv6OrNull(if(position(${s}, '.') > 0 AND startsWith(lower(${s}), 'ffff:'), concat('::', ${s}), ${s})))`,
+  // 32 hex digits; a plain IPv4 is read as ::ffff:a.b.c.d (the text is valid here, network.ts)
+  ip6hex: ([s]) =>
+    `lower(hex(toIPv6OrNull(multiIf(position(${s}, ':') = 0, concat('::ffff:', ${s}), position(${s}, '.') > 0 AND startsWith(lower(${s}), 'ffff:'), concat('::', ${s}), ${s}))))`,
   sin: ([x]) => `sin(${x})`,
   cos: ([x]) => `cos(${x})`,
   tan: ([x]) => `tan(${x})`,
