@@ -42,7 +42,7 @@ export interface CompileOptions {
 export interface CompiledColumn {
   /** The column's LINQ name: alias, field, or the expression as written. */
   name: string;
-  /** Its LINQ type: str, int, float, bool, timestamp, duration, ip4, net4, json, array(…). */
+  /** Its LINQ type: str, int, float, bool, timestamp, duration, ip4, net4, net6, json, array(…). */
   type: string;
   /** The column's name in the SQL result (columns are also in the same order). */
   sqlName: string;

@@ -4,67 +4,13 @@
 // (test/fixtures/real/management), and the user agents of Microsoft's Sentinel training tenant
 // (test/fixtures/real/sentinel). Both engines must give the same answers; bad input gives null or a
 // positioned error.
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileLinq } from '../../src/linq/compile.js';
 import { LinqError } from '../../src/linq/errors.js';
 import { createCatalog, MANAGEMENT } from '../../src/store/schema.js';
 import { chdbEngine, duckdbEngine, type RawEngine, type Value } from './helpers/engines.js';
-import { ndjsonLines, rowsOf } from './helpers/rows.js';
-
-const REAL = fileURLToPath(new URL('../fixtures/real/', import.meta.url));
-const parses = (l: string): boolean => {
-  try {
-    JSON.parse(l);
-    return true;
-  } catch {
-    return false;
-  }
-};
-/** The lines of a file that are JSON (Microsoft publishes one AipFileDeleted example that is not). */
-const lines = (file: string): string[] =>
-  ndjsonLines(readFileSync(REAL + file, 'utf8')).filter(parses);
-
-/** Microsoft's own examples and Panther's test logs, as the API writes them. */
-const MANAGEMENT_LINES = [
-  'management/microsoft-learn-activity-api-reference.ndjson',
-  'management/microsoft-learn-copilot.ndjson',
-  'management/microsoft-learn-omeportal.ndjson',
-  'management/microsoft-learn-aip.ndjson',
-  'management/panther-m365-rule-tests.ndjson',
-].flatMap(lines);
-
-/**
- * The Sentinel export (OfficeActivity) of Microsoft's demo tenant, given the API's names for the
- * fields this test reads: OfficeId is the record's Id, OfficeObjectId its ObjectId.
- */
-const SENTINEL_LINES = lines('sentinel/sentinel-training-lab-office-activity.ndjson').map((l) => {
-  const r = JSON.parse(l) as Record<string, unknown>;
-  return JSON.stringify({
-    Id: r.OfficeId,
-    CreationTime: String(r._TimeGenerated_iso).replace(/Z$/, ''),
-    Operation: r.Operation,
-    Workload: r.OfficeWorkload,
-    UserId: r.UserId,
-    ClientIP: r.ClientIP,
-    ObjectId: r.OfficeObjectId,
-    UserAgent: r.UserAgent,
-  });
-});
-
-/** The records a table holds: one per Id (the first), those with an Id and a time. */
-const LINES = [...MANAGEMENT_LINES, ...SENTINEL_LINES].filter((l, i, all) => {
-  const r = JSON.parse(l) as Record<string, unknown>;
-  if (typeof r.Id !== 'string' || typeof r.CreationTime !== 'string') return false;
-  return all.findIndex((o) => (JSON.parse(o) as Record<string, unknown>).Id === r.Id) === i;
-});
-const records = LINES.map((l) => JSON.parse(l) as Record<string, unknown>);
-const idWhere = (test: (r: Record<string, unknown>) => boolean): string[] =>
-  records
-    .filter(test)
-    .map((r) => String(r.Id))
-    .sort();
+import { rowsOf } from './helpers/rows.js';
+import { idWhere, LINES, records } from './helpers/web-records.js';
 
 const catalog = createCatalog();
 const RANGE = {
@@ -92,6 +38,7 @@ const VALUES: Array<[string, Value]> = [
   ['str(net6("2603:10a6:208:ab::15/64"))', '2603:10a6:208:ab::/64'],
   ['str(net6("::ffff:10.11.0.0/112"))', '::ffff:10.11.0.0/112'],
   ['str(net6("::/0"))', '::/0'],
+  ['net6("2001:db8::/32")', '2001:db8::/32'],
   // membership: the first n bits
   ['"2001:db8::1" <- net6("2001:db8::/32")', true],
   ['"2001:DB8:FFFF:FFFF:FFFF:FFFF:FFFF:FFFF" <- net6("2001:db8::/32")', true],
