@@ -5,6 +5,7 @@ import { DuckDBScalarFunction, VARCHAR, type DuckDBConnection } from '@duckdb/no
 import { registerGeoIpFunctions } from '../enrich/geoip-duckdb.js';
 import { connectionDeadlines } from '../store/duckdb/duckdb-store.js';
 import { registerIp6Function } from './functions/ip6-text.js';
+import { registerRootDomainFunction } from './functions/root-domain.js';
 import { jqEvalBatch, jqTimeout } from './jq-engine.js';
 
 /** Registers the functions LINQ's DuckDB SQL may call. Call once per connection. */
@@ -12,6 +13,7 @@ export function registerLinqFunctions(connection: DuckDBConnection): void {
   // countrycode, asn, asorg (the GeoIP functions of the default table, functions/geoip.ts).
   registerGeoIpFunctions(connection);
   registerIp6Function(connection);
+  registerRootDomainFunction(connection);
   connection.registerScalarFunction(
     DuckDBScalarFunction.create({
       name: 'linq_jq',

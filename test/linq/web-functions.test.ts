@@ -66,6 +66,32 @@ const VALUES: Array<[string, Value]> = [
   ['"contoso.com" <- net6("::/0")', null],
   ['"" <- net6("::/0")', null],
   ['null <- net6("::/0")', null],
+  // Devo's urihost, uripath, uriquery: the parts as written (RFC 3986, appendix B), else null
+  ['urihost("https://contoso.sharepoint.com/sites/x")', 'contoso.sharepoint.com'],
+  ['urihost("https://user:pw@contoso.sharepoint.com:443/x?y=1#z")', 'contoso.sharepoint.com'],
+  ['urihost("http://[2001:db8::1]:8080/a")', '[2001:db8::1]'],
+  ['urihost("//cdn.contoso.com/a.js")', 'cdn.contoso.com'],
+  ['urihost("HTTPS://Contoso.SharePoint.com")', 'Contoso.SharePoint.com'],
+  ['urihost("/index.html?a=1")', null],
+  ['urihost("contoso.com")', null],
+  ['urihost("")', null],
+  ['urihost(null)', null],
+  [
+    'uripath("https://contoso-my.sharepoint.com/personal/ana/Documents/Q1 Report.xlsx")',
+    '/personal/ana/Documents/Q1 Report.xlsx',
+  ],
+  ['uripath("https://h/a/b?x=1#f")', '/a/b'],
+  ['uripath("https://h/a%20b/")', '/a%20b/'],
+  ['uripath("https://h")', null],
+  ['uripath("https://h?x=1")', null],
+  ['uripath("/index.php?id=1")', '/index.php'],
+  ['uripath("mailto:ana@contoso.com")', 'ana@contoso.com'],
+  ['uriquery("https://h/p?a=1&b=%20x#frag")', 'a=1&b=%20x'],
+  ['uriquery("/index.php?id=1?x")', 'id=1?x'],
+  ['uriquery("https://h/p#frag?no")', null],
+  ['uriquery("https://h/p?")', null],
+  ['uriquery("https://h/p")', null],
+  ['urldecode(uriquery("https://h/p?q=Q1%20Report"))', 'q=Q1 Report'],
   // the URL and user-agent recipes of docs/linq.md
   [
     'split("https://yourorg.sharepoint.com/personal/user_yourorg", "/", 2)',
@@ -162,17 +188,67 @@ describe.each([
     expect(Object.values(got).reduce((x, y) => x + y, 0)).toBe(ua.length);
   });
 
-  it('takes the host of the real SharePoint URLs with the recipe of docs/linq.md', async () => {
+  it('takes the host, path and query of the real SharePoint URLs', async () => {
     const rows = await run(
-      `${M} where ObjectId -> "://" select split(ObjectId, "/", 2) as host group by host select count() as n`,
+      `${M} where ObjectId -> "://" select urihost(ObjectId) as host, split(ObjectId, "/", 2) as split2 group by host, split2 select count() as n`,
     );
     const expected = new Map<string, number>();
     for (const r of records) {
       const m = /^[a-z]+:\/\/([^/]*)/.exec(String(r.ObjectId));
-      if (m) expected.set(m[1]!, (expected.get(m[1]!) ?? 0) + 1);
+      if (m) expected.set(`${m[1]} ${m[1]}`, (expected.get(`${m[1]} ${m[1]}`) ?? 0) + 1);
     }
-    expect(new Map(rows.map((r) => [String(r.host), Number(r.n)]))).toEqual(expected);
+    expect(
+      new Map(rows.map((r) => [`${String(r.host)} ${String(r.split2)}`, Number(r.n)])),
+    ).toEqual(expected);
     expect(expected.size).toBeGreaterThan(1);
+    // Microsoft's Copilot example: a resource's SiteUrl with an encoded path and a query
+    const resource = `str(jsonparse(message)["CopilotEventData"]["AccessedResources"][0]["SiteUrl"])`;
+    const site = await run(
+      `${M} where Operation = "CopilotInteraction" select ${resource} as u where isnotnull(u) select urihost(u) as h, urldecode(uripath(u)) as p, uriquery(u) as q`,
+    );
+    const url = records
+      .map(
+        (r) =>
+          (r.CopilotEventData as { AccessedResources?: { SiteUrl?: string }[] } | undefined)
+            ?.AccessedResources?.[0]?.SiteUrl,
+      )
+      .find((u) => u !== undefined)!;
+    const parsed = new URL(url);
+    expect(site.map((r) => [r.h, r.p, r.q])).toEqual([
+      [parsed.host, decodeURIComponent(parsed.pathname), parsed.search.slice(1)],
+    ]);
+  });
+
+  it('gives the registrable domain with rootdomain on DuckDB, and refuses it on ClickHouse', async () => {
+    const cases: Array<[string, string | null]> = [
+      ['"a.b.example.co.uk"', 'example.co.uk'],
+      ['"WWW.Contoso.COM."', 'contoso.com'],
+      ['"https://user@www.bbc.co.uk:443/news?x=1"', 'bbc.co.uk'],
+      ['urihost("https://contoso-my.sharepoint.com/personal/ana")', 'sharepoint.com'],
+      ['"co.uk"', null],
+      ['"localhost"', null],
+      ['"10.1.2.3"', null],
+      ['"2001:db8::1"', null],
+      ['"not a domain"', null],
+      ['""', null],
+      ['null', null],
+    ];
+    const text = `${M} select ${cases.map(([e], i) => `rootdomain(${e}) as d${i}`).join(', ')} limit 1`;
+    if (engine.dialect === 'clickhouse') {
+      const e = failure(text, 'clickhouse');
+      expect(e.message).toMatch(/runs on the DuckDB store only/);
+      expect(text.slice(e.offset, e.offset + e.length)).toBe('rootdomain');
+      expect(e.hint).toMatch(/urihost/);
+      return;
+    }
+    const [row] = await run(text);
+    expect(cases.map((_c, i) => row![`d${i}`])).toEqual(cases.map(([, v]) => v));
+    // the sites of the real SharePoint records all belong to sharepoint.com
+    const roots = await run(
+      `${M} where ObjectId -> "://" select rootdomain(ObjectId) as root group by root select count() as n`,
+    );
+    const urls = records.filter((r) => /^[a-z]+:\/\//.test(String(r.ObjectId)));
+    expect(roots.map((r) => [r.root, Number(r.n)])).toEqual([['sharepoint.com', urls.length]]);
   });
 
   it.each([
@@ -193,6 +269,8 @@ describe.each([
       'net6("::/0")',
     ],
     [`${M} select [net6("::/0")] as a`, /cannot hold net6/, '[net6("::/0")]'],
+    [`${M} select urihost(jsonparse(message)) as h`, /json/, 'jsonparse(message)'],
+    [`${M} select uripath(ObjectId, 1) as p`, /uripath/, 'uripath(ObjectId, 1)'],
   ])('refuses %s with a positioned error', (text, message, under) => {
     const e = failure(text, engine.dialect);
     expect(e.message).toMatch(message);

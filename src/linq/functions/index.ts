@@ -9,6 +9,7 @@ import { NETWORK_FUNCTIONS } from './network.js';
 import { TIME } from './time.js';
 import type { FunctionDef, FunctionTable } from './types.js';
 import { VALUES } from './values.js';
+import { WEB_FUNCTIONS } from './web.js';
 
 export type {
   AggregateFunction,
@@ -41,6 +42,7 @@ export function baseFunctions(): FunctionTable {
       ...LOOKUP_FUNCTIONS,
       ...NETWORK_FUNCTIONS,
       ...CATALOGUE_FUNCTIONS,
+      ...WEB_FUNCTIONS,
     ]) {
       if (m.has(f.name)) throw new Error(`duplicate LINQ function ${f.name}`);
       m.set(f.name, f);

@@ -151,4 +151,7 @@ export const DEVO_OPERATIONS: Readonly<Record<string, readonly string[]>> = {
     'urlencode',
   ],
   hash: ['md5', 'sha1', 'sha256'],
+  // as Devo's own Sigma backend configuration writes them (SigmaHQ/sigma tools/config/devo-web.yml,
+  // devo-network.yml; docs/linq.md, "URL and user-agent operations")
+  web: ['urihost', 'uripath', 'uriquery', 'rootdomain'],
 };
