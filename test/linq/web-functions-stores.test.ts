@@ -1,7 +1,7 @@
-// `ip <- net6(…)` through every store kind (DuckDB opened as m365hunt opens it, with LINQ's
+// `ip <- net6(…)` and Devo's URL operations through every store kind (DuckDB opened as m365hunt opens it, with LINQ's
 // functions registered on each connection; chdb; the ClickHouse client path), each loaded through
 // its own ingest with real records: every store finds the same records (docs/linq.md, "IPv6
-// networks"). Apart from web-functions.test.ts because chdb allows one data directory per process.
+// networks", "URL and user-agent operations"). Apart from web-functions.test.ts because chdb allows one data directory per process.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileLinq } from '../../src/linq/compile.js';
@@ -12,7 +12,7 @@ import type { Store } from '../../src/store/store.js';
 import { ingestRecords, openTestStore, STORE_KINDS, type StoreKind } from '../helpers/stores.js';
 import { tempDir } from '../helpers/temp.js';
 import { storeEngine, type Engine } from './helpers/engines.js';
-import { idWhere, LINES } from './helpers/web-records.js';
+import { idWhere, LINES, records } from './helpers/web-records.js';
 
 const catalog = createCatalog();
 const RANGE = {
@@ -51,5 +51,22 @@ describe.each(STORE_KINDS)('IPv6 networks through the %s store', (kind) => {
     });
     expect(expected.length).toBeGreaterThan(4);
     expect(rows.map((r) => String(r.Id)).sort()).toEqual(expected);
+  });
+
+  it('takes the hosts and paths of the real SharePoint URLs', async () => {
+    const text =
+      'from cloud.office365.management where ObjectId -> "://" select urihost(ObjectId) as host, uripath(ObjectId) as path, uriquery(ObjectId) as query';
+    const rows = await engine.run(
+      compileLinq(text, { dialect: engine.dialect, catalog, ...RANGE }),
+    );
+    const expected = records
+      .filter((r) => /^https:\/\//.test(String(r.ObjectId)))
+      .map((r) => {
+        const m = /^https:\/\/([^/?#]*)([^?#]*)(?:\?([^#]*))?/.exec(String(r.ObjectId))!;
+        return [m[1], m[2] || null, m[3] || null].join(' | ');
+      })
+      .sort();
+    expect(expected.length).toBeGreaterThan(100);
+    expect(rows.map((r) => [r.host, r.path, r.query].join(' | ')).sort()).toEqual(expected);
   });
 });
