@@ -182,6 +182,14 @@ describe.skipIf(skip !== undefined)('the web app in Chromium', () => {
       await expect(
         page.locator('[data-section="shared"] .grid-row').count(),
       ).resolves.toBeGreaterThan(0);
+      // A shared file's cell starts with its name (a cell is cut at its width), then where it is.
+      const firstFile = await page
+        .locator('[data-section="shared"] .grid-row')
+        .first()
+        .locator('.cell-text')
+        .first()
+        .textContent();
+      expect(firstFile).toMatch(/^[^/]+\.\w{2,5} · [\w.-]+\.sharepoint\.com\//);
       await screenshot(page, '06-user');
     });
 
