@@ -6,7 +6,8 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { Link } from '../App';
 import { bucketize, seriesOf, TimeChart } from '../components/Charts';
-import { defaultColumns, FieldList } from '../components/FieldList';
+import { FieldList } from '../components/FieldList';
+import { defaultColumns } from '../lib/compact-columns';
 import { Grid, rowOrder, type Sort } from '../components/Grid';
 import { LinqEditor, toEditorError, type EditorError } from '../components/LinqEditor';
 import { RecordView } from '../components/RecordView';
