@@ -243,14 +243,16 @@ export const STRING_FUNCTIONS: readonly ScalarFunction[] = [
   ),
   scalar({
     name: 'join',
-    signature: 'join(array, sep)',
-    doc: 'The elements joined with sep.',
-    min: 2,
+    signature: 'join(array[, sep])',
+    doc: 'The elements joined with sep (with nothing between them when sep is left out).',
+    min: 1,
     max: 2,
     check: ([a, sep], ctx) => {
       if (!isArray(a!.expr.type))
         ctx.error(`\`join\` needs an array; this is ${a!.expr.type}`, a!.span);
-      return op('join', [a!.expr, separator(sep!, ctx)], 'str');
+      // Devo's complex data types page joins with no separator: join([1, "Peter"]) is
+      // "1Peter" (docs/devo-sources.md)
+      return op('join', [a!.expr, sep ? separator(sep, ctx) : lit('', 'str')], 'str');
     },
   }),
   scalar({
