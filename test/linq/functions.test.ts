@@ -339,6 +339,17 @@ describe.each([
     expect(rows[0]!.v).toEqual(expected);
   });
 
+  it("refuses Devo's at and mkset with the reason (docs/devo-sources.md)", () => {
+    const compile = (expr: string) =>
+      compileLinq(`from cloud.office365.management select ${expr} as v`, {
+        dialect: engine.dialect,
+        catalog,
+        ...RANGE,
+      });
+    expect(() => compile('at([30, 2, 77], 1)')).toThrow(/`at` is not supported.*0 or from 1/);
+    expect(() => compile('mkset(1, 2, 2)')).toThrow(/`mkset` is not supported: .* not sets/);
+  });
+
   it('runs jq programs that are not paths (DuckDB) or explains why not (ClickHouse)', async () => {
     const text =
       'from cloud.office365.management select jqeval(jqcompile("[.ExtendedProperties[].Name] | join(\\",\\")"), jsonparse(message)) as names, jqeval(jqcompile(".ExtendedProperties | map(.Value)"), jsonparse(message)) as values';
