@@ -82,9 +82,11 @@ function groupsOf(text: string): number[] | null {
 export function canonicalIp6(text: string): string | null {
   const g = groupsOf(text);
   if (!g) return null;
-  if (g.slice(0, 5).every((x) => x === 0) && g[5] === 0xffff) {
-    return `::ffff:${g[6]! >> 8}.${g[6]! & 255}.${g[7]! >> 8}.${g[7]! & 255}`;
-  }
+  const v4 = `${g[6]! >> 8}.${g[6]! & 255}.${g[7]! >> 8}.${g[7]! & 255}`;
+  if (g.slice(0, 5).every((x) => x === 0) && g[5] === 0xffff) return `::ffff:${v4}`;
+  // an IPv4-compatible address (RFC 4291 §2.5.5.1, deprecated) is written ::a.b.c.d, as
+  // ClickHouse's IPv6NumToString (and inet_ntop) write it; ::1 and ::ffff stay hexadecimal
+  if (g.slice(0, 6).every((x) => x === 0) && g[6] !== 0) return `::${v4}`;
   let best = -1;
   let bestLen = 1;
   for (let i = 0; i < 8;) {
