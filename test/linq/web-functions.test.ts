@@ -383,3 +383,75 @@ describe('IPv6 texts on DuckDB and ClickHouse', () => {
     }
   });
 });
+
+/** URL texts in many shapes (schemes, users, ports, IPv6 hosts, spaces, queries, fragments). */
+function urlTexts(n: number): string[] {
+  let seed = 99;
+  const rnd = (k: number) => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) % k;
+  };
+  const pick = <T>(xs: readonly T[]): T => xs[rnd(xs.length)]!;
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const scheme = pick(['https:', 'http:', 'HTTPS:', 'ms-word:ofe|u|https:', 'mailto:', '']);
+    const auth = pick([
+      '//contoso.sharepoint.com',
+      '//user:pw@contoso-my.sharepoint.com:443',
+      '//[2001:db8::1]:8080',
+      '//10.1.2.3',
+      '//',
+      '',
+    ]);
+    const path = pick(['/sites/a b/Doc 1.docx', '/x/%20y/', '', '/', 'relative/file', '/é/ü']);
+    const query = pick(['', '?', '?web=1', '?a=1&b=%20x', '?q=a?b']);
+    const frag = pick(['', '#', '#top', '#a?b']);
+    out.push(`${scheme}${auth}${path}${query}${frag}`);
+  }
+  return out;
+}
+
+/** RFC 3986, appendix B, as JavaScript reads it: what urihost, uripath and uriquery give. */
+function uriParts(u: string): [string | null, string | null, string | null] {
+  const m = /^(?:([A-Za-z][A-Za-z0-9+.-]*):)?(?:\/\/([^/?#]*))?([^?#]*)(?:\?([^#]*))?/.exec(u)!;
+  const host =
+    m[2] === undefined ? null : /^(?:[^/?#]*@)?(\[[^\]/?#]*\]|[^/?#:@]*)/.exec(m[2])![1]!;
+  return [host || null, m[3] || null, m[4] || null];
+}
+
+describe('URL texts on DuckDB and ClickHouse', () => {
+  const texts = urlTexts(400);
+  const engines: RawEngine[] = [];
+  beforeAll(async () => {
+    const lines = texts.map((u, i) =>
+      JSON.stringify({ Id: `u-${i}`, CreationTime: '2026-03-02T13:04:05', ObjectId: u }),
+    );
+    for (const open of [duckdbEngine, chdbEngine]) {
+      const e = await open();
+      await e.load(MANAGEMENT, rowsOf(MANAGEMENT, lines));
+      engines.push(e);
+    }
+  });
+  afterAll(async () => {
+    for (const e of engines) await e.close();
+  });
+
+  it('cut every URL alike, as RFC 3986 reads it', async () => {
+    const text = `${M} select Id, urihost(ObjectId) as h, uripath(ObjectId) as p, uriquery(ObjectId) as q`;
+    const expected = texts.map((u, i) => JSON.stringify([`u-${i}`, ...uriParts(u)])).sort();
+    for (const e of engines) {
+      const rows = await e.run(compileLinq(text, { dialect: e.dialect, catalog, ...RANGE }));
+      expect([e.name, rows.map((r) => JSON.stringify([r.Id, r.h, r.p, r.q])).sort()]).toEqual([
+        e.name,
+        expected,
+      ]);
+    }
+    const parts = texts.map(uriParts);
+    for (const k of [0, 1, 2]) {
+      expect(parts.some((p) => p[k] === null)).toBe(true);
+      expect(parts.some((p) => p[k] !== null)).toBe(true);
+    }
+  });
+});
