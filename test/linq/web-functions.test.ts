@@ -98,6 +98,11 @@ const VALUES: Array<[string, Value]> = [
   ['uriquery("https://h/p?")', null],
   ['uriquery("https://h/p")', null],
   ['urldecode(uriquery("https://h/p?q=Q1%20Report"))', 'q=Q1 Report'],
+  // docs/linq.md's recipe for one parameter
+  [
+    'urldecode(peek(uriquery("https://h/p?xweb=2&web=Q1%20Report#web=3"), re("(?:^|&)web=([^&]*)"), 1))',
+    'Q1 Report',
+  ],
   // the URL and user-agent recipes of docs/linq.md
   [
     'split("https://yourorg.sharepoint.com/personal/user_yourorg", "/", 2)',
