@@ -62,6 +62,8 @@ export interface Demo {
   readonly dir: string;
   /** The store's location (`duckdb:/tmp/…/m365hunt.duckdb`), for the CLI. */
   readonly storeLocation: string;
+  /** Days of history the simulator made and the collector backfilled. */
+  readonly days: number;
   readonly records: number;
   readonly alerts: number;
   close(): Promise<void>;
@@ -173,6 +175,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       store,
       dir,
       storeLocation: store.location,
+      days,
       records,
       alerts: raised,
       close,

@@ -79,6 +79,7 @@ export function registerDemo(program: Command): void {
           demo = await startDemo({
             port,
             users,
+            days,
             speed,
             ...(now ? { now } : {}),
             log: createLogger('demo'),
@@ -96,7 +97,7 @@ export function registerDemo(program: Command): void {
         console.log(
           [
             '',
-            `m365hunt is ready in ${seconds} s: ${demo.records.toLocaleString('en-US')} records collected, ${demo.alerts} alerts raised.`,
+            `m365hunt is ready in ${seconds} s: ${demo.records.toLocaleString('en-US')} records of ${demo.days === 1 ? '1 day' : `${demo.days} days`} collected, ${demo.alerts} alerts raised.`,
             '',
             `  Open      ${demo.url}`,
             `  Sign in   ${demo.admin.name} / ${demo.admin.password}   (generated for this run; shown once)`,
