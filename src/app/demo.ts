@@ -9,7 +9,10 @@ import { listAlerts } from '../alerts/store/alert-store.js';
 import { loadConfig } from '../config/load.js';
 import { startSimulator, type ScenarioInfo, type SimulatorHandle } from '../simulator/index.js';
 import { Collection } from '../sources/collection.js';
-import type { StreamProgress } from '../sources/management-activity/collector.js';
+import {
+  SOURCE as MANAGEMENT,
+  type StreamProgress,
+} from '../sources/management-activity/collector.js';
 import type { Store } from '../store/store.js';
 import { M365HuntError } from '../util/errors.js';
 import { throwIfStopped } from '../util/wait.js';
@@ -108,7 +111,9 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       server?: Record<string, unknown>;
     };
     config.inputs.office365.poll_interval = '10s';
-    config.inputs.office365.backfill = `${days + 1}d`;
+    // A day more than the history, so that nothing of it is left behind, but never past the
+    // 7 days Microsoft keeps content (config/load.ts refuses more; docs/simulator.md, "History").
+    config.inputs.office365.backfill = `${Math.min(days + 1, 7)}d`;
     // The simulator answers from memory on loopback: more blobs in flight make the backfill faster.
     config.inputs.office365.concurrency = 16;
     config.server = { host, port };
@@ -122,15 +127,23 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     const cliToken = (await new Tokens(store).create('admin', 'terminal (demo)', 'viewer')).token;
 
     const streams = new Map<string, StreamProgress>();
+    // A Management stream reports after its first listing window (a day of content), while the
+    // Graph streams finish their short backfill in seconds: counting only the streams heard from
+    // would show 100% long before the Management backfill, which takes most of the time, is done.
+    const managementStreams = resolved.instances.reduce((a, i) => a + i.contentTypes.length, 0);
     const collection = new Collection(resolved, store, {
       log: log.child('collect'),
       signal: options.signal,
       progress: {
         update(key, p) {
-          streams.set(`${key.tenant}/${key.stream}`, p);
+          streams.set(`${key.source}/${key.tenant}/${key.stream}`, p);
           const all = [...streams.values()];
+          const heardManagement = [...streams.keys()].filter((k) =>
+            k.startsWith(`${MANAGEMENT}/`),
+          ).length;
+          const unheard = Math.max(0, managementStreams - heardManagement);
           options.progress?.({
-            fraction: all.reduce((a, s) => a + s.fraction, 0) / Math.max(5, all.length),
+            fraction: all.reduce((a, s) => a + s.fraction, 0) / (all.length + unheard),
             records: all.reduce((a, s) => a + s.records, 0),
             blobs: all.reduce((a, s) => a + s.blobs, 0),
           });
