@@ -113,7 +113,11 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     config.inputs.office365.poll_interval = '10s';
     // A day more than the history, so that nothing of it is left behind, but never past the
     // 7 days Microsoft keeps content (config/load.ts refuses more; docs/simulator.md, "History").
+    // Graph keeps its logs longer (30 and 90 days): its sources take the whole day more.
     config.inputs.office365.backfill = `${Math.min(days + 1, 7)}d`;
+    const services = config.inputs.office365.services as Record<string, Record<string, unknown>>;
+    for (const graph of ['entra_id', 'message_trace'])
+      if (services[graph]) services[graph].backfill = `${days + 1}d`;
     // The simulator answers from memory on loopback: more blobs in flight make the backfill faster.
     config.inputs.office365.concurrency = 16;
     config.server = { host, port };
