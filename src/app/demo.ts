@@ -9,7 +9,10 @@ import { listAlerts } from '../alerts/store/alert-store.js';
 import { loadConfig } from '../config/load.js';
 import { startSimulator, type ScenarioInfo, type SimulatorHandle } from '../simulator/index.js';
 import { Collection } from '../sources/collection.js';
-import type { StreamProgress } from '../sources/management-activity/collector.js';
+import {
+  SOURCE as MANAGEMENT,
+  type StreamProgress,
+} from '../sources/management-activity/collector.js';
 import type { Store } from '../store/store.js';
 import { M365HuntError } from '../util/errors.js';
 import { throwIfStopped } from '../util/wait.js';
@@ -62,6 +65,8 @@ export interface Demo {
   readonly dir: string;
   /** The store's location (`duckdb:/tmp/…/m365hunt.duckdb`), for the CLI. */
   readonly storeLocation: string;
+  /** Days of history the simulator made and the collector backfilled. */
+  readonly days: number;
   readonly records: number;
   readonly alerts: number;
   close(): Promise<void>;
@@ -106,7 +111,13 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       server?: Record<string, unknown>;
     };
     config.inputs.office365.poll_interval = '10s';
-    config.inputs.office365.backfill = `${days + 1}d`;
+    // A day more than the history, so that nothing of it is left behind, but never past the
+    // 7 days Microsoft keeps content (config/load.ts refuses more; docs/simulator.md, "History").
+    // Graph keeps its logs longer (30 and 90 days): its sources take the whole day more.
+    config.inputs.office365.backfill = `${Math.min(days + 1, 7)}d`;
+    const services = config.inputs.office365.services as Record<string, Record<string, unknown>>;
+    for (const graph of ['entra_id', 'message_trace'])
+      if (services[graph]) services[graph].backfill = `${days + 1}d`;
     // The simulator answers from memory on loopback: more blobs in flight make the backfill faster.
     config.inputs.office365.concurrency = 16;
     config.server = { host, port };
@@ -120,15 +131,23 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     const cliToken = (await new Tokens(store).create('admin', 'terminal (demo)', 'viewer')).token;
 
     const streams = new Map<string, StreamProgress>();
+    // A Management stream reports after its first listing window (a day of content), while the
+    // Graph streams finish their short backfill in seconds: counting only the streams heard from
+    // would show 100% long before the Management backfill, which takes most of the time, is done.
+    const managementStreams = resolved.instances.reduce((a, i) => a + i.contentTypes.length, 0);
     const collection = new Collection(resolved, store, {
       log: log.child('collect'),
       signal: options.signal,
       progress: {
         update(key, p) {
-          streams.set(`${key.tenant}/${key.stream}`, p);
+          streams.set(`${key.source}/${key.tenant}/${key.stream}`, p);
           const all = [...streams.values()];
+          const heardManagement = [...streams.keys()].filter((k) =>
+            k.startsWith(`${MANAGEMENT}/`),
+          ).length;
+          const unheard = Math.max(0, managementStreams - heardManagement);
           options.progress?.({
-            fraction: all.reduce((a, s) => a + s.fraction, 0) / Math.max(5, all.length),
+            fraction: all.reduce((a, s) => a + s.fraction, 0) / (all.length + unheard),
             records: all.reduce((a, s) => a + s.records, 0),
             blobs: all.reduce((a, s) => a + s.blobs, 0),
           });
@@ -173,6 +192,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       store,
       dir,
       storeLocation: store.location,
+      days,
       records,
       alerts: raised,
       close,

@@ -2,6 +2,7 @@
 // one server clock and one HTTP client, shared by its content types. The CLI's `collect` and the
 // server use this, and nothing else, to collect.
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import type { CollectorInstance, ResolvedConfig } from '../config/load.js';
 import type { Store } from '../store/store.js';
@@ -159,6 +160,10 @@ export class Collection {
     readonly store: Store,
     private readonly options: CollectionOptions,
   ) {
+    // Every download in flight may wait on the stop signal at once (rate limiter, backoff), each
+    // with its own listener removed when the wait ends: many listeners here are not a leak.
+    const inFlight = config.instances.reduce((a, i) => a + i.concurrency, 0);
+    setMaxListeners(Math.max(10, 4 * inFlight + 16), this.stopper.signal);
     const outer = options.signal;
     if (outer?.aborted) this.stopper.abort();
     else outer?.addEventListener('abort', () => this.stop(), { once: true });

@@ -10,6 +10,9 @@ import { isStopped } from '../../util/wait.js';
 function progressLine(): (p: { fraction: number; records: number; blobs: number }) => void {
   let last = 0;
   let finished = false;
+  // Without a terminal: a line at the first news, then each time the backfill passes a quarter
+  // (the percentage jumps, so it seldom lands on one).
+  let quarter = -1;
   return (p) => {
     const now = Date.now();
     // Later passes only pick up what was published during the first: one bar is enough.
@@ -20,7 +23,10 @@ function progressLine(): (p: { fraction: number; records: number; blobs: number 
     const bar = '█'.repeat(Math.round(pct / 4)).padEnd(25, '░');
     const text = `  backfill ${bar} ${String(pct).padStart(3)}%  ${p.blobs} blobs  ${p.records.toLocaleString('en-US')} records`;
     if (process.stderr.isTTY) process.stderr.write(`\r${text}`);
-    else if (pct % 25 === 0) process.stderr.write(`${text}\n`);
+    else if (Math.floor(pct / 25) > quarter) {
+      quarter = Math.floor(pct / 25);
+      process.stderr.write(`${text}\n`);
+    }
   };
 }
 
@@ -79,6 +85,7 @@ export function registerDemo(program: Command): void {
           demo = await startDemo({
             port,
             users,
+            days,
             speed,
             ...(now ? { now } : {}),
             log: createLogger('demo'),
@@ -96,7 +103,7 @@ export function registerDemo(program: Command): void {
         console.log(
           [
             '',
-            `m365hunt is ready in ${seconds} s: ${demo.records.toLocaleString('en-US')} records collected, ${demo.alerts} alerts raised.`,
+            `m365hunt is ready in ${seconds} s: ${demo.records.toLocaleString('en-US')} records of ${demo.days === 1 ? '1 day' : `${demo.days} days`} collected, ${demo.alerts} alerts raised.`,
             '',
             `  Open      ${demo.url}`,
             `  Sign in   ${demo.admin.name} / ${demo.admin.password}   (generated for this run; shown once)`,
