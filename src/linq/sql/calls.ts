@@ -77,9 +77,9 @@ const clickhouse: Record<string, CallSql> = {
   [GEOIP_UDFS.country]: ([s]) => geoLookupSql('country', 'cc', s!),
   [GEOIP_UDFS.asn]: ([s]) => `CAST(${geoLookupSql('asn', 'asn', s!)} AS Nullable(Int64))`,
   [GEOIP_UDFS.asorg]: ([s]) => geoLookupSql('asn', 'org', s!),
-  [GEOIP_UDFS.city]: ([s]) => geoLookupSql('city', 'city', s!),
-  [GEOIP_UDFS.latitude]: ([s]) => geoLookupSql('city', 'latitude', s!),
-  [GEOIP_UDFS.longitude]: ([s]) => geoLookupSql('city', 'longitude', s!),
+  [GEOIP_UDFS.city]: ([s]) => geoLookupSql('city', 'city', s!, true),
+  [GEOIP_UDFS.latitude]: ([s]) => geoLookupSql('city', 'latitude', s!, true),
+  [GEOIP_UDFS.longitude]: ([s]) => geoLookupSql('city', 'longitude', s!, true),
 };
 
 const TABLES: Record<Dialect, Record<string, CallSql>> = { duckdb, clickhouse };

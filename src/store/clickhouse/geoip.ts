@@ -26,8 +26,18 @@ export interface GeoIpSource {
   available(): boolean;
   /** The attributes, after the `prefix` key. */
   readonly columns: readonly GeoIpColumn[];
-  /** Rows: the prefix (`a.b.c.d/n` or an IPv6 prefix), then one value per column (null: none). */
-  rows(): Iterable<readonly (string | number | null)[]>;
+  /** Rows: the prefix (`a.b.c.d/n` or an IPv6 prefix), then one value per column. */
+  rows(): Iterable<readonly (string | number)[]>;
+  /**
+   * Attributes kept apart from the prefixes (the city data: millions of prefixes share a few
+   * hundred thousand places, and IP_TRIE holds no Nullable attribute): the prefixes' only
+   * attribute is then `id`, and these rows are `id`, then one value per column (null: none).
+   * Read after `rows()` has been read to its end (it numbers the records it meets).
+   */
+  readonly records?: {
+    readonly columns: readonly GeoIpColumn[];
+    rows(): Iterable<readonly (string | number | null)[]>;
+  };
 }
 
 const sources = new Map<GeoIpKind, GeoIpSource>();
@@ -47,6 +57,7 @@ export const GEOIP_DICTIONARIES: Readonly<Record<GeoIpKind, string>> = {
 };
 
 export const geoIpTable = (kind: GeoIpKind): string => `_geo_${kind}`;
+const recordsName = (name: string): string => `${name}_records`;
 
 /** The data sets a statement reads (by the names of their dictionaries). */
 export function geoIpKindsIn(sql: string): GeoIpKind[] {
@@ -95,10 +106,22 @@ export function geoIpKeySql(text: string): string {
   return `arrayMap(__t -> toIPv6OrNull(${mapped}), [trim(BOTH ' \\t\\n\\r\\f\\v' FROM ${text})])[1]`;
 }
 
-/** `dictGetOrNull` of an attribute for an address text: null for special and unknown addresses. */
-export function geoLookupSql(kind: GeoIpKind, attribute: string, text: string): string {
+/**
+ * `dictGetOrNull` of an attribute for an address text: null for special and unknown addresses.
+ * With `viaRecords`, the prefix's `id` is looked up in the records dictionary.
+ */
+export function geoLookupSql(
+  kind: GeoIpKind,
+  attribute: string,
+  text: string,
+  viaRecords = false,
+): string {
   const special = `arrayExists(__r -> isIPAddressInRange(IPv6NumToString(assumeNotNull(__k)), __r), [${SPECIAL.map(literal).join(', ')}])`;
-  const get = `dictGetOrNull(${literal(GEOIP_DICTIONARIES[kind])}, ${literal(attribute)}, assumeNotNull(__k))`;
+  const name = GEOIP_DICTIONARIES[kind];
+  let get = `dictGetOrNull(${literal(name)}, ${literal(viaRecords ? 'id' : attribute)}, assumeNotNull(__k))`;
+  if (viaRecords) {
+    get = `arrayMap(__i -> if(__i IS NULL, NULL, dictGetOrNull(${literal(recordsName(name))}, ${literal(attribute)}, toUInt64(assumeNotNull(__i)))), [${get}])[1]`;
+  }
   return `arrayMap(__k -> if(__k IS NULL OR ${special}, NULL, ${get}), [${geoIpKeySql(text)}])[1]`;
 }
 
@@ -189,16 +212,42 @@ export class GeoIpDictionaries {
     const started = performance.now();
     const table = geoIpTable(kind);
     const dictionary = GEOIP_DICTIONARIES[kind];
-    const columns = [{ name: 'prefix', type: 'String' }, ...source.columns];
-    const definition = columns.map((c) => `${quoteIdent(c.name)} ${c.type}`).join(', ');
+    const prefixes = [{ name: 'prefix', type: 'String' }, ...source.columns];
+    const records = source.records
+      ? [{ name: 'id', type: 'UInt64' }, ...source.records.columns]
+      : undefined;
+    for (const name of [dictionary, recordsName(dictionary)]) {
+      await this.host.command(
+        `DROP DICTIONARY IF EXISTS ${this.qualified(name)}${this.onCluster()}`,
+      );
+    }
+    const rows = await this.load(table, prefixes, source.rows());
+    await this.createDictionary(
+      dictionary,
+      table,
+      prefixes,
+      'IP_TRIE(ACCESS_TO_KEY_FROM_ATTRIBUTES 0)',
+    );
+    if (source.records && records) {
+      await this.load(recordsName(table), records, source.records.rows());
+      await this.createDictionary(recordsName(dictionary), recordsName(table), records, 'HASHED()');
+    }
+    await this.host.setMeta(`geoip_${kind}`, version);
+    this.loads.push({ kind, rows, seconds: (performance.now() - started) / 1000 });
+  }
+
+  /** (Re)creates a table and fills it; returns its number of rows. */
+  private async load(
+    table: string,
+    columns: readonly GeoIpColumn[],
+    source: Iterable<readonly (string | number | null)[]>,
+  ): Promise<number> {
     // Cluster: the table on every node (replicated to all of them), the dictionary too, so a
     // shard's node reads its own copy.
     const engine = this.host.cluster
       ? `ReplicatedMergeTree(${literal('/clickhouse/tables/m365hunt-all/{database}/{table}')}, '{replica}')`
       : 'MergeTree';
-    await this.host.command(
-      `DROP DICTIONARY IF EXISTS ${this.qualified(dictionary)}${this.onCluster()}`,
-    );
+    const definition = columns.map((c) => `${quoteIdent(c.name)} ${c.type}`).join(', ');
     await this.host.command(
       `DROP TABLE IF EXISTS ${this.qualified(table)}${this.onCluster()} SYNC`,
     );
@@ -209,7 +258,7 @@ export class GeoIpDictionaries {
     const target = `${this.host.database}.${table}`;
     let lines: string[] = [];
     let rows = 0;
-    for (const row of source.rows()) {
+    for (const row of source) {
       lines.push(row.map((v) => tsvField(v === null ? null : String(v))).join('\t'));
       rows++;
       if (lines.length >= CHUNK_ROWS) {
@@ -218,15 +267,36 @@ export class GeoIpDictionaries {
       }
     }
     if (lines.length > 0) await this.host.insertTsv(target, names, lines.join('\n') + '\n');
-    // LIFETIME(0): loaded once per process, on first use; a new version is a new dictionary.
+    return rows;
+  }
+
+  /** LIFETIME(0): loaded once per process, on first use; a new version is a new dictionary. */
+  private async createDictionary(
+    name: string,
+    table: string,
+    columns: readonly GeoIpColumn[],
+    layout: string,
+  ): Promise<void> {
+    const definition = columns.map((c) => `${quoteIdent(c.name)} ${c.type}`).join(', ');
     await this.host.command(
-      `CREATE DICTIONARY ${this.qualified(dictionary)}${this.onCluster()} (${definition})
-PRIMARY KEY prefix
+      `CREATE DICTIONARY ${this.qualified(name)}${this.onCluster()} (${definition})
+PRIMARY KEY ${quoteIdent(columns[0]!.name)}
 SOURCE(CLICKHOUSE(TABLE ${literal(table)} DB ${literal(this.host.database)}))
-LAYOUT(IP_TRIE(ACCESS_TO_KEY_FROM_ATTRIBUTES 0))
+LAYOUT(${layout})
 LIFETIME(0)`,
     );
-    await this.host.setMeta(`geoip_${kind}`, version);
-    this.loads.push({ kind, rows, seconds: (performance.now() - started) / 1000 });
+    // Loaded now, so that a source the server cannot read fails here, with the reason.
+    try {
+      await this.host.command(`SYSTEM RELOAD DICTIONARY ${this.qualified(name)}`);
+    } catch (error) {
+      if (!/AUTHENTICATION_FAILED|Authentication failed/i.test(String(error))) throw error;
+      throw new M365HuntError(
+        `The ClickHouse server cannot load the GeoIP dictionary ${name}: its source, a table of this database, is read as the user \`default\` without a password, and that login is refused.`,
+        {
+          hint: 'ClickHouse reads a dictionary over a local table as `default` unless the dictionary holds a user and password (ClickHouse issue #56033); m365hunt does not copy its password into the server, so GeoIP needs a `default` user that the server lets in from itself without a password (e.g. restricted to localhost with <ip>::1</ip><ip>127.0.0.1</ip>). docs/geoip.md, "On ClickHouse".',
+          cause: error,
+        },
+      );
+    }
   }
 }
