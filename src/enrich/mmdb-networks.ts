@@ -4,8 +4,9 @@
 // networks, so this walks the file's search tree itself (the MaxMind DB format, "Search Tree
 // Section": nodes of two records, a record pointing to a node, to the data section when it is
 // above the node count, or nowhere when equal to it) and asks the reader for a record once per
-// distinct data pointer. Sibling networks with the same record are merged into their parent, so
-// a lookup by longest prefix gives exactly what the reader gives for every address.
+// distinct data pointer. Its leaves are the networks, so a lookup by longest prefix gives exactly
+// what the reader gives for every address (the files' writers already merge sibling networks
+// with one record: merging here found none in the country data).
 import { readFileSync } from 'node:fs';
 import { Reader, type Response } from 'maxmind';
 
@@ -29,11 +30,15 @@ type ReadRecord = (offset: number) => number;
 function recordReaders(db: Buffer, recordSize: number): { left: ReadRecord; right: ReadRecord } {
   switch (recordSize) {
     case 24:
-      return { left: (o) => db.readUIntBE(o, 3), right: (o) => db.readUIntBE(o + 3, 3) };
+      return {
+        left: (o) => (db[o]! << 16) | (db[o + 1]! << 8) | db[o + 2]!,
+        right: (o) => (db[o + 3]! << 16) | (db[o + 4]! << 8) | db[o + 5]!,
+      };
     case 28:
       return {
-        left: (o) => ((db[o + 3]! & 0xf0) << 20) | db.readUIntBE(o, 3),
-        right: (o) => ((db[o + 3]! & 0x0f) << 24) | db.readUIntBE(o + 4, 3),
+        left: (o) => ((db[o + 3]! & 0xf0) << 20) | (db[o]! << 16) | (db[o + 1]! << 8) | db[o + 2]!,
+        right: (o) =>
+          ((db[o + 3]! & 0x0f) << 24) | (db[o + 4]! << 16) | (db[o + 5]! << 8) | db[o + 6]!,
       };
     case 32:
       return { left: (o) => db.readUInt32BE(o), right: (o) => db.readUInt32BE(o + 4) };
@@ -68,94 +73,80 @@ export function* mmdbNetworks<T>(
   const bits = ipVersion === 6 ? 128 : 32;
   const records = new Map<number, T | null>();
 
-  // A pointer's record, decoded by the reader from an address of the network (one per pointer).
-  const recordOf = (pointer: number, address: bigint): T | null => {
-    let value = records.get(pointer);
-    if (value === undefined) {
-      const text = bits === 32 ? ipv4Text(Number(address)) : ipv6Text(address);
-      const hit = reader.get(text);
-      value = hit ? map(hit) : null;
-      records.set(pointer, value);
-    }
-    return value;
+  // The address of the node being visited, as eight 16-bit groups; bits at and beyond a node's
+  // depth are stale (left from an earlier path) and masked when read.
+  const groups = new Uint16Array(8);
+  const group = (i: number, depth: number): number => {
+    const first = bits === 32 ? 16 * (i - 6) : 16 * i;
+    if (first >= depth) return 0;
+    if (first + 16 <= depth) return groups[i]!;
+    return groups[i]! & (0xffff << (16 - (depth - first)));
   };
-
-  const network = (depth: number, address: bigint, value: T): MmdbNetwork<T> => {
-    // The IPv4 subtree of an IPv6 file: ::a.b.c.d/96+n is a.b.c.d/n.
-    if (bits === 128 && depth >= 96 && address >> 32n === 0n) {
-      return { prefix: `${ipv4Text(Number(address))}/${depth - 96}`, record: value };
-    }
-    return {
-      prefix: `${bits === 32 ? ipv4Text(Number(address)) : ipv6Text(address)}/${depth}`,
-      record: value,
-    };
+  const setBit = (position: number, bit: number) => {
+    const p = bits === 32 ? position + 96 : position;
+    const i = p >> 4;
+    const mask = 1 << (15 - (p & 15));
+    groups[i] = bit ? groups[i]! | mask : groups[i]! & ~mask;
   };
-
-  // Leaves come in address order (left first). Siblings with one pointer merge into their
-  // parent: a leaf that is a left child waits on the stack for its sibling; one that is a right
-  // child and did not merge ends every network before it.
-  interface Leaf {
-    depth: number;
-    address: bigint;
-    pointer: number;
-  }
-  const stack: Leaf[] = [];
-  const ready: MmdbNetwork<T>[] = [];
-  const flush = () => {
-    for (const leaf of stack) {
-      const value = recordOf(leaf.pointer, leaf.address);
-      if (value !== null) ready.push(network(leaf.depth, leaf.address, value));
+  /** The network at `depth`: its address text and its prefix. */
+  const masked = new Uint16Array(8);
+  const network = (depth: number): { address: string; prefix: string } => {
+    let zeros = true; // the first six groups are zero: IPv4 in an IPv6 file
+    for (let i = 0; i < 8; i++) {
+      masked[i] = group(i, depth);
+      if (i < 6 && masked[i] !== 0) zeros = false;
     }
-    stack.length = 0;
-  };
-  const isLeft = (depth: number, address: bigint) =>
-    depth === 0 || ((address >> BigInt(bits - depth)) & 1n) === 0n;
-  const push = (leaf: Leaf) => {
-    let top = stack[stack.length - 1];
-    while (
-      top &&
-      top.depth === leaf.depth &&
-      top.pointer === leaf.pointer &&
-      leaf.depth > 0 &&
-      isLeft(top.depth, top.address) &&
-      !isLeft(leaf.depth, leaf.address) &&
-      top.address + (1n << BigInt(bits - leaf.depth)) === leaf.address
-    ) {
-      stack.pop();
-      leaf = { depth: leaf.depth - 1, address: top.address, pointer: leaf.pointer };
-      top = stack[stack.length - 1];
+    // IPv4: a v4 file, or the IPv4 subtree of an IPv6 file (::a.b.c.d/96+n is a.b.c.d/n).
+    if (bits === 32 || (depth >= 96 && zeros)) {
+      const address = `${masked[6]! >> 8}.${masked[6]! & 255}.${masked[7]! >> 8}.${masked[7]! & 255}`;
+      return { address, prefix: `${address}/${bits === 32 ? depth : depth - 96}` };
     }
-    stack.push(leaf);
-    if (!isLeft(leaf.depth, leaf.address)) flush();
+    let address = masked[0]!.toString(16);
+    for (let i = 1; i < 8; i++) address += `:${masked[i]!.toString(16)}`;
+    return { address, prefix: `${address}/${depth}` };
   };
   // An IPv6 file's ::/96 (IPv4, listed as such or not) and ::ffff:0:0/96 (IPv4-mapped, looked up
   // as IPv4).
-  const skip = (depth: number, address: bigint): boolean =>
-    bits === 128 &&
-    depth === 96 &&
-    (address === 0n ? !options.ipv4FromIpv6Tree : address === 0xffffn << 32n);
+  const skip = (depth: number): boolean => {
+    if (bits !== 128 || depth !== 96) return false;
+    for (let i = 0; i < 5; i++) if (group(i, depth) !== 0) return false;
+    const g5 = group(5, depth);
+    return g5 === 0 ? !options.ipv4FromIpv6Tree : g5 === 0xffff;
+  };
 
-  // Depth-first, left first, with an explicit stack of nodes to visit.
-  const todo: Array<{ node: number; depth: number; address: bigint }> = [
-    { node: 0, depth: 0, address: 0n },
-  ];
-  while (todo.length > 0) {
-    const { node, depth, address } = todo.pop()!;
-    if (node === nodeCount || skip(depth, address)) {
-      flush(); // a gap: nothing merges across it
-    } else if (node > nodeCount) {
-      push({ depth, address, pointer: node });
-    } else {
-      const offset = node * nodeByteSize;
-      const bit = 1n << BigInt(bits - depth - 1);
-      todo.push({ node: right(offset), depth: depth + 1, address: address | bit });
-      todo.push({ node: left(offset), depth: depth + 1, address });
+  // Depth-first, left first, with an explicit stack of (node, depth, bit taken to reach it).
+  const nodes = new Float64Array(2 * bits + 2);
+  const depths = new Uint8Array(2 * bits + 2);
+  const taken = new Uint8Array(2 * bits + 2);
+  let top = 0;
+  nodes[0] = 0;
+  depths[0] = 0;
+  top = 1;
+  while (top > 0) {
+    top--;
+    const node = nodes[top]!;
+    const depth = depths[top]!;
+    if (depth > 0) setBit(depth - 1, taken[top]!);
+    if (node === nodeCount || skip(depth)) continue;
+    if (node > nodeCount) {
+      const { address, prefix } = network(depth);
+      let value = records.get(node);
+      if (value === undefined) {
+        const hit = reader.get(address);
+        value = hit ? map(hit) : null;
+        records.set(node, value);
+      }
+      if (value !== null) yield { prefix, record: value };
+      continue;
     }
-    if (ready.length > 0) {
-      yield* ready;
-      ready.length = 0;
-    }
+    const offset = node * nodeByteSize;
+    nodes[top] = right(offset);
+    depths[top] = depth + 1;
+    taken[top] = 1;
+    top++;
+    nodes[top] = left(offset);
+    depths[top] = depth + 1;
+    taken[top] = 0;
+    top++;
   }
-  flush();
-  yield* ready;
 }
