@@ -185,12 +185,20 @@ export class GeoIpDictionaries {
     }
     const version = source.version();
     const name = GEOIP_DICTIONARIES[kind];
+    const names = source.records ? [name, recordsName(name)] : [name];
     const present = await this.host.select(
-      `SELECT count() FROM system.dictionaries WHERE database = {db:String} AND name = {name:String}`,
-      { db: this.host.database, name },
+      `SELECT name, status FROM system.dictionaries WHERE database = {db:String} AND name IN (${names.map(literal).join(', ')})`,
+      { db: this.host.database },
     );
-    const exists = Number(present[0]?.[0] ?? 0) > 0;
-    if (exists && (await this.host.getMeta(`geoip_${kind}`)) === version) return;
+    const exists = present.length === names.length;
+    if (exists && (await this.host.getMeta(`geoip_${kind}`)) === version) {
+      // Current. A process loads a dictionary on its first use, inside the query that uses it
+      // and within that query's time limit: load it here instead (the city trie takes a minute).
+      for (const [dictionary, status] of present) {
+        if (status !== 'LOADED') await this.reload(String(dictionary));
+      }
+      return;
+    }
     if (this.host.readOnly) {
       throw new M365HuntError(
         `The GeoIP ${kind} dictionary of this store is ${exists ? 'out of date' : 'missing'}, and the store is open read-only.`,
@@ -286,6 +294,10 @@ LAYOUT(${layout})
 LIFETIME(0)`,
     );
     // Loaded now, so that a source the server cannot read fails here, with the reason.
+    await this.reload(name);
+  }
+
+  private async reload(name: string): Promise<void> {
     try {
       await this.host.command(`SYSTEM RELOAD DICTIONARY ${this.qualified(name)}`);
     } catch (error) {
