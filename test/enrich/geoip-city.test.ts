@@ -103,7 +103,8 @@ describe('LINQ GeoIP city functions', () => {
       dialect: 'clickhouse',
       functions: defaultFunctions(),
     });
-    expect(sql).toContain("dictGetOrNull('m365hunt_geo_city', 'city'");
+    expect(sql).toContain("dictGetOrNull('m365hunt_geo_city', 'id'");
+    expect(sql).toContain("dictGetOrNull('m365hunt_geo_city_records', 'city'");
   });
 
   it("say why Devo's reputation operations cannot run", () => {
