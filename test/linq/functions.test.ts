@@ -294,6 +294,22 @@ const CASES: Array<[string, Value]> = [
   ['"b" <- mkarray("a", "b")', true],
   ['has(split(hostchain, "-"), "12345")', true],
   ['weakhas(split(hostchain, "-"), "HUNT01")', true],
+  // Devo's complex data types page (docs/devo-sources.md): its examples and their results
+  ['mkarray(1.33, 2, 3, 4)', [1.33, 2, 3, 4]],
+  ['mkarray("One", "two", "Number 3")', ['One', 'two', 'Number 3']],
+  ['["One", 77]', ['One', '77']],
+  ['split("1.2.3.4", ".")', ['1', '2', '3', '4']],
+  ['isempty([1, 2, 3])', false],
+  ['isempty([])', true],
+  ['length([1, 2, 3, 4, 5, 6])', '6'],
+  ['has([30, 2, 77], 77)', true],
+  ['[30, 2, 77] -> 77', true],
+  ['`in`(77, [30, 2, 77])', true],
+  ['77 <- [30, 2, 77]', true],
+  ['add([30, "Peter", 77], "Ann")', ['30', 'Peter', '77', 'Ann']],
+  ['[30, "Peter", 77] + "Ann"', ['30', 'Peter', '77', 'Ann']],
+  ['add([5, "Peter", 77], [77, "Ann", 400])', ['5', 'Peter', '77', '77', 'Ann', '400']],
+  ['join([1, "Peter", 77, 77, "Ann"])', '1Peter7777Ann'],
   ['`and`(true, false)', false],
   ['`or`(false, UserType = 0)', true],
 ];
@@ -321,6 +337,17 @@ describe.each([
     const rows = await engine.run(compiled);
     expect(rows).toHaveLength(1);
     expect(rows[0]!.v).toEqual(expected);
+  });
+
+  it("refuses Devo's at and mkset with the reason (docs/devo-sources.md)", () => {
+    const compile = (expr: string) =>
+      compileLinq(`from cloud.office365.management select ${expr} as v`, {
+        dialect: engine.dialect,
+        catalog,
+        ...RANGE,
+      });
+    expect(() => compile('at([30, 2, 77], 1)')).toThrow(/`at` is not supported.*0 or from 1/);
+    expect(() => compile('mkset(1, 2, 2)')).toThrow(/`mkset` is not supported: .* not sets/);
   });
 
   it('runs jq programs that are not paths (DuckDB) or explains why not (ClickHouse)', async () => {

@@ -182,6 +182,14 @@ describe.skipIf(skip !== undefined)('the web app in Chromium', () => {
       await expect(
         page.locator('[data-section="shared"] .grid-row').count(),
       ).resolves.toBeGreaterThan(0);
+      // A shared file's cell starts with its name (a cell is cut at its width), then where it is.
+      const firstFile = await page
+        .locator('[data-section="shared"] .grid-row')
+        .first()
+        .locator('.cell-text')
+        .first()
+        .textContent();
+      expect(firstFile).toMatch(/^[^/]+\.\w{2,5} · [\w.-]+\.sharepoint\.com\//);
       await screenshot(page, '06-user');
     });
 
@@ -280,7 +288,10 @@ describe.skipIf(skip !== undefined)('the web app in Chromium', () => {
     const headers = page.getByRole('columnheader');
     const shown = await headers.count();
     expect(shown).toBeLessThan(12);
-    await page.getByLabel('Show UserAgent in the grid').check();
+    // The compact view leaves out the raw address fields when srcIp has the address.
+    const clientIp = page.getByLabel('Show ClientIP in the grid');
+    await expect(clientIp.isChecked()).resolves.toBe(false);
+    await clientIp.check();
     await expect.poll(() => headers.count()).toBe(shown + 1);
     // A field's top values, with filter buttons.
     await page.locator('.field-name', { hasText: /^Workload$/ }).click();

@@ -243,14 +243,16 @@ export const STRING_FUNCTIONS: readonly ScalarFunction[] = [
   ),
   scalar({
     name: 'join',
-    signature: 'join(array, sep)',
-    doc: 'The elements joined with sep.',
-    min: 2,
+    signature: 'join(array[, sep])',
+    doc: 'The elements joined with sep (with nothing between them when sep is left out).',
+    min: 1,
     max: 2,
     check: ([a, sep], ctx) => {
       if (!isArray(a!.expr.type))
         ctx.error(`\`join\` needs an array; this is ${a!.expr.type}`, a!.span);
-      return op('join', [a!.expr, separator(sep!, ctx)], 'str');
+      // Devo's complex data types page joins with no separator: join([1, "Peter"]) is
+      // "1Peter" (docs/devo-sources.md)
+      return op('join', [a!.expr, sep ? separator(sep, ctx) : lit('', 'str')], 'str');
     },
   }),
   scalar({
@@ -298,5 +300,34 @@ export const STRING_FUNCTIONS: readonly ScalarFunction[] = [
         arrayOf(el),
       );
     },
+  }),
+  // Devo's complex data types page names these, but what m365hunt could read of it leaves `at`'s
+  // index base unknown, and m365hunt has no set type (docs/devo-sources.md): refused with the
+  // reason rather than guessed
+  scalar({
+    name: 'at',
+    signature: 'at(array, n)',
+    doc: "Devo's n-th element: not supported (its index base is not documented where m365hunt could read it); use array[n], which counts from 0.",
+    min: 2,
+    max: 2,
+    check: (_a, ctx) =>
+      ctx.error(
+        "`at` is not supported: whether Devo's `at` counts from 0 or from 1 could not be checked",
+        ctx.call.nameSpan,
+        'use array[n], which counts from 0',
+      ),
+  }),
+  scalar({
+    name: 'mkset',
+    signature: 'mkset(a, b, …)',
+    doc: "Devo's set: not supported (m365hunt has arrays, not sets).",
+    min: 1,
+    max: Infinity,
+    check: (_a, ctx) =>
+      ctx.error(
+        '`mkset` is not supported: m365hunt has arrays, not sets',
+        ctx.call.nameSpan,
+        'use mkarray(…), an array (it keeps duplicates)',
+      ),
   }),
 ];

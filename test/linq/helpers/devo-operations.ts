@@ -1,7 +1,8 @@
 // Devo's LINQ operations by group, as m365hunt counts them (docs/linq.md, "Devo's operations"):
 // the names Devo's query library, its repositories and its documentation's operation lists use,
 // packet dissection left out. Devo documents about 334 operations; this list is the part known
-// here by name, and is what the closing counts of issue 15 are out of.
+// here by name, and is what the closing counts of issue 15 are out of. It is reconstructed except
+// for the names in DEVO_DOCUMENTED below, which a Devo page defines.
 export const DEVO_OPERATIONS: Readonly<Record<string, readonly string[]>> = {
   aggregation: [
     'avg',
@@ -151,4 +152,21 @@ export const DEVO_OPERATIONS: Readonly<Record<string, readonly string[]>> = {
     'urlencode',
   ],
   hash: ['md5', 'sha1', 'sha256'],
+  // named by Devo's complex data types page and not in the groups above
+  complex: ['at', 'mkset'],
 };
+
+/** Devo's page on complex data types (docs/devo-sources.md). */
+export const DEVO_COMPLEX_TYPES_PAGE =
+  'https://devodocs.atlassian.net/wiki/spaces/latest/pages/978583650/Complex+data+types';
+
+/**
+ * The names a Devo page that m365hunt could read defines, with that page; every other name above
+ * is reconstructed (no page of Devo's Operations reference could be read: docs/devo-sources.md).
+ */
+export const DEVO_DOCUMENTED: Readonly<Record<string, string>> = Object.fromEntries(
+  ['mkarray', 'split', 'isempty', 'length', 'has', 'in', 'add', 'join', 'at', 'mkset'].map((n) => [
+    n,
+    DEVO_COMPLEX_TYPES_PAGE,
+  ]),
+);

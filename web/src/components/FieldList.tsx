@@ -3,6 +3,7 @@
 import { FilterForIcon, FilterOutIcon } from './Icons';
 import { useMemo, useState } from 'preact/hooks';
 import { cellText, count } from '../lib/format';
+import { defaultColumns } from '../lib/compact-columns';
 import type { Cell, Column } from '../lib/types';
 import type { FilterFn } from './RecordView';
 
@@ -176,69 +177,4 @@ export function FieldList({
       </ul>
     </nav>
   );
-}
-
-/** Columns an analyst reads first in a record of the audit tables. */
-const FIRST = [
-  'eventdate',
-  'UserId',
-  'userPrincipalName',
-  'Operation',
-  'Workload',
-  'srcIp',
-  'ClientIP',
-  'ipAddress',
-  'ObjectId',
-  'TargetUserOrGroupName',
-  'appDisplayName',
-  'senderAddress',
-  'recipientAddress',
-  'subject',
-];
-/** Bookkeeping columns: there, but rarely what one reads. */
-const LATER = new Set([
-  'message',
-  'hostchain',
-  'client',
-  'CreationTime',
-  'OrganizationId',
-  'UserKey',
-  'RecordType',
-  'Id',
-  'id',
-  'UserType',
-]);
-
-/**
- * The compact view of a wide answer: every column of a narrow one; of a wide one (a `select`
- * that keeps the table's columns), the columns the query names, then the ones analysts read
- * first, leaving out columns empty in every row loaded; 9 at most.
- */
-export function defaultColumns(
-  columns: readonly Column[],
-  rows: readonly Cell[][],
-  query: string,
-): string[] {
-  const names = columns.map((c) => c.name);
-  if (names.length <= 9) return names;
-  const sample = rows.slice(0, 500);
-  const filled = (name: string) => {
-    const i = names.indexOf(name);
-    return sample.length === 0 || sample.some((r) => r[i] !== null && r[i] !== '');
-  };
-  const inQuery = names.filter(
-    (n) =>
-      !LATER.has(n) &&
-      n !== 'eventdate' &&
-      new RegExp(`\\b${n.replace(/\W/g, '\\$&')}\\b`).test(query),
-  );
-  const picked = [
-    ...(names.includes('eventdate') ? ['eventdate'] : []),
-    ...inQuery,
-    ...FIRST.filter((n) => names.includes(n) && filled(n)),
-    ...names.filter((n) => !LATER.has(n) && filled(n)),
-  ];
-  const unique = [...new Set(picked)].slice(0, 9);
-  // In the answer's order.
-  return names.filter((n) => unique.includes(n));
 }

@@ -77,13 +77,18 @@ function widths(columns: readonly Column[], rows: readonly Cell[][], index: numb
     if (c.type === 'action') return 150;
     let longest = c.name.length + 2;
     let time = /timestamp|datetime/i.test(c.type);
+    let urls = 0;
     for (const r of sample) {
       const v = r[i] ?? null;
       if (isIsoTime(v)) time = true;
+      if (typeof v === 'string' && /^https?:\/\//.test(v)) urls++;
       longest = Math.max(longest, Math.min(70, cellText(v).length));
     }
     // Times always whole: 2026-03-01 10:00:00.000.
     if (time) return Math.round(23 * CHAR + 24);
+    // URLs of files show their name first (entityCell); the rest is in the tooltip, so a column
+    // of them need not push the columns after it out of view.
+    if (urls * 2 > sample.length) longest = Math.min(longest, 46);
     return Math.round(Math.max(64, Math.min(520, longest * CHAR + 30)));
   });
 }

@@ -6,7 +6,8 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { Link } from '../App';
 import { bucketize, seriesOf, TimeChart } from '../components/Charts';
-import { defaultColumns, FieldList } from '../components/FieldList';
+import { FieldList } from '../components/FieldList';
+import { defaultColumns } from '../lib/compact-columns';
 import { Grid, rowOrder, type Sort } from '../components/Grid';
 import { LinqEditor, toEditorError, type EditorError } from '../components/LinqEditor';
 import { RecordView } from '../components/RecordView';
@@ -14,6 +15,7 @@ import { Empty, ErrorBox } from '../components/States';
 import { TimeRange } from '../components/TimeRange';
 import { api, ApiError, downloadCsv, saveBlob, streamQuery, type QueryEnd } from '../lib/api';
 import { cellText, count } from '../lib/format';
+import { itemParts } from '../lib/item-url';
 import { addFilter, drillQuery, isGrouped, isOrdered } from '../lib/linq-edit';
 import { rememberRange, useRange, type Range } from '../lib/range';
 import { navigate, useLocation, userLink } from '../lib/router';
@@ -43,6 +45,8 @@ function loadCatalog(): Promise<Catalog> {
 const USER_COLUMN = /^(UserId|user|MailboxOwnerUPN|actor|userPrincipalName|upn|senderAddress)$/i;
 const ADDRESS_COLUMN = /^(ActorIpAddress|ClientIP|ClientIPAddress|srcIp|ip|ipAddress|address)$/i;
 
+const ITEM_COLUMN = /^(ObjectId|OfficeObjectId|file|item|url)$/i;
+
 /** A cell as a link when it names a user (→ their page) or an address (→ a search for it). */
 export function entityCell(column: string, value: Cell, range?: Range) {
   if (typeof value !== 'string' || !value) return cellText(value);
@@ -54,6 +58,15 @@ export function entityCell(column: string, value: Cell, range?: Range) {
     const q = `from cloud.office365.management where srcIp = ${JSON.stringify(ip)} select UserId, Operation, Workload`;
     const p = new URLSearchParams({ q, from: range?.from ?? 'now-7d', to: range?.to ?? 'now' });
     return <Link href={`/search?${p.toString()}`}>{value}</Link>;
+  }
+  if (ITEM_COLUMN.test(column)) {
+    const item = itemParts(value);
+    if (item)
+      return (
+        <>
+          {item.name} <span class="muted">· {item.where}</span>
+        </>
+      );
   }
   return cellText(value);
 }
