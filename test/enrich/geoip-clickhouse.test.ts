@@ -252,6 +252,10 @@ describe('GeoIP on ClickHouse', () => {
     // A new version of the data (a package update): loaded again, once.
     registerGeoIpSource({ ...COUNTRY_SOURCE, version: () => `${COUNTRY_SOURCE.version()} next` });
     try {
+      // Opened read-only, the store cannot load it, and says so.
+      store = await openChdbStore(location, { readOnly: true });
+      await expect(run(store)).rejects.toThrow(/out of date, and the store is open read-only/);
+      await store.close();
       store = await openChdbStore(location, { clickhouse: { dropOnClose: true } });
       expect(await run(store)).toBe(placed);
       expect(await run(store)).toBe(placed);

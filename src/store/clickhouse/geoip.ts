@@ -6,10 +6,13 @@
 // the store opens, and only again when the data's version (its packages' versions) changes: the
 // version is a `meta` row of `_journal`.
 import { M365HuntError } from '../../util/errors.js';
+import { createLogger } from '../../util/log.js';
 import { tsvField } from './executor.js';
 import { literal, quoteIdent } from './types.js';
 
 export type GeoIpKind = 'country' | 'asn' | 'city';
+
+const log = createLogger('store/geoip');
 
 export interface GeoIpColumn {
   readonly name: string;
@@ -234,6 +237,10 @@ export class GeoIpDictionaries {
 
   private async fill(kind: GeoIpKind, source: GeoIpSource, version: string): Promise<void> {
     const started = performance.now();
+    // The first GeoIP query of a database waits for this: say why (seconds; minutes for the city).
+    log.info(
+      `loading the GeoIP ${kind} data (${version}) into database ${this.host.database}, once`,
+    );
     const table = geoIpTable(kind);
     const dictionary = GEOIP_DICTIONARIES[kind];
     const prefixes = [{ name: 'prefix', type: 'String' }, ...source.columns];
@@ -257,7 +264,9 @@ export class GeoIpDictionaries {
       await this.createDictionary(recordsName(dictionary), recordsName(table), records, 'HASHED()');
     }
     await this.host.setMeta(`geoip_${kind}`, version);
-    this.loads.push({ kind, rows, seconds: (performance.now() - started) / 1000 });
+    const seconds = (performance.now() - started) / 1000;
+    this.loads.push({ kind, rows, seconds });
+    log.info(`GeoIP ${kind}: ${rows} prefixes loaded in ${seconds.toFixed(1)} s`);
   }
 
   /** (Re)creates a table and fills it; returns its number of rows. */
