@@ -7,12 +7,20 @@
 // version is a `meta` row of `_journal`.
 import { M365HuntError } from '../../util/errors.js';
 import { createLogger } from '../../util/log.js';
+import { Mutex } from '../../util/mutex.js';
 import { tsvField } from './executor.js';
 import { literal, quoteIdent } from './types.js';
 
 export type GeoIpKind = 'country' | 'asn' | 'city';
 
 const log = createLogger('store/geoip');
+
+/**
+ * One fill at a time in a process, whichever store: a source reads its data once per fill (the
+ * city source numbers its places while listing prefixes), and two fills at once would double
+ * the memory they take.
+ */
+const fills = new Mutex();
 
 export interface GeoIpColumn {
   readonly name: string;
@@ -224,7 +232,7 @@ export class GeoIpDictionaries {
         { hint: 'run one GeoIP query on the store opened for writing (it loads the data once)' },
       );
     }
-    await this.fill(kind, source, version);
+    await fills.run(() => this.fill(kind, source, version));
   }
 
   private qualified(name: string): string {
