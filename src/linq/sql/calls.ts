@@ -1,6 +1,8 @@
 // Engine functions that LINQ functions map to one for one (or nearly): the SQL of each per dialect.
 // The names are the compiler's own (functions/catalogue.ts), never text from a query; arguments
 // arrive as SQL already written, literals bound as parameters.
+import { GEOIP_UDFS } from '../../enrich/geoip-udfs.js';
+import { geoLookupSql } from '../../store/clickhouse/geoip.js';
 import type { Dialect } from '../../store/store.js';
 
 export type CallSql = (args: readonly string[]) => string;
@@ -75,6 +77,13 @@ const clickhouse: Record<string, CallSql> = {
   bnot: ([a]) => `bitNot(${a})`,
   shl: ([a, n]) => `if(${n} BETWEEN 0 AND 63, bitShiftLeft(${a}, ${n}), NULL)`,
   shr: ([a, n]) => `if(${n} BETWEEN 0 AND 63, bitShiftRight(${a}, ${n}), NULL)`,
+  // GeoIP: the store's IP_TRIE dictionaries (functions/geoip.ts, store/clickhouse/geoip.ts)
+  [GEOIP_UDFS.country]: ([s]) => geoLookupSql('country', 'cc', s!),
+  [GEOIP_UDFS.asn]: ([s]) => `CAST(${geoLookupSql('asn', 'asn', s!)} AS Nullable(Int64))`,
+  [GEOIP_UDFS.asorg]: ([s]) => geoLookupSql('asn', 'org', s!),
+  [GEOIP_UDFS.city]: ([s]) => geoLookupSql('city', 'city', s!, true),
+  [GEOIP_UDFS.latitude]: ([s]) => geoLookupSql('city', 'latitude', s!, true),
+  [GEOIP_UDFS.longitude]: ([s]) => geoLookupSql('city', 'longitude', s!, true),
 };
 
 const TABLES: Record<Dialect, Record<string, CallSql>> = { duckdb, clickhouse };

@@ -40,13 +40,32 @@ import { quoteIdent } from './types.js';
 import { namedParams } from './values.js';
 import { type ClickHouseStoreOptions, str } from './store-base.js';
 import { ClickHouseBookkeeping } from './bookkeeping.js';
+import { GeoIpDictionaries } from './geoip.js';
 
 export type { ClickHouseStoreOptions, IngestPoint } from './store-base.js';
 export { stagePayload } from './ingest.js';
 
 export class ClickHouseStore extends ClickHouseBookkeeping implements Store {
+  /** The GeoIP dictionaries LINQ's GeoIP functions read, filled on first use (./geoip.ts). */
+  readonly geoip: GeoIpDictionaries;
+
   private constructor(executor: ChExecutor, layout: Layout, options: ClickHouseStoreOptions) {
     super(executor, layout, options);
+    this.geoip = new GeoIpDictionaries({
+      database: layout.database,
+      cluster: layout.cluster,
+      readOnly: options.readOnly === true,
+      command: (sql) => executor.command(sql),
+      select: async (sql, params) => (await executor.select(sql, { params })).rows,
+      insertTsv: (table, columns, payload) =>
+        executor.writer.insertTsv(table, columns, payload, { settings: this.insertSettings() }),
+      getMeta: (name) => this.meta(executor, name),
+      setMeta: (name, value) =>
+        this.writeState(executor.writer, [
+          { kind: 'meta', name, value, version: BigInt(Date.now()) },
+        ]),
+      exclusive: (fn) => this.writer.run(fn),
+    });
   }
 
   static async open(
@@ -161,6 +180,7 @@ export class ClickHouseStore extends ClickHouseBookkeeping implements Store {
     };
     let stream: Awaited<ReturnType<ChExecutor['stream']>>;
     try {
+      await this.geoip.prepare(query.sql);
       stream = await this.executor.stream(query.sql, {
         params: namedParams(query.params),
         ...(limits ? { settings: clickHouseLimitSettings(limits) } : {}),
@@ -182,6 +202,7 @@ export class ClickHouseStore extends ClickHouseBookkeeping implements Store {
 
   async queryAll(query: SqlQuery): Promise<Array<Record<string, SqlValue>>> {
     if (this.closed) throw new M365HuntError('The store is closed.');
+    await this.geoip.prepare(query.sql);
     const result = await this.executor.select(query.sql, { params: namedParams(query.params) });
     return result.rows.map((row) => {
       const object: Record<string, SqlValue> = {};
