@@ -113,6 +113,17 @@ describe('NDJSON staged as bytes for DuckDB', () => {
     expect(stagingDirs().filter((d) => !before.has(d))).toEqual([]);
   });
 
+  it('stages lines that span chunks of the file and a last line without a newline', async () => {
+    // 3 MiB of records: every 1 MiB chunk of the file cuts a line in two.
+    const lines = Array.from({ length: 3000 }, (_, i) =>
+      record(`s-${i}`, { Pad: 'p'.repeat(1000) }),
+    );
+    const { store, summary } = await importFile(lines.join('\n'));
+    expect([summary.files[0]!.read, summary.files[0]!.stored]).toEqual([3000, 3000]);
+    const stored = await rows(store);
+    expect(stored.map((r) => r.message).sort()).toEqual([...lines].sort());
+  });
+
   it('keeps the first of an id across batches and across imports', async () => {
     const lines = Array.from({ length: 40 }, (_, i) => record(`id-${i % 25}`, { N: i }));
     const { store, summary } = await importFile(lines.join('\n') + '\n', { batchSize: 7 });

@@ -105,7 +105,7 @@ export function readRecordLines(
 
 /** Lines of a chunk staged as bytes for the store (`StagedRecordFile`'s format). */
 export interface StagedChunk {
-  /** Records that go as strings: lines that cannot be staged, and those spanning two chunks. */
+  /** Records that go as strings: lines that cannot be staged. */
   readonly records: ReadRecord[];
   /** `LINE \x01 TEXT \n` for each staged line, or undefined when none. */
   readonly bytes?: Buffer;
@@ -119,8 +119,8 @@ export interface StagedChunk {
  * As `readRecordLines`, but the lines of each chunk that the store can read from a file are not
  * decoded into strings: they come back as bytes in `StagedRecordFile`'s format, numbered, for the
  * importer to append to a staging file. A line stays a string record when it holds a carriage
- * return, a NUL or \x01 (not JSON anyway; the file format cannot carry them), is longer than
- * `maxStaged` bytes, or spans two chunks.
+ * return, a NUL or \x01 (not JSON anyway; the file format cannot carry them) or is longer than
+ * `maxStaged` bytes.
  */
 export async function* readStagedLines(
   source: TextSource,
@@ -238,7 +238,10 @@ async function* scanLines(
         ),
       );
     } else {
-      fromBytes(carry.length === 0 ? tail : Buffer.concat([...carry, tail]), line, out);
+      const whole = carry.length === 0 ? tail : Buffer.concat([...carry, tail]);
+      // A line that spanned two chunks is handled as any other (staged, when it can be).
+      if (isUtf8(whole)) onRegion(whole, line, out);
+      else fromBytes(whole, line, out);
     }
     carry = [];
     carryBytes = 0;
@@ -303,6 +306,6 @@ async function* scanLines(
   if (carryBytes > 0 || hash) {
     const out: ReadRecord[] = [];
     endCarried(Buffer.alloc(0), out);
-    if (out.length > 0) yield out;
+    if (out.length > 0 || everyChunk) yield out;
   }
 }
