@@ -71,6 +71,31 @@ export interface RejectedRecord {
   readonly origin: string;
 }
 
+/** The longest line (bytes) of a `StagedRecordFile`: longer records go as strings. */
+export const STAGED_LINE_MAX = 1024 * 1024;
+
+/**
+ * Records an importer staged as a file instead of strings (stores with `ingestsFiles`): the engine
+ * reads the bytes itself, so no record becomes a JavaScript string (docs/import.md, "How a file
+ * is stored"). Each line of the file is `LINE` `\x01` `TEXT`: the record's line in its source file
+ * and its text, byte for byte (no newline, carriage return, NUL or \x01 inside, valid UTF-8, at
+ * most `STAGED_LINE_MAX` bytes).
+ */
+export interface StagedRecordFile {
+  readonly family: string;
+  /** The staged file (the caller owns it; the store only reads it during `ingest`). */
+  readonly path: string;
+  /** The lines it holds, by their line numbers in the source: `[first, last]`, gaps allowed. */
+  readonly lines: readonly [number, number];
+  /** The tenant of every record; without it, each record's `OrganizationId`, lower-cased. */
+  readonly tenant?: string;
+  /** The `client` label of a tenant's rows. */
+  readonly client: (tenant: string) => string;
+  readonly hostchain: string;
+  /** The source file: quarantined records get origin `<origin>:<line>`. */
+  readonly origin: string;
+}
+
 /** What happened to a content blob, recorded in the same transaction as its rows. */
 export interface ContentMark {
   readonly key: StreamKey;
@@ -95,6 +120,8 @@ export interface StatePut {
 /** One atomic commit: rows, the cursor that covers them and the content marks, or nothing at all. */
 export interface IngestBatch {
   readonly sets: readonly RawRecordSet[];
+  /** Staged files of records, committed with the sets (only for stores with `ingestsFiles`). */
+  readonly files?: readonly StagedRecordFile[];
   readonly cursor?: { readonly key: StreamKey; readonly state: unknown };
   readonly contents?: readonly ContentMark[];
   /** Application state that must change together with these rows (e.g. an engine's position). */
@@ -119,6 +146,8 @@ export interface IngestResult {
   readonly quarantined: number;
   /** Ingest sequence numbers given to the stored rows, when any: [first, last]. */
   readonly seqRange: readonly [bigint, bigint] | null;
+  /** Records of the staged files by tenant (the tenant was read from each record by the engine). */
+  readonly tenants?: ReadonlyMap<string, number>;
 }
 
 export interface QuarantinedRecord {
@@ -161,6 +190,8 @@ export interface StreamStatus {
 export interface RowStore {
   /** Stores rows, cursor and content marks atomically: a crash at any instant loses and duplicates nothing. */
   ingest(batch: IngestBatch): Promise<IngestResult>;
+  /** Whether `ingest` takes staged files (`IngestBatch.files`); others get strings only. */
+  readonly ingestsFiles?: boolean;
   /** Highest ingest sequence number committed so far (0 when empty). */
   maxSeq(): Promise<bigint>;
 }

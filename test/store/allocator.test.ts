@@ -5,6 +5,7 @@ import {
   ALLOCATOR_ENV,
   BOUNDED_ALLOCATOR_CONF,
   configArgument,
+  IMPORT_ALLOCATOR_CONF,
   prepareAllocator,
 } from '../../src/store/duckdb/allocator.js';
 import { tempDir } from '../helpers/temp.js';
@@ -53,13 +54,13 @@ describe("DuckDB's allocator options for a bounded store", () => {
   });
 
   it('sets them for the commands that ingest, which bound their store by default', () => {
-    for (const argv of [
-      ['import', 'a.ndjson', '--collector-id', '10001'],
-      ['collect', '--config', unbounded, '--once'],
-    ]) {
+    for (const [argv, conf] of [
+      [['import', 'a.ndjson', '--collector-id', '10001'], IMPORT_ALLOCATOR_CONF],
+      [['collect', '--config', unbounded, '--once'], BOUNDED_ALLOCATOR_CONF],
+    ] as const) {
       const env: NodeJS.ProcessEnv = {};
       expect(prepareAllocator(argv, env)).toBe(true);
-      expect(env[ALLOCATOR_ENV]).toBe(BOUNDED_ALLOCATOR_CONF);
+      expect(env[ALLOCATOR_ENV]).toBe(conf);
     }
   });
 

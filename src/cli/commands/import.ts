@@ -15,7 +15,11 @@ import {
 } from '../../ingest/import/runner.js';
 import type { Store } from '../../store/store.js';
 import { M365HuntError } from '../../util/errors.js';
-import { openStoreFromOptions, type StoreCliOptions } from '../../app/store.js';
+import {
+  IMPORT_CHECKPOINT_THRESHOLD,
+  openStoreFromOptions,
+  type StoreCliOptions,
+} from '../../app/store.js';
 import { addStoreOptions } from '../store-options.js';
 
 export interface ImportCliOptions extends StoreCliOptions {
@@ -174,7 +178,11 @@ export async function importCommand(
   const config = options.config ? loadConfig(options.config) : undefined;
   const store = await (io.openStore
     ? io.openStore(options, config)
-    : openStoreFromOptions(options, { config, ingest: true }));
+    : openStoreFromOptions(options, {
+        config,
+        ingest: true,
+        checkpointThreshold: IMPORT_CHECKPOINT_THRESHOLD,
+      }));
   const shown = new Map<string, number>();
   let reporter: ReturnType<typeof progressReporter> | undefined;
   try {

@@ -54,6 +54,41 @@ export async function* readLines(source: TextSource): AsyncGenerator<LineBatch, 
 const LF = 0x0a;
 const CR = 0x0d;
 
+/** Handles a run of complete lines that is valid UTF-8; returns the next line number. */
+type RegionHandler = (region: Buffer, line: number, out: ReadRecord[]) => number;
+
+/** The common case of `readRecordLines`: the whole run decodes at once, each line a string. */
+function decodeRegion(limits: RecordLimits): RegionHandler {
+  return (region, line, out) => {
+    const text = region.toString('utf8');
+    let from = 0;
+    for (;;) {
+      const nl = text.indexOf('\n', from);
+      const stop = nl < 0 ? text.length : nl;
+      const end = stop > from && text.charCodeAt(stop - 1) === CR ? stop - 1 : stop;
+      pushLine(text.slice(from, end), line, out, limits);
+      line++;
+      if (nl < 0) return line;
+      from = nl + 1;
+    }
+  };
+}
+
+/** A decoded line as a record: quarantined as its prefix and hash when over the limit. */
+function pushLine(piece: string, line: number, out: ReadRecord[], limits: RecordLimits): void {
+  if (piece.length > limits.maxRecordChars) {
+    const sha = createHash('sha256').update(piece).digest('hex');
+    out.push(
+      oversizedRecord(
+        piece.slice(0, limits.keptChars),
+        line,
+        { chars: Buffer.byteLength(piece), sha256: sha },
+        limits,
+      ),
+    );
+  } else if (!isBlank(piece)) out.push({ text: piece, line });
+}
+
 /**
  * One record per line, read as bytes: each line is checked as UTF-8 on its own, so a line with an
  * invalid byte goes to the quarantine (readers/oversized.ts) instead of refusing the file, and a
@@ -61,9 +96,111 @@ const CR = 0x0d;
  * holds one chunk and one line whatever the size of the file. UTF-8 files only (no BOM, or the
  * UTF-8 one); the caller reads UTF-16 files with `readLines`.
  */
-export async function* readRecordLines(
+export function readRecordLines(
   source: TextSource,
   limits: RecordLimits = DEFAULT_RECORD_LIMITS,
+): AsyncGenerator<ReadRecord[], void, undefined> {
+  return scanLines(source, limits, decodeRegion(limits));
+}
+
+/** Lines of a chunk staged as bytes for the store (`StagedRecordFile`'s format). */
+export interface StagedChunk {
+  /** Records that go as strings: lines that cannot be staged. */
+  readonly records: ReadRecord[];
+  /** `LINE \x01 TEXT \n` for each staged line, or undefined when none. */
+  readonly bytes?: Buffer;
+  /** The first and last staged lines. */
+  readonly lines?: readonly [number, number];
+  /** Staged lines (not counting blank ones). */
+  readonly count: number;
+}
+
+/**
+ * As `readRecordLines`, but the lines of each chunk that the store can read from a file are not
+ * decoded into strings: they come back as bytes in `StagedRecordFile`'s format, numbered, for the
+ * importer to append to a staging file. A line stays a string record when it holds a carriage
+ * return, a NUL or \x01 (not JSON anyway; the file format cannot carry them) or is longer than
+ * `maxStaged` bytes.
+ */
+export async function* readStagedLines(
+  source: TextSource,
+  limits: RecordLimits = DEFAULT_RECORD_LIMITS,
+  maxStaged: number,
+): AsyncGenerator<StagedChunk, void, undefined> {
+  let staged: Buffer[] = [];
+  let first = 0;
+  let last = 0;
+  let count = 0;
+  const stage: RegionHandler = (region, line, out) => {
+    // Line ends first (native scans), then one buffer with every staged line and its number.
+    const ends: number[] = [];
+    for (let nl = region.indexOf(LF); nl >= 0; nl = region.indexOf(LF, nl + 1)) ends.push(nl);
+    ends.push(region.length);
+    const buffer = Buffer.allocUnsafe(region.length + ends.length * 22);
+    let at = 0;
+    let from = 0;
+    let nextCr = region.indexOf(CR);
+    let nextNul = region.indexOf(0);
+    let nextSoh = region.indexOf(1);
+    const limit = Math.min(maxStaged, limits.maxRecordChars);
+    for (const stop of ends) {
+      const end = stop > from && region[stop - 1] === CR ? stop - 1 : stop;
+      if (nextCr >= 0 && nextCr < from) nextCr = region.indexOf(CR, from);
+      if (nextNul >= 0 && nextNul < from) nextNul = region.indexOf(0, from);
+      if (nextSoh >= 0 && nextSoh < from) nextSoh = region.indexOf(1, from);
+      const inside = (next: number): boolean => next >= 0 && next < end;
+      if (inside(nextCr) || inside(nextNul) || inside(nextSoh) || end - from > limit) {
+        pushLine(region.toString('utf8', from, end), line, out, limits);
+      } else if (!isBlankBytes(region, from, end)) {
+        at += buffer.write(String(line), at, 'latin1');
+        buffer[at++] = 1;
+        at += region.copy(buffer, at, from, end);
+        buffer[at++] = LF;
+        if (count === 0) first = line;
+        last = line;
+        count++;
+      }
+      line++;
+      from = stop + 1;
+    }
+    if (at > 0) staged.push(buffer.subarray(0, at));
+    return line;
+  };
+  for await (const records of scanLines(source, limits, stage, true)) {
+    const chunk: StagedChunk =
+      count > 0
+        ? {
+            records,
+            bytes: staged.length === 1 ? staged[0] : Buffer.concat(staged),
+            lines: [first, last],
+            count,
+          }
+        : { records, count };
+    staged = [];
+    count = 0;
+    yield chunk;
+  }
+}
+
+function isBlankBytes(bytes: Buffer, from: number, end: number): boolean {
+  for (let i = from; i < end; i++) {
+    const c = bytes[i];
+    if (c !== 0x20 && c !== 0x09 && c !== CR) return false;
+  }
+  return true;
+}
+
+/**
+ * The byte loop of `readRecordLines` and `readStagedLines`: lines cut at their newline byte,
+ * lines spanning chunks carried (their prefix and hash only, past the limit), runs of complete
+ * lines that are valid UTF-8 handed to `onRegion`, other lines checked one by one. Yields each
+ * chunk's records (with `everyChunk`, even when there are none).
+ */
+async function* scanLines(
+  source: TextSource,
+  limits: RecordLimits,
+  onRegion: RegionHandler,
+  everyChunk = false,
 ): AsyncGenerator<ReadRecord[], void, undefined> {
   let line = 1;
   /** The line under way, when it started in an earlier chunk. */
@@ -101,7 +238,10 @@ export async function* readRecordLines(
         ),
       );
     } else {
-      fromBytes(carry.length === 0 ? tail : Buffer.concat([...carry, tail]), line, out);
+      const whole = carry.length === 0 ? tail : Buffer.concat([...carry, tail]);
+      // A line that spanned two chunks is handled as any other (staged, when it can be).
+      if (isUtf8(whole)) onRegion(whole, line, out);
+      else fromBytes(whole, line, out);
     }
     carry = [];
     carryBytes = 0;
@@ -138,6 +278,7 @@ export async function* readRecordLines(
     const firstNl = chunk.indexOf(LF);
     if (firstNl < 0) {
       extend(chunk);
+      if (everyChunk) yield out;
       continue;
     }
     if (carryBytes > 0 || hash) {
@@ -148,29 +289,7 @@ export async function* readRecordLines(
     if (lastNl >= start) {
       const region = chunk.subarray(start, lastNl);
       if (isUtf8(region)) {
-        // The common case: the whole run of complete lines decodes at once.
-        const text = region.toString('utf8');
-        let from = 0;
-        for (;;) {
-          const nl = text.indexOf('\n', from);
-          const stop = nl < 0 ? text.length : nl;
-          const end = stop > from && text.charCodeAt(stop - 1) === CR ? stop - 1 : stop;
-          const piece = text.slice(from, end);
-          if (piece.length > limits.maxRecordChars) {
-            const sha = createHash('sha256').update(piece).digest('hex');
-            out.push(
-              oversizedRecord(
-                piece.slice(0, limits.keptChars),
-                line,
-                { chars: Buffer.byteLength(piece), sha256: sha },
-                limits,
-              ),
-            );
-          } else if (!isBlank(piece)) out.push({ text: piece, line });
-          line++;
-          if (nl < 0) break;
-          from = nl + 1;
-        }
+        line = onRegion(region, line, out);
       } else {
         for (let from = start; from <= lastNl;) {
           const nl = chunk.indexOf(LF, from);
@@ -182,11 +301,11 @@ export async function* readRecordLines(
       start = lastNl + 1;
     }
     if (start < chunk.length) extend(chunk.subarray(start));
-    if (out.length > 0) yield out;
+    if (out.length > 0 || everyChunk) yield out;
   }
   if (carryBytes > 0 || hash) {
     const out: ReadRecord[] = [];
     endCarried(Buffer.alloc(0), out);
-    if (out.length > 0) yield out;
+    if (out.length > 0 || everyChunk) yield out;
   }
 }

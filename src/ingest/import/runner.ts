@@ -8,12 +8,14 @@
 // batches and one chunk of the file, whatever the file's size.
 import { hostname as osHostname } from 'node:os';
 import { MANAGEMENT } from '../../store/schema.js';
-import type {
-  IngestResult,
-  QuarantinedRecord,
-  RawRecordSet,
-  RejectedRecord,
-  Store,
+import {
+  STAGED_LINE_MAX,
+  type IngestResult,
+  type QuarantinedRecord,
+  type RawRecordSet,
+  type RejectedRecord,
+  type StagedRecordFile,
+  type Store,
 } from '../../store/store.js';
 import { M365HuntError } from '../../util/errors.js';
 import { detectFormat } from './detect.js';
@@ -23,6 +25,7 @@ import { topLevelString } from './json-scan.js';
 import { readerFor } from './readers/index.js';
 import { DEFAULT_RECORD_LIMITS, type RecordLimits } from './readers/oversized.js';
 import type { ReadProblem } from './readers/types.js';
+import { StagingFiles } from './staging.js';
 import { openTextSource, type TextSource } from './text-source.js';
 
 export interface ImportOptions {
@@ -129,9 +132,9 @@ function note(
 const TENANTS_LISTED = 1000;
 const OTHER_TENANTS = 'other tenants';
 
-function countTenant(tenants: Map<string, number>, tenant: string): void {
+function countTenant(tenants: Map<string, number>, tenant: string, n = 1): void {
   const key = tenants.has(tenant) || tenants.size < TENANTS_LISTED ? tenant : OTHER_TENANTS;
-  tenants.set(key, (tenants.get(key) ?? 0) + 1);
+  tenants.set(key, (tenants.get(key) ?? 0) + n);
 }
 
 export function collectorHostchain(collectorId: string, hostname = osHostname()): string {
@@ -226,6 +229,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
       });
 
     const account = (result: IngestResult): void => {
+      for (const [tenant, n] of result.tenants ?? []) countTenant(summary.tenants, tenant, n);
       summary.stored += result.inserted;
       summary.duplicates += result.duplicates;
       summary.quarantined += result.quarantined;
@@ -237,10 +241,29 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
     };
     // One batch is stored while the next is read; never more than one in flight.
     let inflight: Promise<void> | undefined;
+    // NDJSON into a store that reads files: lines go to it as bytes (staging.ts), not strings.
+    const staging =
+      options.store.ingestsFiles && format.schema === 'management' && format.container === 'ndjson'
+        ? new StagingFiles()
+        : undefined;
     const submit = async (batch: Batch): Promise<void> => {
       await inflight;
       inflight = undefined;
-      if (batch.count === 0) return;
+      const part = staging?.take();
+      const files: StagedRecordFile[] = part
+        ? [
+            {
+              family: MANAGEMENT.id,
+              path: part.path,
+              lines: [part.first, part.last],
+              ...(tenantOverride !== undefined ? { tenant: tenantOverride } : {}),
+              client: clientOf,
+              hostchain,
+              origin: source.file,
+            },
+          ]
+        : [];
+      if (batch.count === 0 && files.length === 0) return;
       const sets: RawRecordSet[] = [...batch.groups].map(([tenant, group]) => ({
         family: MANAGEMENT.id,
         tenant,
@@ -252,7 +275,9 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
         recordOrigins: group.origins,
         ...(group.rejected.length > 0 ? { rejected: group.rejected } : {}),
       }));
-      inflight = options.store.ingest({ sets }).then(account);
+      inflight = options.store
+        .ingest({ sets, ...(files.length > 0 ? { files } : {}) })
+        .then(account);
       // Handled when awaited before the next batch; marked now so that a failure while the next
       // batch is read is not reported as an unhandled rejection.
       inflight.catch(() => undefined);
@@ -265,13 +290,25 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
     };
 
     let batch = new Batch();
+    const full = (): boolean => {
+      const staged = staging?.current;
+      return (
+        batch.count + (staged?.count ?? 0) >= batchSize ||
+        batch.chars + (staged?.bytes ?? 0) >= BATCH_MAX_CHARS
+      );
+    };
     try {
       progress();
-      for await (const read of readerFor(format, source, limits)) {
+      const reader = readerFor(format, source, limits, staging ? STAGED_LINE_MAX : undefined);
+      for await (const read of reader) {
         if (options.signal?.aborted) {
           throw new M365HuntError('The import was stopped.', { cause: options.signal.reason });
         }
         summary.read += read.records.length + read.problems.length;
+        if (read.staged) {
+          summary.read += read.staged.count;
+          staging!.append(read.staged.bytes, read.staged.lines, read.staged.count);
+        }
         read.problems.forEach(report);
         for (const notice of read.notices) note(summary.notices, notice);
         for (const record of read.records) {
@@ -281,16 +318,21 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
           const tenant = tenantOverride ?? (found ? found : UNKNOWN_TENANT);
           countTenant(summary.tenants, tenant);
           batch.add(tenant, record.text, `${source.file}:${record.line}`, record.rejection);
-          if (batch.count >= batchSize || batch.chars >= BATCH_MAX_CHARS) {
+          if (full()) {
             await submit(batch);
             batch = new Batch();
           }
+        }
+        if (full()) {
+          await submit(batch);
+          batch = new Batch();
         }
         progress();
       }
     } catch (error) {
       if (!(error instanceof M365HuntError) || error.position?.source !== source.file) {
         await inflight?.catch(() => undefined);
+        staging?.dispose();
         throw error;
       }
       // The file cannot be read past this point: what was read before it is still stored.
@@ -300,6 +342,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
       await submit(batch);
       await inflight;
     } finally {
+      staging?.dispose();
       summary.ms = Date.now() - fileStarted;
       progress();
     }

@@ -56,6 +56,8 @@ export const connectionDeadlines = new WeakMap<DuckDBConnection, number>();
 
 export class DuckDbStore implements Store {
   readonly dialect = 'duckdb' as const;
+  /** Imports stage their records as files that DuckDB reads itself (ingest.ts). */
+  readonly ingestsFiles = true;
   readonly location: string;
   private readonly writer = new Mutex();
   private writeConnection: DuckDBConnection | undefined;

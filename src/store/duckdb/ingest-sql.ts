@@ -6,6 +6,7 @@ import { DLP_RECORD_TYPES, WORKLOAD_CONTENT_TYPES } from '../../records/content-
 import { splitPath, type ColumnDef, type TableFamily } from '../schema.js';
 import { duckdbType, quoteIdent } from './types.js';
 import { SRC_IP_STEPS } from '../src-ip.js';
+import { STAGED_LINE_MAX } from '../store.js';
 
 /** SQL string literal; only for text made here from the schema, never for user input. */
 function literal(text: string): string {
@@ -128,28 +129,112 @@ function columnValue(family: TableFamily, column: ColumnDef): string {
 }
 
 /**
- * `_rows` → the family's table. New records only: the first of their id in the batch, and not
- * already stored. Stored rows are compared on id and event time within the batch's time span
- * ($3..$4, bound as constants so DuckDB skips the row groups of other periods).
+ * The new records of a table of parsed keys (`_rows`, `_frows`): the first of their id in the
+ * batch, and not already stored. Stored rows are compared on id and event time within the batch's
+ * time span ($3..$4, bound as constants so DuckDB skips the row groups of other periods).
+ */
+function newRows(family: TableFamily, rows: string, columns: string): string {
+  const table = quoteIdent(family.id);
+  const id = quoteIdent(family.idPath);
+  return `SELECT ${columns} FROM ${rows} q
+                SEMI JOIN (SELECT min(ord) AS ord FROM ${rows} WHERE reason IS NULL GROUP BY id) f ON f.ord = q.ord
+                ANTI JOIN (SELECT t.${id} AS id, t.eventdate FROM ${table} t
+                           SEMI JOIN ${rows} k ON k.id = t.${id} AND k.eventdate = t.eventdate
+                           WHERE t.eventdate BETWEEN $3::TIMESTAMP AND $4::TIMESTAMP) m
+                  ON m.id = q.id AND m.eventdate = q.eventdate`;
+}
+
+/**
+ * `_rows` → the family's table: the new records (`newRows`).
  * Parameters: $1 the last sequence number used, $2 the commit time, $3 and $4 the time span.
  */
 export function insertStatement(family: TableFamily): string {
   const names = family.columns.map((c) => quoteIdent(c.name)).join(', ');
   const values = family.columns.map((c) => columnValue(family, c)).join(',\n      ');
-  const table = quoteIdent(family.id);
-  const id = quoteIdent(family.idPath);
   // Narrow rows through the dedup (ord, id, time), the record text joined back for the new ones.
-  return `INSERT INTO ${table} (${names})
+  return `INSERT INTO ${quoteIdent(family.id)} (${names})
     SELECT ${values}
     FROM (SELECT n.ord, n.set_idx, n.eventdate, s.text, try(from_json(s.text, ${fromJsonSpec(family)})) AS v
-          FROM (SELECT q.ord, q.set_idx, q.eventdate FROM _rows q
-                SEMI JOIN (SELECT min(ord) AS ord FROM _rows WHERE reason IS NULL GROUP BY id) f ON f.ord = q.ord
-                ANTI JOIN (SELECT t.${id} AS id, t.eventdate FROM ${table} t
-                           SEMI JOIN _rows k ON k.id = t.${id} AND k.eventdate = t.eventdate
-                           WHERE t.eventdate BETWEEN $3::TIMESTAMP AND $4::TIMESTAMP) m
-                  ON m.id = q.id AND m.eventdate = q.eventdate) n
+          FROM (${newRows(family, '_rows', 'q.ord, q.set_idx, q.eventdate')}) n
           JOIN _stage s ON s.ord = n.ord) r
     JOIN _stage_sets ss ON ss.set_idx = r.set_idx`;
+}
+
+/**
+ * A staged file of records (`StagedRecordFile`, lines `LINE \x01 TEXT`) as a relation (ord, text),
+ * read by DuckDB's CSV reader with no quoting: each line's text byte for byte. Its buffers are
+ * small (4 MiB; DuckDB's default is 16 times the longest line) so that the import's bounded
+ * memory holds them; staged lines are at most `STAGED_LINE_MAX` bytes (longer records go as
+ * strings). Parameter: the file.
+ */
+export function stagedLines(param: string): string {
+  return `read_csv(${param}, columns = {ord: 'BIGINT', text: 'VARCHAR'}, delim = chr(1), quote = '',
+      escape = '', header = false, auto_detect = false, max_line_size = ${2 * STAGED_LINE_MAX},
+      buffer_size = ${4 * STAGED_LINE_MAX})`;
+}
+
+/**
+ * Staged file → `_frows`: as `parseStatement`, with each record's line as `ord` and its tenant:
+ * $2 when given, else its `OrganizationId` (a string), trimmed and lower-cased, else `unknown`.
+ * Parameters: $1 the file, $2 the tenant of every record or NULL.
+ */
+export function stagedParseStatement(family: TableFamily): string {
+  const keySpec = literal(
+    JSON.stringify({
+      [family.idPath]: 'VARCHAR',
+      [family.timePath]: 'VARCHAR',
+      OrganizationId: 'JSON',
+    }),
+  );
+  const id = field(family.idPath, 'k');
+  const time = `TRY_CAST(${field(family.timePath, 'k')} AS TIMESTAMPTZ)::TIMESTAMP`;
+  const org = field('OrganizationId', 'k');
+  const found = `nullif(lower(trim(CASE WHEN json_type(${org}) = 'VARCHAR' THEN ${org}->>'$' END, ' \t\n\r')), '')`;
+  return `CREATE OR REPLACE TEMP TABLE _frows AS
+    SELECT k.ord, ${id} AS id, ${time} AS eventdate,
+      CASE WHEN k.v IS NULL THEN 'not valid JSON'
+           WHEN ${id} IS NULL OR ${id} = '' THEN 'no ${family.idPath} field'
+           WHEN ${time} IS NULL THEN '${family.timePath} missing or not a time'
+      END AS reason,
+      coalesce($2::VARCHAR, ${found}, 'unknown') AS tenant
+    FROM (SELECT ord, try(from_json(text, ${keySpec})) AS v FROM ${stagedLines('$1')}) k`;
+}
+
+/** Per staged file: its records by tenant, and how many of them are rejected. */
+export const STAGED_SUMMARY_STATEMENT = `SELECT tenant, count(*) AS n,
+    count(*) FILTER (WHERE reason IS NOT NULL) AS rejected
+  FROM _frows GROUP BY tenant`;
+
+/** The tenants of a staged file with their labels (`_stage_sets`' columns, for `columnValue`). */
+export const STAGED_SETS_DDL = `CREATE OR REPLACE TEMP TABLE _fsets (tenant VARCHAR, client VARCHAR,
+  hostchain VARCHAR, content_type VARCHAR)`;
+
+/**
+ * `_frows` → the family's table: the new records (`newRows`), their text read again from the
+ * staged file (streamed, joined on the line to the narrow new rows, never held whole).
+ * Parameters: $1 the sequence number before the file's first line minus that line, $2 the commit
+ * time, $3 and $4 the time span, $5 the file.
+ */
+export function stagedInsertStatement(family: TableFamily): string {
+  const names = family.columns.map((c) => quoteIdent(c.name)).join(', ');
+  const values = family.columns.map((c) => columnValue(family, c)).join(',\n      ');
+  return `INSERT INTO ${quoteIdent(family.id)} (${names})
+    SELECT ${values}
+    FROM (SELECT s.ord, n.eventdate, n.tenant, s.text, try(from_json(s.text, ${fromJsonSpec(family)})) AS v
+          FROM ${stagedLines('$5')} s
+          JOIN (${newRows(family, '_frows', 'q.ord, q.eventdate, q.tenant')}) n ON n.ord = s.ord) r
+    JOIN _fsets ss ON ss.tenant = r.tenant`;
+}
+
+/** `_frows` rejected → quarantine. Parameters: $1 the commit time, $2 the file, $3 the origin. */
+export function stagedQuarantineStatement(family: TableFamily): string {
+  return `INSERT INTO _quarantine (family, tenant, origin, reason, text, quarantined_at)
+    SELECT ${literal(family.id)}, r.tenant, $3 || ':' || r.ord,
+      CASE WHEN r.reason = 'no ${family.idPath} field' AND try(json_type(s.text)) IS DISTINCT FROM 'OBJECT'
+           THEN 'not a JSON object' ELSE r.reason END,
+      s.text, $1::TIMESTAMP
+    FROM ${stagedLines('$2')} s JOIN _frows r ON r.ord = s.ord
+    WHERE r.reason IS NOT NULL`;
 }
 
 /** The time span of the valid records in `_rows` (for `insertStatement`). */

@@ -3,7 +3,7 @@
 // families' columns and committed with its cursor, content marks and documents in one
 // transaction (docs/store.md).
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { IngestBatch, IngestResult } from '../store.js';
+import type { IngestBatch, IngestResult, StagedRecordFile } from '../store.js';
 import { familyById, toDuckValue } from './duck-values.js';
 import { quoteIdent } from './types.js';
 import {
@@ -11,6 +11,11 @@ import {
   parseStatement,
   quarantineStatement,
   SPAN_STATEMENT,
+  STAGED_SETS_DDL,
+  STAGED_SUMMARY_STATEMENT,
+  stagedInsertStatement,
+  stagedParseStatement,
+  stagedQuarantineStatement,
 } from './ingest-sql.js';
 
 export const STAGE_DDL = `CREATE OR REPLACE TEMP TABLE _stage (ord INTEGER, set_idx INTEGER, text VARCHAR, rorigin VARCHAR)`;
@@ -56,6 +61,7 @@ export async function stageBatch(c: DuckDBConnection, batch: IngestBatch): Promi
 export async function ingestBatch(c: DuckDBConnection, batch: IngestBatch): Promise<IngestResult> {
   const families = new Set(batch.sets.map((s) => s.family));
   for (const id of families) familyById(id);
+  for (const file of batch.files ?? []) familyById(file.family);
   const total = await stageBatch(c, batch);
   const now = new Date();
   let inserted = 0;
@@ -63,6 +69,7 @@ export async function ingestBatch(c: DuckDBConnection, batch: IngestBatch): Prom
   let duplicates = 0;
   let firstSeq: bigint | null = null;
   let lastSeq: bigint | null = null;
+  const tenantsSeen = new Map<string, number>();
   await c.run('BEGIN TRANSACTION');
   try {
     const maxSeqRow = await c.runAndReadAll(`SELECT value FROM _meta WHERE key = 'max_seq'`);
@@ -113,7 +120,18 @@ export async function ingestBatch(c: DuckDBConnection, batch: IngestBatch): Prom
     }
     duplicates = total - staged;
     // Sequence numbers are staging positions: the next commit starts after all of this one's.
-    const seq = base + BigInt(total);
+    let seq = base + BigInt(total);
+    for (const file of batch.files ?? []) {
+      const r = await ingestStagedFile(c, file, seq, now, tenantsSeen);
+      inserted += r.inserted;
+      quarantined += r.quarantined;
+      duplicates += r.duplicates;
+      if (r.seqRange) {
+        firstSeq = firstSeq === null || r.seqRange[0] < firstSeq ? r.seqRange[0] : firstSeq;
+        lastSeq = lastSeq === null || r.seqRange[1] > lastSeq ? r.seqRange[1] : lastSeq;
+      }
+      seq += BigInt(file.lines[1] - file.lines[0] + 1);
+    }
     await c.run(`UPDATE _meta SET value = $1 WHERE key = 'max_seq'`, [String(seq)]);
     if (batch.cursor) {
       const { key, state } = batch.cursor;
@@ -156,13 +174,85 @@ export async function ingestBatch(c: DuckDBConnection, batch: IngestBatch): Prom
     await c.run(STAGE_DDL);
     await c.run(STAGE_SETS_DDL);
     await c.run('DROP TABLE IF EXISTS _rows');
+    if (batch.files?.length) await c.run('DROP TABLE IF EXISTS _frows');
   }
   return {
     inserted,
     quarantined,
     duplicates,
     seqRange: firstSeq !== null && lastSeq !== null ? [firstSeq, lastSeq] : null,
+    ...(batch.files?.length ? { tenants: tenantsSeen } : {}),
   };
+}
+
+/**
+ * Inside the caller's transaction: a staged file of records (docs/import.md, "How a file is
+ * stored"). DuckDB reads the file twice, streaming: once for the keys (id, time, tenant) into the
+ * narrow `_frows`, once for the new records' text, joined on their line. Its lines get sequence
+ * numbers after `seq`, by their position in the file's line range. Counts records by tenant into
+ * `tenants`.
+ */
+async function ingestStagedFile(
+  c: DuckDBConnection,
+  file: StagedRecordFile,
+  seq: bigint,
+  now: Date,
+  tenants: Map<string, number>,
+): Promise<IngestResult> {
+  const family = familyById(file.family);
+  const table = quoteIdent(family.id);
+  await c.run(stagedParseStatement(family), [file.path, file.tenant ?? null]);
+  const summary = (await c.runAndReadAll(STAGED_SUMMARY_STATEMENT)).getRowObjectsJS();
+  let total = 0;
+  let rejected = 0;
+  await c.run(STAGED_SETS_DDL);
+  const sets = await c.createAppender('_fsets', 'main', 'temp');
+  try {
+    for (const row of summary) {
+      const tenant = String(row.tenant);
+      const n = Number(row.n);
+      total += n;
+      rejected += Number(row.rejected);
+      tenants.set(tenant, (tenants.get(tenant) ?? 0) + n);
+      sets.appendVarchar(tenant);
+      sets.appendVarchar(file.client(tenant));
+      sets.appendVarchar(file.hostchain);
+      sets.appendNull();
+      sets.endRow();
+    }
+  } finally {
+    sets.closeSync();
+  }
+  let inserted = 0;
+  let seqRange: [bigint, bigint] | null = null;
+  const span = (await c.runAndReadAll(SPAN_STATEMENT.replace('_rows', '_frows'))).getRows()[0];
+  if (span?.[0] != null && span[1] != null) {
+    // $1 + line + 1: the file's first line gets seq + 1.
+    const result = await c.run(stagedInsertStatement(family), [
+      toDuckValue(seq - BigInt(file.lines[0])),
+      toDuckValue(now),
+      span[0],
+      span[1],
+      file.path,
+    ]);
+    inserted = Number(result.rowsChanged);
+    if (inserted > 0) {
+      const range = (
+        await c.runAndReadAll(`SELECT min(_seq), max(_seq) FROM ${table} WHERE _seq > $1`, [
+          toDuckValue(seq),
+        ])
+      ).getRows()[0];
+      seqRange = [BigInt(String(range?.[0])), BigInt(String(range?.[1]))];
+      await c.run(
+        `INSERT OR IGNORE INTO _subtables SELECT DISTINCT $1, _subtable FROM ${table} WHERE _seq > $2`,
+        [family.id, toDuckValue(seq)],
+      );
+    }
+  }
+  if (rejected > 0) {
+    await c.run(stagedQuarantineStatement(family), [toDuckValue(now), file.path, file.origin]);
+  }
+  return { inserted, quarantined: rejected, duplicates: total - inserted - rejected, seqRange };
 }
 
 /** Inside the caller's transaction: writes (or with a null doc deletes) a document. */

@@ -11,12 +11,14 @@ export function readerFor(
   format: ImportFormat,
   source: TextSource,
   limits: RecordLimits = DEFAULT_RECORD_LIMITS,
+  /** Stage NDJSON lines of at most this many bytes as bytes, for a store that reads files. */
+  stageMax?: number,
 ): RecordReader {
   switch (format.schema) {
     case 'management':
       return format.container === 'json-array'
         ? readManagementArray(source, limits)
-        : readManagementNdjson(source, limits);
+        : readManagementNdjson(source, limits, stageMax);
     case 'purview':
       return readPurviewCsv(source);
     case 'sentinel':

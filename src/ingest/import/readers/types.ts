@@ -27,6 +27,12 @@ export interface ReadBatch {
   readonly problems: ReadProblem[];
   /** Values kept unconverted (Sentinel), counted by text in the summary. */
   readonly notices: Notice[];
+  /** Lines staged as bytes for the store (NDJSON read with `stageMax`): lines/readStagedLines. */
+  readonly staged?: {
+    readonly bytes: Buffer;
+    readonly lines: readonly [number, number];
+    readonly count: number;
+  };
 }
 
 export type RecordReader = AsyncGenerator<ReadBatch, void, undefined>;
