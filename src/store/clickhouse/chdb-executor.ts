@@ -6,6 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+// Before chdb: its allocator reads its options when the library loads.
+import './chdb-allocator.js';
 import { drainPending, Session } from 'chdb';
 import { M365HuntError } from '../../util/errors.js';
 import {
