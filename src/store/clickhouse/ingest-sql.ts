@@ -245,8 +245,10 @@ export function batchSummarySql(): string {
  * The yardstick of the chdb import benchmark (bench/ingest-engine.bench.ts, "chdb alone"): the
  * engine doing an import's work by itself from an NDJSON file, in one statement: each line kept
  * whole as `message`, the promoted fields parsed once into the same columns by the same
- * expressions as `insertStatement`, invalid records and repeated ids dropped, numbered in file
- * order. No JavaScript touches a record. Parameters: `path` (the file, absolute), `now`.
+ * expressions as `insertStatement`, invalid records and repeated ids dropped (the first one read
+ * kept: the engine streams the ids through a set, where sorting the batch by position would hold
+ * every text), numbered by position. No JavaScript touches a record. Parameters: `path` (the
+ * file, absolute), `now`.
  */
 export function engineAloneStatement(family: TableFamily, layout: Layout): string {
   const names = family.columns.map((c) => quoteIdent(c.name)).join(', ');
@@ -268,6 +270,5 @@ export function engineAloneStatement(family: TableFamily, layout: Layout): strin
                         JSONExtract(line, ${literal(tupleType(family))}) AS v
                       FROM file({path:String}, 'LineAsString')))
           WHERE reason IS NULL
-          ORDER BY ord
           LIMIT 1 BY id)`;
 }
