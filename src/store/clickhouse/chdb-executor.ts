@@ -3,8 +3,11 @@
 // as a DuckDB file is. Within the process, connections ("sessions") to that directory are cheap
 // (well under a millisecond) and coexist: the store keeps one for ingest (its temporary staging
 // tables live there) and opens one per query, so a streamed result never blocks a write.
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+// Before chdb: its allocator reads its options when the library loads.
+import './chdb-allocator.js';
 import { drainPending, Session } from 'chdb';
 import { M365HuntError } from '../../util/errors.js';
 import {
@@ -17,6 +20,7 @@ import {
   type RowsResult,
   type RowStream,
 } from './executor.js';
+import { RowBinaryFile } from './ingest-binary.js';
 import { quoteIdent } from './types.js';
 import { CompactRowReader } from './values.js';
 
@@ -62,8 +66,25 @@ function openSession(dir: string): Session {
   }
 }
 
+/**
+ * Where the writer puts a batch's RowBinary file for the engine to read: in the store's own
+ * directory (as private as the data it becomes), one file per load, deleted once loaded. Files of
+ * another process are leftovers of one that crashed (the directory is locked to one process).
+ */
+function stagingDir(dir: string): string {
+  const staging = join(dir, 'm365hunt-staging');
+  mkdirSync(staging, { recursive: true, mode: 0o700 });
+  for (const name of readdirSync(staging)) {
+    if (!name.startsWith(`${process.pid}-`)) rmSync(join(staging, name), { force: true });
+  }
+  return staging;
+}
+
 class ChdbSession implements ChSession {
-  constructor(readonly session: Session) {}
+  constructor(
+    readonly session: Session,
+    private readonly staging?: string,
+  ) {}
 
   /** Selects the database and the output settings on a fresh connection. */
   async prepare(database: string): Promise<void> {
@@ -112,6 +133,31 @@ class ChdbSession implements ChSession {
     });
   }
 
+  async insertRowBinary(
+    table: string,
+    structure: string,
+    write: (out: RowBinaryFile) => void,
+  ): Promise<void> {
+    if (!this.staging) throw new Error('This chdb connection stages no files.');
+    const file = new RowBinaryFile(join(this.staging, `${process.pid}-${randomUUID()}.bin`));
+    try {
+      try {
+        write(file);
+      } finally {
+        file.close();
+      }
+      if (file.bytes === 0) return;
+      // The engine reads the file itself: the bytes never pass through the query or a string.
+      await this.session.queryBindAsync(
+        `INSERT INTO ${table} SELECT * FROM file({path:String}, 'RowBinary', {structure:String})`,
+        { path: file.path, structure },
+        { format: 'Null' },
+      );
+    } finally {
+      rmSync(file.path, { force: true });
+    }
+  }
+
   close(): void {
     this.session.close();
   }
@@ -137,7 +183,7 @@ export class ChdbExecutor implements ChExecutor {
     await bindDirectory(path);
     let session: ChdbSession | undefined;
     try {
-      session = new ChdbSession(openSession(path));
+      session = new ChdbSession(openSession(path), stagingDir(path));
       await session.session.queryAsync(`CREATE DATABASE IF NOT EXISTS ${quoteIdent(database)}`);
       await session.prepare(database);
       return new ChdbExecutor(path, database, session);

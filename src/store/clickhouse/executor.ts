@@ -2,6 +2,7 @@
 // and on a server through @clickhouse/client. Every result comes back as
 // JSONCompactEachRowWithNamesAndTypes text and is converted by values.ts, on both paths alike.
 import type { ResultColumn, SqlValue } from '../store.js';
+import type { RowBinaryFile } from './ingest-binary.js';
 import type { ParamValue } from './values.js';
 
 export type Settings = Readonly<Record<string, string | number | boolean>>;
@@ -38,6 +39,15 @@ export interface ChSession {
     columns: readonly string[],
     payload: string,
     options?: ExecOptions,
+  ): Promise<void>;
+  /**
+   * Loads RowBinary values (`structure`: the columns and types, in order) into a table, where the
+   * engine reads a local file (chdb in-process); absent on a server, which takes TabSeparated.
+   */
+  insertRowBinary?(
+    table: string,
+    structure: string,
+    write: (out: RowBinaryFile) => void,
   ): Promise<void>;
 }
 

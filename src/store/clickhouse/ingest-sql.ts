@@ -21,13 +21,16 @@ export const STAGE_SET_COLUMNS = [
   'origin',
 ] as const;
 
+/** The staging tables' columns and types, in order (also the structure of their RowBinary files). */
+export const STAGE_STRUCTURE = 'ord UInt32, set_idx UInt32, text String, rorigin Nullable(String)';
+export const STAGE_SET_STRUCTURE =
+  'set_idx UInt32, family String, tenant String, client String, hostchain String, content_type Nullable(String), origin String';
+
 /** Temporary tables of the writer's session; re-created when a server session expired. */
 export function stageDdl(): string[] {
   return [
-    `CREATE TEMPORARY TABLE IF NOT EXISTS _stage
-       (ord UInt32, set_idx UInt32, text String, rorigin Nullable(String)) ENGINE = Memory`,
-    `CREATE TEMPORARY TABLE IF NOT EXISTS _stage_sets (set_idx UInt32, family String, tenant String,
-       client String, hostchain String, content_type Nullable(String), origin String) ENGINE = Memory`,
+    `CREATE TEMPORARY TABLE IF NOT EXISTS _stage (${STAGE_STRUCTURE}) ENGINE = Memory`,
+    `CREATE TEMPORARY TABLE IF NOT EXISTS _stage_sets (${STAGE_SET_STRUCTURE}) ENGINE = Memory`,
   ];
 }
 
@@ -70,30 +73,36 @@ function field(path: string): string {
   return `JSONExtract(text, ${steps.join(', ')}, 'Nullable(String)')`;
 }
 
-/**
- * Stage → `_rows`: the batch's records of one family, each parsed once, with its id, event time,
- * sub-table and why it is rejected (or NULL).
- */
-export function parseStatement(family: TableFamily): string {
+/** The expressions that read a record parsed into `v` (its text in `text`): id, time, reason. */
+function recordChecks(family: TableFamily): { id: string; eventdate: string; reason: string } {
   const time = field(family.timePath);
   // parseDateTime64BestEffort reads far more than times (a bare "12" is a day of this month):
   // only texts that start with a date are times, as in DuckDB's cast.
   const eventdate = `if(match(coalesce(${time}, ''), '^[0-9]{4}-[0-9]{2}-[0-9]{2}'),
       parseDateTime64BestEffortOrNull(${time}, 3, 'UTC'), NULL)`;
-  const id = field(family.idPath);
   // JSONExtract maps an array onto the tuple by position, so only objects count; the first
   // byte decides without a second parse (leading whitespace is rare and takes the slow way).
   const isObject = `(startsWith(text, '{') OR startsWith(trimLeft(text, ' \\t\\r\\n'), '{'))`;
+  const reason = `multiIf(isNotNull(id) AND id != '' AND ${isObject} AND isNotNull(eventdate), NULL,
+        NOT isValidJSON(text), 'not valid JSON',
+        NOT ${isObject}, 'not a JSON object',
+        isNull(id) OR id = '', ${literal(`no ${family.idPath} field`)},
+        ${literal(`${family.timePath} missing or not a time`)})`;
+  return { id: field(family.idPath), eventdate, reason };
+}
+
+/**
+ * Stage → `_rows`: the batch's records of one family, each parsed once, with its id, event time,
+ * sub-table and why it is rejected (or NULL).
+ */
+export function parseStatement(family: TableFamily): string {
+  const { id, eventdate, reason } = recordChecks(family);
   return `CREATE TEMPORARY TABLE _rows ENGINE = Memory AS
     SELECT s.ord AS ord, ss.family AS family, ss.tenant AS tenant, ss.client AS client,
       ss.hostchain AS hostchain, ss.content_type AS content_type,
       coalesce(s.rorigin, ss.origin) AS origin, s.text AS text, s.v AS v,
       ${id} AS id, ${eventdate} AS eventdate, ${subtable()} AS subtable,
-      multiIf(isNotNull(id) AND id != '' AND ${isObject} AND isNotNull(eventdate), NULL,
-        NOT isValidJSON(text), 'not valid JSON',
-        NOT ${isObject}, 'not a JSON object',
-        isNull(id) OR id = '', ${literal(`no ${family.idPath} field`)},
-        ${literal(`${family.timePath} missing or not a time`)}) AS reason
+      ${reason} AS reason
     FROM (SELECT ord, set_idx, text, rorigin, JSONExtract(text, ${literal(tupleType(family))}) AS v
           FROM _stage) AS s
     INNER JOIN _stage_sets AS ss ON ss.set_idx = s.set_idx
@@ -230,4 +239,36 @@ export function batchSummarySql(): string {
       arraySort(groupUniqArrayIf(subtable, reason IS NULL)) AS subtables,
       (SELECT count() FROM _new) AS fresh
     FROM _rows`;
+}
+
+/**
+ * The yardstick of the chdb import benchmark (bench/ingest-engine.bench.ts, "chdb alone"): the
+ * engine doing an import's work by itself from an NDJSON file, in one statement: each line kept
+ * whole as `message`, the promoted fields parsed once into the same columns by the same
+ * expressions as `insertStatement`, invalid records and repeated ids dropped (the first one read
+ * kept: the engine streams the ids through a set, where sorting the batch by position would hold
+ * every text), numbered by position. No JavaScript touches a record. Parameters: `path` (the
+ * file, absolute), `now`.
+ */
+export function engineAloneStatement(family: TableFamily, layout: Layout): string {
+  const names = family.columns.map((c) => quoteIdent(c.name)).join(', ');
+  const values = family.columns
+    .map((c) => `${columnValue(c)} AS ${quoteIdent(`_v_${c.name}`)}`)
+    .join(',\n      ');
+  const { id, eventdate, reason } = recordChecks(family);
+  const ip =
+    family.ipPaths.length === 0
+      ? 'CAST(NULL AS Nullable(String))'
+      : `coalesce(${family.ipPaths.map((p) => `nullIf(${field(p)}, '')`).join(', ')})`;
+  return `INSERT INTO ${qualified(layout, family.id)} (${names})
+    SELECT ${values}
+    FROM (SELECT *, toInt64(ord + 1) AS seq, ${ip} AS ip
+          FROM (SELECT ord, text, v, ${id} AS id, ${eventdate} AS eventdate, ${subtable()} AS subtable,
+                  ${reason} AS reason, 'tenant' AS tenant, 'client' AS client,
+                  'collector-10001-bench' AS hostchain, CAST(NULL AS Nullable(String)) AS content_type
+                FROM (SELECT rowNumberInAllBlocks() AS ord, line AS text,
+                        JSONExtract(line, ${literal(tupleType(family))}) AS v
+                      FROM file({path:String}, 'LineAsString')))
+          WHERE reason IS NULL
+          LIMIT 1 BY id)`;
 }

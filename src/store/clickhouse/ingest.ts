@@ -16,7 +16,10 @@ import {
   stageDdl,
   STAGE_COLUMNS,
   STAGE_SET_COLUMNS,
+  STAGE_SET_STRUCTURE,
+  STAGE_STRUCTURE,
 } from './ingest-sql.js';
+import type { RowBinaryFile } from './ingest-binary.js';
 import { literal, quoteIdent } from './types.js';
 import { formatUtc } from './values.js';
 import {
@@ -110,13 +113,24 @@ export abstract class ClickHouseIngest extends ClickHouseLeases {
     this.stage = 'ready';
   }
 
-  protected async loadStage(w: ChSession, payload: ReturnType<typeof stagePayload>): Promise<void> {
+  protected async loadStage(w: ChSession, batch: IngestBatch): Promise<number> {
     for (let attempt = 0; ; attempt++) {
       await this.prepareStage(w);
       try {
+        if (w.insertRowBinary) {
+          let total = 0;
+          await w.insertRowBinary('_stage_sets', STAGE_SET_STRUCTURE, (out) =>
+            writeStageSets(batch, out),
+          );
+          await w.insertRowBinary('_stage', STAGE_STRUCTURE, (out) => {
+            total = writeStage(batch, out);
+          });
+          return total;
+        }
+        const payload = stagePayload(batch);
         await w.insertTsv('_stage_sets', STAGE_SET_COLUMNS, payload.sets);
         await w.insertTsv('_stage', STAGE_COLUMNS, payload.rows);
-        return;
+        return payload.total;
       } catch (error) {
         const gone = /UNKNOWN_TABLE|Code: 60\b|doesn't exist/i.test(String(error));
         if (!gone || attempt > 0) throw error;
@@ -133,14 +147,13 @@ export abstract class ClickHouseIngest extends ClickHouseLeases {
       : undefined;
     const marks = await this.markValues(batch.contents ?? []);
     const docs = serialiseDocs(batch.states ?? []);
-    const stage = stagePayload(batch);
     const w = this.executor.writer;
     const now = new Date();
     const nowParam = formatUtc(now);
 
     const queryId = () => `${this.ingestQueryPrefix}${randomUUID()}`;
     try {
-      await this.loadStage(w, stage);
+      const total = await this.loadStage(w, batch);
       await this.fault('staged');
       await this.fenceZombieWrites();
 
@@ -224,7 +237,7 @@ export abstract class ClickHouseIngest extends ClickHouseLeases {
       return {
         inserted,
         quarantined: quarantined + refused,
-        duplicates: stage.total - inserted - quarantined,
+        duplicates: total - inserted - quarantined,
         seqRange: committed > meta.committed ? [meta.committed + 1n, committed] : null,
       };
     } finally {
@@ -351,6 +364,31 @@ function serialiseDocs(
     last.set(JSON.stringify([p.collection, p.id]), { collection: p.collection, id: p.id, json });
   }
   return [...last.values()];
+}
+
+/** The batch's record sets as RowBinary values of `_stage_sets` (STAGE_SET_STRUCTURE). */
+function writeStageSets(batch: IngestBatch, out: RowBinaryFile): void {
+  for (const [setIdx, set] of batch.sets.entries()) {
+    out.uint32(setIdx);
+    for (const text of [set.family, set.tenant, set.client, set.hostchain]) out.string(text);
+    out.nullableString(set.contentType);
+    out.string(set.origin);
+  }
+}
+
+/** The batch's records as RowBinary values of `_stage` (STAGE_STRUCTURE); returns their number. */
+function writeStage(batch: IngestBatch, out: RowBinaryFile): number {
+  let ord = 0;
+  for (const [setIdx, set] of batch.sets.entries()) {
+    const origins = set.recordOrigins;
+    for (let i = 0; i < set.records.length; i++) {
+      out.uint32(ord++);
+      out.uint32(setIdx);
+      out.string(set.records[i]!);
+      out.nullableString(origins?.[i]);
+    }
+  }
+  return ord;
 }
 
 /** The batch as TabSeparated text for `_stage_sets` and `_stage` (record texts escaped, unparsed). */
