@@ -226,13 +226,20 @@ export class GeoIpDictionaries {
       }
       return;
     }
-    if (this.host.readOnly) {
+    // A store opened read-only (`m365hunt query` opens it so) still loads the data: it is
+    // reference data derived from the installed packages, not records, and a query needs it.
+    try {
+      await fills.run(() => this.fill(kind, source, version));
+    } catch (error) {
+      if (!this.host.readOnly || error instanceof M365HuntError) throw error;
       throw new M365HuntError(
-        `The GeoIP ${kind} dictionary of this store is ${exists ? 'out of date' : 'missing'}, and the store is open read-only.`,
-        { hint: 'run one GeoIP query on the store opened for writing (it loads the data once)' },
+        `The GeoIP ${kind} dictionary of this store is ${exists ? 'out of date' : 'missing'}, and loading it failed: ${(error as Error).message.split('\n')[0]}`,
+        {
+          hint: 'the store is open read-only: its ClickHouse user may not create tables; run one GeoIP query as a user who may (it loads the data once)',
+          cause: error,
+        },
       );
     }
-    await fills.run(() => this.fill(kind, source, version));
   }
 
   private qualified(name: string): string {
