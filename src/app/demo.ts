@@ -131,9 +131,9 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     const cliToken = (await new Tokens(store).create('admin', 'terminal (demo)', 'viewer')).token;
 
     const streams = new Map<string, StreamProgress>();
-    // A Management stream reports after its first listing window (a day of content), while the
-    // Graph streams finish their short backfill in seconds: counting only the streams heard from
-    // would show 100% long before the Management backfill, which takes most of the time, is done.
+    // The bar follows the Management streams: one blob, one store commit, they take most of the
+    // time, while the Graph streams finish their backfill in seconds and would fill half the bar
+    // at once. A Management stream reports after its first listing window (a day of content).
     const managementStreams = resolved.instances.reduce((a, i) => a + i.contentTypes.length, 0);
     const collection = new Collection(resolved, store, {
       log: log.child('collect'),
@@ -141,15 +141,14 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       progress: {
         update(key, p) {
           streams.set(`${key.source}/${key.tenant}/${key.stream}`, p);
-          const all = [...streams.values()];
-          const heardManagement = [...streams.keys()].filter((k) =>
-            k.startsWith(`${MANAGEMENT}/`),
-          ).length;
-          const unheard = Math.max(0, managementStreams - heardManagement);
+          const all = [...streams.entries()];
+          const management = all.filter(([k]) => k.startsWith(`${MANAGEMENT}/`));
+          const [followed, count] =
+            managementStreams > 0 ? [management, managementStreams] : [all, all.length];
           options.progress?.({
-            fraction: all.reduce((a, s) => a + s.fraction, 0) / (all.length + unheard),
-            records: all.reduce((a, s) => a + s.records, 0),
-            blobs: all.reduce((a, s) => a + s.blobs, 0),
+            fraction: followed.reduce((a, [, s]) => a + s.fraction, 0) / Math.max(1, count),
+            records: all.reduce((a, [, s]) => a + s.records, 0),
+            blobs: all.reduce((a, [, s]) => a + s.blobs, 0),
           });
         },
       },
