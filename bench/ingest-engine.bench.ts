@@ -7,8 +7,8 @@
 //    Sizes: BENCH_CHDB_SIZES (default 100000,300000,1000000).
 // 2. `collect`: peak RSS of `m365hunt collect --once` backfilling 7 days from the simulator over
 //    loopback HTTP (the simulator in its own process), at the collector's defaults, into DuckDB
-//    and into chdb. Users: BENCH_COLLECT_USERS (default 146,440,1460: about 100k, 300k and 1M
-//    records; the simulator makes about 98 records per user and day).
+//    and into chdb. Users: BENCH_COLLECT_USERS (default 210,630,2100: about 100k, 300k and 1M
+//    records; 146 users made 69,541 records, about 68 per user and day).
 // Every run is a child process timed from outside, start to exit: the same overheads on both sides.
 // `npm run bench -- ingest-engine`; BENCH_PART=chdb|collect runs one part.
 import { spawn, spawnSync } from 'node:child_process';
@@ -202,7 +202,7 @@ function collectOnce(config: string, store: string): CollectStats {
 
 /** Peak RSS of `collect --once` on 7-day backfills of three sizes, into DuckDB and chdb. */
 async function collectCurve(): Promise<BenchRow[]> {
-  const users = (process.env.BENCH_COLLECT_USERS ?? '146,440,1460').split(',').map(Number);
+  const users = (process.env.BENCH_COLLECT_USERS ?? '210,630,2100').split(',').map(Number);
   const kinds = (process.env.BENCH_COLLECT_STORES ?? 'duckdb,chdb').split(',');
   const rows: BenchRow[] = [];
   for (const n of users) {
