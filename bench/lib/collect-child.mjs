@@ -1,10 +1,10 @@
 // Runs one `collect --once` from the built package (dist/, as `npx m365hunt` runs it) and prints
 // what it measured as JSON, so that the benchmark reads the collector's own peak memory (the
 // simulator runs in another process). MEMORY_LIMIT `defaults` is what `m365hunt collect` does
-// without a store.memory_limit (src/cli/store-options.ts, INGEST_MEMORY_LIMIT); none: DuckDB's own.
+// without a store.memory_limit (src/app/store.ts, INGEST_MEMORY_LIMIT); none: DuckDB's own.
 const [configFile, storeFile, limitArgument] = process.argv.slice(2);
 if (!configFile || !storeFile) throw new Error('usage: collect-child CONFIG STORE [MEMORY_LIMIT]');
-const { INGEST_MEMORY_LIMIT } = await import('../../dist/cli/store-options.js');
+const { INGEST_MEMORY_LIMIT } = await import('../../dist/app/store.js');
 const memoryLimit = limitArgument === 'defaults' ? INGEST_MEMORY_LIMIT : limitArgument;
 // As `npx m365hunt collect` does: the allocator's options must be in place before DuckDB loads.
 const { boundAllocator } = await import('../../dist/store/duckdb/allocator.js');
