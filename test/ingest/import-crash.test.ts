@@ -13,6 +13,7 @@ import { tempDir } from '../helpers/temp.js';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const bin = join(repo, 'bin/m365hunt.js');
+const dir = tempDir('m365hunt-import-crash-');
 
 interface Run {
   code: number | null;
@@ -46,7 +47,6 @@ describe('import crash safety', () => {
     'stores every record exactly once when killed with SIGKILL at seeded moments',
     { timeout: 900_000 },
     async () => {
-      const dir = tempDir('m365hunt-import-crash-');
       // 100,000 records (5 batches), one in ten a repeat of the record five lines before it (as the
       // API repeats records).
       const lines: string[] = [];
