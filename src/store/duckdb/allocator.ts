@@ -12,14 +12,6 @@ import { parseJsonc } from '../../config/parse-jsonc.js';
 export const ALLOCATOR_ENV = 'DUCKDB_JE_MALLOC_CONF';
 /** jemalloc options for a bounded store: purge freed pages immediately. */
 export const BOUNDED_ALLOCATOR_CONF = 'dirty_decay_ms:0,muzzy_decay_ms:0';
-/**
- * For `import`, freed pages are kept a quarter of a second: purging at once made the system take
- * them back and fault them in again for every batch (a million records: 79 s of CPU, 29 s of it
- * system time, against 63 s and 20 s; peak 301 against 348 MiB, docs/import.md). The import holds
- * no records in JavaScript (they go to DuckDB as bytes), which leaves room for it under 400 MiB.
- */
-export const IMPORT_ALLOCATOR_CONF = 'dirty_decay_ms:250,muzzy_decay_ms:0';
-const BOUNDED_CONFS: ReadonlySet<string> = new Set([BOUNDED_ALLOCATOR_CONF, IMPORT_ALLOCATOR_CONF]);
 
 /** The `--config` file named on a command line (`--config F` or `--config=F`), if any. */
 export function configArgument(argv: readonly string[]): string | undefined {
@@ -49,12 +41,9 @@ export function configBoundsMemory(file: string): boolean {
  * (set it to an empty string to keep jemalloc's own). Returns whether the bounded options are in
  * place. Call before anything loads DuckDB.
  */
-export function boundAllocator(
-  env: NodeJS.ProcessEnv = process.env,
-  conf: string = BOUNDED_ALLOCATOR_CONF,
-): boolean {
-  env[ALLOCATOR_ENV] ??= conf;
-  return BOUNDED_CONFS.has(env[ALLOCATOR_ENV]);
+export function boundAllocator(env: NodeJS.ProcessEnv = process.env): boolean {
+  env[ALLOCATOR_ENV] ??= BOUNDED_ALLOCATOR_CONF;
+  return env[ALLOCATOR_ENV] === BOUNDED_ALLOCATOR_CONF;
 }
 
 /** Commands that ingest with a bounded store by default (`INGEST_MEMORY_LIMIT`). */
@@ -73,9 +62,8 @@ export function prepareAllocator(
   argv: readonly string[],
   env: NodeJS.ProcessEnv = process.env,
 ): boolean {
-  if (env[ALLOCATOR_ENV] !== undefined) return BOUNDED_CONFS.has(env[ALLOCATOR_ENV]);
+  if (env[ALLOCATOR_ENV] !== undefined) return env[ALLOCATOR_ENV] === BOUNDED_ALLOCATOR_CONF;
   const command = commandName(argv);
-  if (command === 'import') return boundAllocator(env, IMPORT_ALLOCATOR_CONF);
   if (command !== undefined && INGEST_COMMANDS.has(command)) return boundAllocator(env);
   const file = configArgument(argv);
   if (file === undefined || !configBoundsMemory(file)) return false;
