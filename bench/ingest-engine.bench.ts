@@ -11,39 +11,18 @@
 //    records; 146 users made 69,541 records, about 68 per user and day).
 // Every run is a child process timed from outside, start to exit: the same overheads on both sides.
 // `npm run bench -- ingest-engine`; BENCH_PART=chdb|collect runs one part.
-import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { printTable, type BenchRow } from './lib/report.js';
+import { nodeChild, simulatorProcess } from './lib/processes.js';
 import { simulatedRecords, writeRecordsFile } from './lib/records-file.js';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'm365hunt-bench-engine-'));
 const NOW = new Date('2026-11-20T12:00:00Z');
 const MEMORY_TARGET_MIB = 400;
-
-interface ChildRun {
-  seconds: number;
-  peakRssMiB: number;
-  stdout: string;
-}
-
-/** A node child process, timed from outside, with its own peak memory. */
-function nodeChild(args: string[]): ChildRun {
-  const rss = join(work, `rss-${Date.now()}.json`);
-  const started = process.hrtime.bigint();
-  const run = spawnSync(process.execPath, [join(repo, 'bench/lib/peak-rss.mjs'), rss, ...args], {
-    cwd: repo,
-    encoding: 'utf8',
-    maxBuffer: 1 << 24,
-  });
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  if (run.status !== 0) throw new Error(`${args.join(' ')} failed: ${run.stderr}`);
-  const { peakRssMiB } = JSON.parse(readFileSync(rss, 'utf8')) as { peakRssMiB: number };
-  return { seconds, peakRssMiB, stdout: run.stdout };
-}
 
 function lastJson<T>(stdout: string): T {
   const lines = stdout.trim().split('\n');
@@ -63,11 +42,11 @@ async function chdbAgainstChdb(): Promise<BenchRow[]> {
     const label = `${size.toLocaleString('en-US')} records (${(bytes / 1e6).toFixed(0)} MB)`;
     const dir = (name: string) => join(work, `${name}-${size}`);
 
-    const engine = nodeChild([join(repo, 'bench/lib/chdb-alone.mjs'), file, dir('alone')]);
+    const engine = nodeChild(work, [join(repo, 'bench/lib/chdb-alone.mjs'), file, dir('alone')]);
     const engineRows = lastJson<{ rows: number }>(engine.stdout).rows;
     rmSync(dir('alone'), { recursive: true, force: true });
 
-    const ours = nodeChild([
+    const ours = nodeChild(work, [
       join(repo, 'bin/m365hunt.js'),
       'import',
       file,
@@ -79,7 +58,7 @@ async function chdbAgainstChdb(): Promise<BenchRow[]> {
     const stored = /, ([\d,]+) stored,/.exec(ours.stdout)?.[1] ?? '?';
     rmSync(dir('import'), { recursive: true, force: true });
 
-    const collector = nodeChild([
+    const collector = nodeChild(work, [
       join(repo, 'bench/lib/ingest-child.mjs'),
       file,
       `chdb:${dir('collector')}`,
@@ -115,55 +94,6 @@ async function chdbAgainstChdb(): Promise<BenchRow[]> {
   return rows;
 }
 
-interface SimProcess {
-  config: string;
-  stop(): Promise<void>;
-}
-
-/** The simulator as its own process (so the collector's memory is its own). */
-function simulatorProcess(users: number, days: number): Promise<SimProcess> {
-  const config = join(work, `sim-${users}-${days}-${Date.now()}.json`);
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      join(repo, 'src/cli/main.ts'),
-      'simulate',
-      '--users',
-      String(users),
-      '--days',
-      String(days),
-      '--speed',
-      '0',
-      '--now',
-      NOW.toISOString(),
-      '--throttle-per-minute',
-      '0',
-      '--write-config',
-      config,
-    ],
-    { cwd: repo, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('Press Ctrl+C')) {
-        resolve({
-          config,
-          stop: () =>
-            new Promise((r) => {
-              child.once('exit', () => r());
-              child.kill('SIGTERM');
-            }),
-        });
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`simulator exited with ${code}: ${out}`)));
-  });
-}
-
 interface CollectStats {
   seconds: number;
   requests: number;
@@ -185,7 +115,7 @@ function collectOnce(config: string, store: string): CollectStats {
   };
   json.inputs.office365.requests_per_minute = 1_000_000;
   writeFileSync(config, JSON.stringify(json));
-  const run = nodeChild([
+  const run = nodeChild(work, [
     join(repo, 'bin/m365hunt.js'),
     'collect',
     '--once',
@@ -206,7 +136,13 @@ async function collectCurve(): Promise<BenchRow[]> {
   const kinds = (process.env.BENCH_COLLECT_STORES ?? 'duckdb,chdb').split(',');
   const rows: BenchRow[] = [];
   for (const n of users) {
-    const sim = await simulatorProcess(n, 7);
+    const sim = await simulatorProcess({
+      work,
+      now: NOW,
+      users: n,
+      days: 7,
+      extra: ['--throttle-per-minute', '0'],
+    });
     try {
       for (const kind of kinds) {
         const location = join(work, `collect-${n}-${kind}`);

@@ -6,7 +6,7 @@
 // 4. `m365hunt import` of NDJSON files of 100k, 300k and 1M records against DuckDB alone doing the
 //    same work on the same file, with the peak memory of each (BENCH_IMPORT_SIZES=a,b,c).
 // BENCH_SCALE multiplies the sizes (BENCH_SCALE=6 gives a backfill of about a million records).
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,12 +16,13 @@ import { startSimulator } from '../src/simulator/index.js';
 import { openStore } from '../src/store/open.js';
 import type { RawRecordSet } from '../src/store/store.js';
 import { bestOf, printTable, scale, time, type BenchRow } from './lib/report.js';
+import { nodeChild, simulatorProcess } from './lib/processes.js';
 import { managementHeaders, simulatedRecords, writeRecordsFile } from './lib/records-file.js';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
-const cli = join(repo, 'src/cli/main.ts');
 const work = mkdtempSync(join(tmpdir(), 'm365hunt-bench-'));
 const NOW = new Date('2026-11-20T12:00:00Z');
+const THROTTLE_OFF = ['--throttle-per-minute', '0'];
 
 /** Fetches every blob of a simulated tenant once, as raw bytes. */
 async function simulatedBlobs(users: number, days: number): Promise<Buffer[]> {
@@ -207,54 +208,6 @@ function* batchesOf(
   if (batch.length > 0) yield batch;
 }
 
-interface SimProcess {
-  config: string;
-  stop(): Promise<void>;
-}
-
-/** The simulator as its own process (so the collector's memory is its own). */
-function simulatorProcess(users: number, days: number, extra: string[] = []): Promise<SimProcess> {
-  const config = join(work, `sim-${users}-${days}-${Date.now()}.json`);
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      cli,
-      'simulate',
-      '--users',
-      String(users),
-      '--days',
-      String(days),
-      '--speed',
-      '0',
-      '--now',
-      NOW.toISOString(),
-      '--write-config',
-      config,
-      ...extra,
-    ],
-    { cwd: repo, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('Press Ctrl+C')) {
-        resolve({
-          config,
-          stop: () =>
-            new Promise((r) => {
-              child.once('exit', () => r());
-              child.kill('SIGTERM');
-            }),
-        });
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`simulator exited with ${code}: ${out}`)));
-  });
-}
-
 interface ChildResult {
   seconds: number;
   requests: number;
@@ -295,7 +248,7 @@ function collectChild(
 
 async function backfillAgainstThrottle(): Promise<BenchRow[]> {
   // The simulator's default throttle: a bucket of 2,000 requests refilled at 2,000 per minute.
-  const sim = await simulatorProcess(scale(80), 3);
+  const sim = await simulatorProcess({ work, now: NOW, users: scale(80), days: 3 });
   try {
     const r = collectChild(sim.config, undefined, { requests_per_minute: 2000 });
     const minimum = (Math.max(0, r.requests - 2000) / 2000) * 60;
@@ -327,7 +280,7 @@ async function memory(): Promise<BenchRow[]> {
   let baseline: number | undefined;
   const sizes = [scale(60), scale(240)];
   for (const users of sizes) {
-    const sim = await simulatorProcess(users, 7, ['--throttle-per-minute', '0']);
+    const sim = await simulatorProcess({ work, now: NOW, users, days: 7, extra: THROTTLE_OFF });
     try {
       const overrides = { requests_per_minute: 1_000_000, concurrency: 8 };
       const runs: Array<[string, ChildResult]> = [
@@ -353,27 +306,6 @@ async function memory(): Promise<BenchRow[]> {
   return rows;
 }
 
-interface ChildRun {
-  seconds: number;
-  peakRssMiB: number;
-  stdout: string;
-}
-
-/** A node child process, timed from outside, with its own peak memory. */
-function nodeChild(args: string[]): ChildRun {
-  const rss = join(work, `rss-${Date.now()}.json`);
-  const started = process.hrtime.bigint();
-  const run = spawnSync(process.execPath, [join(repo, 'bench/lib/peak-rss.mjs'), rss, ...args], {
-    cwd: repo,
-    encoding: 'utf8',
-    maxBuffer: 1 << 24,
-  });
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  if (run.status !== 0) throw new Error(`${args.join(' ')} failed: ${run.stderr}`);
-  const { peakRssMiB } = JSON.parse(readFileSync(rss, 'utf8')) as { peakRssMiB: number };
-  return { seconds, peakRssMiB, stdout: run.stdout };
-}
-
 /** Our import against DuckDB alone on the same NDJSON files; the peak memory of both. */
 async function importCurve(): Promise<BenchRow[]> {
   const sizes = (process.env.BENCH_IMPORT_SIZES ?? '100000,300000,1000000').split(',').map(Number);
@@ -384,12 +316,12 @@ async function importCurve(): Promise<BenchRow[]> {
     const bytes = await writeRecordsFile(file, samples, size);
     const label = `${size.toLocaleString('en-US')} records (${(bytes / 1e6).toFixed(0)} MB)`;
     const engineDb = join(work, `engine-${size}.duckdb`);
-    const engine = nodeChild([join(repo, 'bench/lib/engine-alone.mjs'), file, engineDb]);
+    const engine = nodeChild(work, [join(repo, 'bench/lib/engine-alone.mjs'), file, engineDb]);
     // Both timed from outside, process start to exit: the same overheads on both sides.
     const engineSeconds = engine.seconds;
     rmSync(engineDb, { force: true });
     const db = join(work, `import-${size}.duckdb`);
-    const ours = nodeChild([
+    const ours = nodeChild(work, [
       join(repo, 'bin/m365hunt.js'),
       'import',
       file,
@@ -420,7 +352,7 @@ async function importCurve(): Promise<BenchRow[]> {
       // The same records as one JSON array on a single line (issue 20, item 4: was quadratic).
       const array = join(work, `import-${size}.json`);
       await writeRecordsFile(array, samples, size, 'array');
-      const one = nodeChild([
+      const one = nodeChild(work, [
         join(repo, 'bin/m365hunt.js'),
         'import',
         array,
@@ -450,7 +382,7 @@ async function collectCurve(): Promise<BenchRow[]> {
   const users = (process.env.BENCH_COLLECT_USERS ?? '146,440,1460').split(',').map(Number);
   const rows: BenchRow[] = [];
   for (const n of users) {
-    const sim = await simulatorProcess(n, 7, ['--throttle-per-minute', '0']);
+    const sim = await simulatorProcess({ work, now: NOW, users: n, days: 7, extra: THROTTLE_OFF });
     try {
       const r = collectChild(sim.config, 'defaults', {
         requests_per_minute: 1_000_000,
