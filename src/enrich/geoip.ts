@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import { isIPv4, isIPv6 } from 'node:net';
 import { dirname, join } from 'node:path';
 import { Reader, type Response } from 'maxmind';
+import { SPECIAL_IPV4_RANGES, SPECIAL_IPV6_RANGES } from '../util/special-ranges.js';
 
 export interface GeoIpDatabase {
   readonly kind: 'country' | 'asn' | 'city';
@@ -136,21 +137,7 @@ function search<T extends number | bigint>(starts: ArrayLike<T>, ends: ArrayLike
  * documentation, benchmarking, multicast and reserved ranges (the shipped data places some
  * private ranges in a country; they are nobody's country).
  */
-const SPECIAL_V4: ReadonlyArray<readonly [number, number]> = [
-  ['0.0.0.0', 8],
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10],
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16],
-  ['172.16.0.0', 12],
-  ['192.0.0.0', 24],
-  ['192.0.2.0', 24],
-  ['192.168.0.0', 16],
-  ['198.18.0.0', 15],
-  ['198.51.100.0', 24],
-  ['203.0.113.0', 24],
-  ['224.0.0.0', 3],
-].map(([net, bits]) => [ipv4Number(net as string)!, bits as number] as const);
+const SPECIAL_V4 = SPECIAL_IPV4_RANGES.map(([net, bits]) => [ipv4Number(net)!, bits] as const);
 
 export function isSpecialAddress(ip: string): boolean {
   const v4 = ipv4Number(ip);
@@ -161,13 +148,8 @@ export function isSpecialAddress(ip: string): boolean {
   }
   const v6 = ipv6Number(ip);
   if (v6 === null) return false;
-  const top16 = Number(v6 >> 112n);
-  return (
-    v6 >> 32n === 0n || // ::, ::1 and the deprecated IPv4-compatible ::a.b.c.d (::/96)
-    (top16 & 0xfe00) === 0xfc00 || // unique local fc00::/7
-    (top16 & 0xffc0) === 0xfe80 || // link-local fe80::/10
-    (top16 & 0xff00) === 0xff00 || // multicast
-    Number(v6 >> 96n) === 0x20010db8 // documentation 2001:db8::/32
+  return SPECIAL_IPV6_RANGES.some(
+    ([first, bits]) => v6 >> BigInt(128 - bits) === first >> BigInt(128 - bits),
   );
 }
 

@@ -10,6 +10,7 @@ import { createLogger } from '../../util/log.js';
 import { Mutex } from '../../util/mutex.js';
 import { tsvField } from './executor.js';
 import { literal, quoteIdent } from './types.js';
+import { SPECIAL_IPV4_RANGES, SPECIAL_IPV6_RANGES } from '../../util/special-ranges.js';
 
 export type GeoIpKind = 'country' | 'asn' | 'city';
 
@@ -83,36 +84,14 @@ export function geoIpKindsIn(sql: string): GeoIpKind[] {
  * prefixes: IPv4 ranges are IPv4-mapped (::ffff:0:0/96), which is how ClickHouse's toIPv6 and
  * the IP_TRIE dictionaries hold IPv4 addresses.
  */
-const SPECIAL_V4: ReadonlyArray<readonly [string, number]> = [
-  ['0.0.0.0', 8],
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10],
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16],
-  ['172.16.0.0', 12],
-  ['192.0.0.0', 24],
-  ['192.0.2.0', 24],
-  ['192.168.0.0', 16],
-  ['198.18.0.0', 15],
-  ['198.51.100.0', 24],
-  ['203.0.113.0', 24],
-  ['224.0.0.0', 3],
-];
-const SPECIAL_V6: ReadonlyArray<readonly [bigint, number]> = [
-  [0n, 96], // ::, ::1 and the deprecated IPv4-compatible ::a.b.c.d
-  [0xfc00n << 112n, 7],
-  [0xfe80n << 112n, 10],
-  [0xff00n << 112n, 8],
-  [0x2001_0db8n << 96n, 32],
-];
 
 /** The special ranges as [first, last] 128-bit numbers (IPv4 ones mapped into ::ffff:0:0/96). */
 const SPECIAL: ReadonlyArray<readonly [bigint, bigint]> = [
-  ...SPECIAL_V4.map(([net, bits]): [bigint, number] => {
+  ...SPECIAL_IPV4_RANGES.map(([net, bits]): [bigint, number] => {
     const v4 = net.split('.').reduce((n, part) => (n << 8n) | BigInt(part), 0n);
     return [(0xffffn << 32n) | v4, 96 + bits];
   }),
-  ...SPECIAL_V6,
+  ...SPECIAL_IPV6_RANGES,
 ].map(([first, bits]) => [first, first | ((1n << BigInt(128 - bits)) - 1n)] as const);
 
 /** Whether `__u`, an address as a UInt128, is in one of the special ranges. */
