@@ -6,7 +6,8 @@
 // It also holds IPv6 networks (`net6`, docs/linq.md "Network"): an address as 32 lower-case hex
 // digits (`m365hunt_ip6_hex`, ClickHouse's `hex(toIPv6(…))`) compares as text in address order,
 // so `ip <- net6(…)` is a range test on text that both engines run the same way.
-import { DuckDBScalarFunction, VARCHAR, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { registerTextFunction } from './duck-text-function.js';
 
 export const IP6_UDF = 'm365hunt_ip6';
 export const IP6_HEX_UDF = 'm365hunt_ip6_hex';
@@ -128,35 +129,8 @@ export function ip6Network(text: string): { lo: string; hi: string; text: string
   return { lo: loHex, hi: hexOf(lo | host), text: `${canonicalIp6(groups)!}/${bits}` };
 }
 
-function textFunction(
-  connection: DuckDBConnection,
-  name: string,
-  fn: (text: string) => string | null,
-): void {
-  connection.registerScalarFunction(
-    DuckDBScalarFunction.create({
-      name,
-      returnType: VARCHAR,
-      parameterTypes: [VARCHAR],
-      specialHandling: true,
-      mainFunction: (info, input, output) => {
-        try {
-          const texts = input.getColumnVector(0);
-          for (let i = 0; i < input.rowCount; i++) {
-            const t = texts.getItem(i) as string | null;
-            output.setItem(i, t === null ? null : fn(t));
-          }
-          output.flush();
-        } catch (e) {
-          info.setError(`${name}: ${e instanceof Error ? e.message : String(e)}`);
-        }
-      },
-    }),
-  );
-}
-
 /** Registers `m365hunt_ip6(s)` and `m365hunt_ip6_hex(s)` on a DuckDB connection. */
 export function registerIp6Function(connection: DuckDBConnection): void {
-  textFunction(connection, IP6_UDF, canonicalIp6);
-  textFunction(connection, IP6_HEX_UDF, ip6Hex);
+  registerTextFunction(connection, IP6_UDF, canonicalIp6);
+  registerTextFunction(connection, IP6_HEX_UDF, ip6Hex);
 }
