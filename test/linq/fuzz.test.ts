@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileLinq, type CompiledLinq } from '../../src/linq/compile.js';
 import { registerLinqFunctions } from '../../src/linq/udf.js';
 import { LinqError } from '../../src/linq/errors.js';
+import { geoIpKeySql, geoIpKindsIn } from '../../src/store/clickhouse/geoip.js';
 import { createCatalog, FAMILIES } from '../../src/store/schema.js';
 import { chdbEngine, type RawEngine } from './helpers/engines.js';
 import { generator, SENTINEL } from './helpers/fuzz-gen.js';
@@ -19,11 +20,19 @@ const SEED = Number(process.env.FUZZ_SEED ?? 20260302);
 const catalog = createCatalog();
 const range = { from: new Date('2026-03-01T00:00:00Z'), to: new Date('2026-03-03T00:00:00Z') };
 
+/**
+ * The literals of m365hunt's own SQL for reading an address on ClickHouse (regular expressions
+ * with brackets and anchors: src/store/clickhouse/geoip.ts), which are constants of the store,
+ * not text of the query.
+ */
+const STORE_LITERALS = new Set([...geoIpKeySql('x').matchAll(/'([^']*)'/g)].map((m) => m[1]!));
+
 /** A compiled query's SQL must not hold any user text. */
 function checkSql(text: string, c: CompiledLinq): string | null {
   if (c.sql.includes(SENTINEL)) return 'a sentinel reached the SQL';
   for (const m of c.sql.matchAll(/'([^']*)'/g)) {
-    if (!/^[A-Za-z0-9_ %.:,()\-/]*$/.test(m[1]!)) return `unexpected literal '${m[1]}'`;
+    if (!/^[A-Za-z0-9_ %.:,()\-/]*$/.test(m[1]!) && !STORE_LITERALS.has(m[1]!))
+      return `unexpected literal '${m[1]}'`;
   }
   for (const m of c.sql.matchAll(/"([^"]*)"/g)) {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(m[1]!)) return `unexpected identifier "${m[1]}"`;
@@ -111,7 +120,13 @@ describe('fuzzing the compiler', () => {
           );
         }
       }
-      if (dialect === 'clickhouse' && accepted % 30 === 0) {
+      // GeoIP reads dictionaries the ClickHouse store creates (test/enrich/geoip-clickhouse.test.ts
+      // plans and runs those); this bare engine has only the tables.
+      if (
+        dialect === 'clickhouse' &&
+        accepted % 30 === 0 &&
+        geoIpKindsIn(compiled.sql).length === 0
+      ) {
         try {
           await ch.raw(`EXPLAIN PLAN ${compiled.sql}`, compiled.params);
           planned++;
