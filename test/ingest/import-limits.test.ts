@@ -8,28 +8,17 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { runImport, type ImportSummary } from '../../src/ingest/import/runner.js';
 import type { Store } from '../../src/store/store.js';
 import { openTestStore, STORE_KINDS, type StoreKind } from '../helpers/stores.js';
+import { fileAccessedLine } from '../helpers/records.js';
 import { tempDir } from '../helpers/temp.js';
 
 const dir = tempDir('m365hunt-limits-');
-const TENANT = '0b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d';
 let stores: Store[] = [];
 afterEach(async () => {
   for (const s of stores) await s.close();
   stores = [];
 });
 
-function record(id: string, extra: Record<string, unknown> = {}): string {
-  return JSON.stringify({
-    CreationTime: '2026-03-02T09:14:05',
-    Id: id,
-    Operation: 'FileAccessed',
-    OrganizationId: TENANT,
-    RecordType: 6,
-    UserId: 'a@contoso.com',
-    Workload: 'SharePoint',
-    ...extra,
-  });
-}
+const record = fileAccessedLine;
 
 let n = 0;
 async function importFile(

@@ -10,10 +10,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { runImport, type ImportSummary } from '../../src/ingest/import/runner.js';
 import type { Store } from '../../src/store/store.js';
 import { openTestStore, STORE_KINDS, type StoreKind } from '../helpers/stores.js';
+import { fileAccessedLine, TEST_TENANT } from '../helpers/records.js';
 import { tempDir } from '../helpers/temp.js';
 
 const dir = tempDir('m365hunt-staging-');
-const A = '0b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d';
+const A = TEST_TENANT;
 const B = 'aaaabbbb-4f50-4a6b-8c7d-9e0f1a2b3c4d';
 let stores: Store[] = [];
 afterEach(async () => {
@@ -21,18 +22,7 @@ afterEach(async () => {
   stores = [];
 });
 
-function record(id: string, extra: Record<string, unknown> = {}): string {
-  return JSON.stringify({
-    CreationTime: '2026-03-02T09:14:05',
-    Id: id,
-    Operation: 'FileAccessed',
-    OrganizationId: A,
-    RecordType: 6,
-    UserId: 'a@contoso.com',
-    Workload: 'SharePoint',
-    ...extra,
-  });
-}
+const record = fileAccessedLine;
 
 let n = 0;
 async function importFile(

@@ -1,0 +1,17 @@
+// A small Management Activity record for the import tests: a SharePoint FileAccessed of the
+// tenant below, the shape of the real records in test/fixtures/real/management (fields trimmed).
+export const TEST_TENANT = '0b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d';
+
+/** One record as an NDJSON line; `extra` adds or replaces fields. */
+export function fileAccessedLine(id: string, extra: Record<string, unknown> = {}): string {
+  return JSON.stringify({
+    CreationTime: '2026-03-02T09:14:05',
+    Id: id,
+    Operation: 'FileAccessed',
+    OrganizationId: TEST_TENANT,
+    RecordType: 6,
+    UserId: 'a@contoso.com',
+    Workload: 'SharePoint',
+    ...extra,
+  });
+}
