@@ -10,6 +10,7 @@ import { compileLinq, registerLinqFunctions, runLinq } from '../../src/linq/inde
 import { openStore } from '../../src/store/open.js';
 import { createCatalog } from '../../src/store/schema.js';
 import type { Store } from '../../src/store/store.js';
+import { ingestSignIns } from '../helpers/records.js';
 import { tempDir } from '../helpers/temp.js';
 
 const dir = tempDir();
@@ -57,22 +58,10 @@ describe('LINQ GeoIP city functions', () => {
     store = await openStore(join(dir, 'city.duckdb'), {
       duckdb: { onConnect: registerLinqFunctions },
     });
-    await store.ingest({
-      sets: [
-        {
-          family: 'azure_ad_signin',
-          tenant: 't',
-          client: 'contoso',
-          hostchain: 'collector-1-h',
-          contentType: 'signIns',
-          origin: 'test',
-          records: [
-            { id: 'a', createdDateTime: '2026-03-02T10:00:00Z', ipAddress: '8.8.8.8' },
-            { id: 'b', createdDateTime: '2026-03-02T10:01:00Z', ipAddress: '10.0.0.1' },
-          ].map((r) => JSON.stringify(r)),
-        },
-      ],
-    });
+    await ingestSignIns(store, [
+      { id: 'a', createdDateTime: '2026-03-02T10:00:00Z', ipAddress: '8.8.8.8' },
+      { id: 'b', createdDateTime: '2026-03-02T10:01:00Z', ipAddress: '10.0.0.1' },
+    ]);
     const result = await runLinq(
       store,
       `from cloud.azure.ad.signin select mmcity(srcIp) as ipcity, mm2city(srcIp) as ipcity2,

@@ -15,6 +15,7 @@ import { openChdbStore } from '../../src/store/clickhouse/open.js';
 import { openStore } from '../../src/store/open.js';
 import type { Store } from '../../src/store/store.js';
 import { openTestStore, sharedChdbDir } from '../helpers/stores.js';
+import { ingestSignIns } from '../helpers/records.js';
 import { tempDir } from '../helpers/temp.js';
 
 const dir = tempDir();
@@ -104,25 +105,14 @@ const FUNCTIONS = ['countrycode', 'mmcountry', 'mm2country', 'asn', 'asorg', 'is
 const CITY_FUNCTIONS = ['mmcity', 'mm2city', 'mmlatitude', 'mmlongitude'] as const;
 
 async function fill(store: Store): Promise<void> {
-  await store.ingest({
-    sets: [
-      {
-        family: 'azure_ad_signin',
-        tenant: 't',
-        client: 'contoso',
-        hostchain: 'collector-1-h',
-        contentType: 'signIns',
-        origin: 'test',
-        records: ADDRESSES.map((ip, i) =>
-          JSON.stringify({
-            id: `r${i}`,
-            createdDateTime: new Date(Date.UTC(2026, 2, 2, 10, 0, i)).toISOString(),
-            ...(ip === null ? {} : { ipAddress: ip }),
-          }),
-        ),
-      },
-    ],
-  });
+  await ingestSignIns(
+    store,
+    ADDRESSES.map((ip, i) => ({
+      id: `r${i}`,
+      createdDateTime: new Date(Date.UTC(2026, 2, 2, 10, 0, i)).toISOString(),
+      ...(ip === null ? {} : { ipAddress: ip }),
+    })),
+  );
 }
 
 /** Each address's answers, `ip → [f1, f2, …]`, by running one LINQ query on the store. */
