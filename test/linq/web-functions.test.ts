@@ -350,12 +350,15 @@ function addressTexts(n: number): string[] {
   return out;
 }
 
-describe('IPv6 texts on DuckDB and ClickHouse', () => {
-  const texts = addressTexts(600);
+/**
+ * DuckDB and chdb, each with one management record per text (`field` holds it, `Id` is
+ * `prefix-i`), opened before the suite's tests and closed after.
+ */
+function bothEngines(field: string, prefix: string, texts: readonly string[]): RawEngine[] {
   const engines: RawEngine[] = [];
   beforeAll(async () => {
-    const lines = texts.map((ip, i) =>
-      JSON.stringify({ Id: `a-${i}`, CreationTime: '2026-03-02T13:04:05', ClientIP: ip }),
+    const lines = texts.map((t, i) =>
+      JSON.stringify({ Id: `${prefix}-${i}`, CreationTime: '2026-03-02T13:04:05', [field]: t }),
     );
     for (const open of [duckdbEngine, chdbEngine]) {
       const e = await open();
@@ -366,6 +369,12 @@ describe('IPv6 texts on DuckDB and ClickHouse', () => {
   afterAll(async () => {
     for (const e of engines) await e.close();
   });
+  return engines;
+}
+
+describe('IPv6 texts on DuckDB and ClickHouse', () => {
+  const texts = addressTexts(600);
+  const engines = bothEngines('ClientIP', 'a', texts);
 
   it('read every form alike: ip6, and membership of two IPv6 networks', async () => {
     const text = `${M} select Id, ip6(ClientIP) as c, ClientIP <- net6("2001:db8::/32") as a, ClientIP <- net6("::ffff:0:0/96") as b, ClientIP <- net6("8000::/1") as h`;
@@ -428,20 +437,7 @@ function uriParts(u: string): [string | null, string | null, string | null] {
 
 describe('URL texts on DuckDB and ClickHouse', () => {
   const texts = urlTexts(400);
-  const engines: RawEngine[] = [];
-  beforeAll(async () => {
-    const lines = texts.map((u, i) =>
-      JSON.stringify({ Id: `u-${i}`, CreationTime: '2026-03-02T13:04:05', ObjectId: u }),
-    );
-    for (const open of [duckdbEngine, chdbEngine]) {
-      const e = await open();
-      await e.load(MANAGEMENT, rowsOf(MANAGEMENT, lines));
-      engines.push(e);
-    }
-  });
-  afterAll(async () => {
-    for (const e of engines) await e.close();
-  });
+  const engines = bothEngines('ObjectId', 'u', texts);
 
   it('cut every URL alike, as RFC 3986 reads it', async () => {
     const text = `${M} select Id, urihost(ObjectId) as h, uripath(ObjectId) as p, uriquery(ObjectId) as q`;
